@@ -1,0 +1,57 @@
+"""Everything the command line does, as plain Python calls.
+
+    >>> from hwsolve import api
+    >>> solution = api.solve_file("problems/q3b.yaml")
+    >>> api.to_json(solution)["grad"]["X1"]          # doctest: +SKIP
+    -0.9336887...
+
+``Solution.values`` and ``Solution.grad`` map names to exact numbers: ``fractions.Fraction``
+while rational, ``mpmath.mpf`` with 60 significant digits otherwise (vectors as lists).
+Every problem a user can cause raises :class:`hwsolve.errors.HwsolveError`.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+from hwsolve import problems as _problems
+from hwsolve.check import ProblemCheck, check_file
+from hwsolve.render import to_json
+from hwsolve.solve import Solution, resolve_setup, solve
+from hwsolve.spec import Problem, load_problem, load_problem_text
+
+__all__ = ["find", "load", "solve_problem", "solve_file", "solve_text", "to_json", "check",
+           "Solution", "Problem", "ProblemCheck"]
+
+
+def find(name: str) -> Path:
+    """The file for a problem name (./problems/ first, then the packaged problems) or path."""
+    return _problems.find(name)
+
+
+def load(name_or_path: str | Path) -> Problem:
+    return load_problem(find(str(name_or_path)))
+
+
+def solve_problem(problem: Problem, *, activation: str | None = None, loss: str | None = None,
+                  label: Fraction | None = None, variant: str | None = None) -> Solution:
+    setup = resolve_setup(problem, variant=variant, activation=activation, loss=loss,
+                          label=label)
+    return solve(problem, setup)
+
+
+def solve_file(path: str | Path, **choices) -> Solution:
+    """Solve a problem file; ``choices`` are activation, loss, label and variant."""
+    return solve_problem(load_problem(path), **choices)
+
+
+def solve_text(text: str, *, name: str = "problem", **choices) -> Solution:
+    """Solve a problem given as YAML text."""
+    return solve_problem(load_problem_text(text, name), **choices)
+
+
+def check(names: list | None = None) -> list:
+    """Check the answer keys of the named problems (default: every known problem)."""
+    paths = [find(str(n)) for n in names] if names else _problems.all_problems()
+    return [check_file(Path(p)) for p in paths]

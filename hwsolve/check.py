@@ -1,0 +1,81 @@
+"""Answer-key checking: solve a problem and each of its variants, compare every key entry.
+
+A key value matches when the computed value, rounded to the decimal places written in the
+key, equals it (0.69 matches 0.68997; -0.934 matches -0.93369).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hwsolve import num
+from hwsolve.errors import HwsolveError
+from hwsolve.solve import Solution, evaluate, resolve_setup, solve
+from hwsolve.spec import Answers, Key, load_problem
+
+
+@dataclass
+class Comparison:
+    variant: str | None
+    entry: str         # Yhat, L, ∇W3[1], value z1, ...
+    key: str           # as written in the file
+    computed: object   # exact value
+    line: int
+
+    @property
+    def ok(self) -> bool:
+        return num.key_matches(self.key, self.computed)
+
+
+@dataclass
+class ProblemCheck:
+    name: str
+    file: str
+    comparisons: list = field(default_factory=list)
+    error: HwsolveError | None = None
+
+    @property
+    def failures(self) -> list:
+        return [c for c in self.comparisons if not c.ok]
+
+
+def check_file(path: Path) -> ProblemCheck:
+    """Never raises for a bad problem: the error is recorded so that other files still run."""
+    result = ProblemCheck(path.stem, str(path))
+    try:
+        problem = load_problem(path)
+        evaluation = evaluate(problem)
+        runs = [(None, problem.answers)] + [(name, v.answers)
+                                            for name, v in problem.variants.items()]
+        for variant, answers in runs:
+            if answers is None:
+                continue
+            setup = resolve_setup(problem, variant=variant)
+            result.comparisons += compare(solve(problem, setup, evaluation), answers, variant)
+    except HwsolveError as exc:
+        result.error = exc
+    return result
+
+
+def compare(solution: Solution, answers: Answers, variant: str | None) -> list:
+    found: list = []
+
+    def add(entry: str, key: Key | tuple, value) -> None:
+        if isinstance(key, tuple):
+            for i, (k, v) in enumerate(zip(key, value), start=1):
+                found.append(Comparison(variant, f"{entry}[{i}]", k.text, v, k.line))
+        else:
+            found.append(Comparison(variant, entry, key.text, value, key.line))
+
+    if answers.yhat:
+        add("Yhat", answers.yhat, solution.head.yhat)
+    if answers.loss:
+        add("L", answers.loss, solution.head.loss)
+    grads, values = solution.grad, solution.values
+    for name, key in answers.grad.items():
+        add(f"∇{name}", key, grads[name])
+    for name, key in answers.values.items():
+        add(f"value {name}", key, values[name])
+    return found
+

@@ -1,0 +1,154 @@
+"""The command line: parse options, call the library, pick a renderer, map errors to exit codes.
+
+Exit codes follow grep: 0 done, 1 a check found a difference, 2 an error.  Heavy modules are
+imported inside the commands so that ``hwsolve --help`` and ``hwsolve list`` start instantly.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from hwsolve import __version__
+from hwsolve.errors import HwsolveError
+from hwsolve.vocab import ACTIVATIONS, FORMATS, LOSSES
+
+EXIT_DIFFERENCE = 1
+EXIT_ERROR = 2
+
+
+class _Cli(click.Group):
+    """``hwsolve NAME ...`` is short for ``hwsolve solve NAME ...``; every error the user can
+    cause is one paragraph on stderr and exit code 2, never a traceback."""
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["solve", *args]
+        return super().resolve_command(ctx, args)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except HwsolveError as exc:
+            _fail(f"error: {exc}")
+        except RecursionError:
+            _fail("error: the input is nested too deeply to process")
+        except MemoryError:
+            _fail("error: the input needs more memory than is available")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"hwsolve: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _console(width: int | None):
+    from rich.console import Console
+    return Console(width=width, highlight=False, soft_wrap=False)
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="hwsolve")
+def cli():
+    """Solve neural-network homework exactly: forward pass, loss, every gradient.
+
+    \b
+      hwsolve q3a                      the answer table of problems/q3a.yaml
+      hwsolve q3b --act tanh --loss mse
+      hwsolve FILE.yaml --format json  every value and gradient, full precision
+      hwsolve check                    verify every answer key (exit 1 on a difference)
+      hwsolve list                     the problems and their titles
+
+    Exit codes: 0 done, 1 a check found a difference, 2 an error.
+    """
+
+
+def _parse_label(text: str | None):
+    if text is None:
+        return None
+    from hwsolve import num
+    try:
+        return num.parse_decimal(text)
+    except ValueError as exc:
+        raise HwsolveError(str(exc), where="--label") from None
+
+
+@cli.command()
+@click.argument("problem")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table",
+              show_default=True, help="Output format.")
+@click.option("-d", "--digits", type=click.IntRange(1, 30), default=3, show_default=True,
+              help="Significant figures in table, markdown and values output.")
+@click.option("--act", "--activation", "activation", type=click.Choice(ACTIVATIONS),
+              help="Override the output activation.")
+@click.option("--loss", type=click.Choice(LOSSES), help="Override the loss.")
+@click.option("--label", help="Override the label Y (a plain decimal).")
+@click.option("--variant", help="Use one of the problem's variants.")
+@click.option("--values", "show_values", is_flag=True,
+              help="Also print every forward value with its exact form and gradient.")
+@click.option("--width", type=click.IntRange(40, 1000),
+              help="Terminal width for tables (default: the terminal's, or 80).")
+def solve(problem, fmt, digits, activation, loss, label, variant, show_values, width):
+    """Solve PROBLEM (a name from 'hwsolve list' or a path to a .yaml file)."""
+    from hwsolve import api, render
+
+    solution = api.solve_file(api.find(problem), activation=activation, loss=loss,
+                              label=_parse_label(label), variant=variant)
+    if fmt == "json":
+        click.echo(json.dumps(render.to_json(solution), indent=2, ensure_ascii=False))
+    elif fmt == "markdown":
+        click.echo(render.markdown(solution, digits), nl=False)
+    elif fmt == "csv":
+        click.echo(render.csv_text(solution), nl=False)
+    else:
+        console = _console(width)
+        console.print(render.answer_table(solution, digits, console.width))
+        if show_values:
+            console.print(render.values_table(solution, digits))
+
+
+@cli.command()
+@click.argument("problems", nargs=-1)
+@click.option("--all", "show_all", is_flag=True, help="List every key entry, not only the "
+              "differences.")
+@click.option("--width", type=click.IntRange(40, 1000), help="Terminal width.")
+def check(problems, show_all, width):
+    """Check answer keys: solve each problem and variant and compare every key entry.
+
+    Default: every problem in ./problems/ and the packaged problems.  Exit 1 when a key
+    differs, 2 when a problem cannot be solved.
+    """
+    from hwsolve import api, render
+
+    results = api.check(list(problems))
+    _console(width).print(render.check_report(results, show_all))
+    if any(r.error is not None for r in results):
+        sys.exit(EXIT_ERROR)
+    if any(r.failures for r in results):
+        sys.exit(EXIT_DIFFERENCE)
+
+
+@cli.command(name="list")
+def list_problems():
+    """List every problem with its title."""
+    from hwsolve.problems import all_problems
+    from hwsolve.yamlread import Mapping, Scalar, read_file
+
+    rows = []
+    for path in all_problems():
+        try:
+            tree = read_file(path, str(path))
+            title = tree.values.get("title") if isinstance(tree, Mapping) else None
+            title = title.text if isinstance(title, Scalar) else "(no title)"
+        except HwsolveError as exc:
+            title = f"(unreadable: {exc.message})"
+        rows.append((path.stem, title))
+    width = max((len(name) for name, _ in rows), default=0)
+    for name, title in rows:
+        click.echo(f"{name:<{width}}  {title}")
+
+
+def main() -> None:
+    cli(prog_name="hwsolve")

@@ -1,0 +1,321 @@
+"""Numbers that stay exact while they are rational.
+
+A value is a :class:`fractions.Fraction` as long as every step that made it was rational,
+and an :class:`mpmath.mpf` carrying ``WORK_DPS`` significant digits once a transcendental
+function (exp, log, sqrt of a non-square, sigmoid, tanh) is involved.  Comparisons, zero tests
+and ties are therefore exact for rational values: 0.1 + 0.2 equals 0.3 here.
+
+Every function raises :class:`NumericError` (a bare sentence) for a point outside its domain;
+the solver adds the node name and turns it into a user-facing error.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
+
+import mpmath
+from mpmath import mpf
+
+WORK_DPS = 60
+"""Working precision for irrational values; results are reported to at least 30 digits."""
+
+MAX_EXACT_BITS = 8192
+"""A rational whose numerator or denominator grows past this continues as an mpf, so that
+hostile graphs (x*x*x... squared forty times) cannot exhaust memory."""
+
+MAX_EXP_ARG = 10 ** 12
+"""exp, sigmoid and tanh refuse arguments beyond this magnitude: far past any saturation,
+and large enough arguments would make mpmath's argument reduction need unbounded precision."""
+
+MAX_LITERAL_EXPONENT = 1000
+MAX_LITERAL_DIGITS = 1000
+
+ZERO = Fraction(0)
+ONE = Fraction(1)
+HALF = Fraction(1, 2)
+
+Number = Fraction | mpf
+
+_DECIMAL = re.compile(r"[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+
+
+class NumericError(ArithmeticError):
+    """A value outside a function's domain (the message is one sentence)."""
+
+
+def parse_decimal(text: str) -> Fraction:
+    """The exact value of a plain decimal such as ``-1.5`` or ``1e-3``.
+
+    Raises ValueError with a sentence saying why anything else (octal-looking ``010``, hex,
+    ``1_000``, ``.inf``) is refused.
+    """
+    text = text.strip()
+    if not _DECIMAL.fullmatch(text):
+        raise ValueError(_why_not_decimal(text))
+    mantissa, _, exponent = text.lower().partition("e")
+    if exponent and abs(int(exponent)) > MAX_LITERAL_EXPONENT:
+        raise ValueError(f"{text!r} is out of range: exponents are limited to "
+                         f"±{MAX_LITERAL_EXPONENT}")
+    if sum(ch.isdigit() for ch in mantissa) > MAX_LITERAL_DIGITS:
+        raise ValueError(f"a number may have at most {MAX_LITERAL_DIGITS} digits")
+    return Fraction(text)
+
+
+def _why_not_decimal(text: str) -> str:
+    bare = text.lstrip("+-")
+    if re.fullmatch(r"0[0-9]+(\.[0-9]*)?", bare):
+        return (f"{text!r} has a leading zero, which YAML 1.1 reads as an octal number; "
+                "write it without the leading zero")
+    if re.fullmatch(r"0[xXoObB][0-9a-fA-F_]+", bare):
+        return f"{text!r} is a hexadecimal, octal or binary literal; write a plain decimal"
+    if re.fullmatch(r"[0-9]+(:[0-5]?[0-9])+(\.[0-9]*)?", bare):
+        return (f"{text!r} is a sexagesimal number in YAML 1.1 (1:30 reads as 90); "
+                "write a plain decimal")
+    if "_" in bare and re.fullmatch(r"[0-9_.eE+-]+", bare):
+        return f"{text!r} uses digit separators; write the digits without underscores"
+    if bare.lower().lstrip(".") in ("inf", "infinity", "nan"):
+        return f"{text!r} is not a finite number"
+    return f"{text!r} is not a plain decimal number (like 2, -1.5 or 1e-3)"
+
+
+# ----------------------------------------------------------------------------- conversion
+
+def is_exact(x: Number) -> bool:
+    return type(x) is Fraction
+
+
+def to_mpf(x: Number) -> mpf:
+    if type(x) is Fraction:
+        return mpf(x.numerator) / x.denominator
+    return x
+
+
+def _fit(x: Fraction) -> Number:
+    """Keep a rational exact unless it has grown past MAX_EXACT_BITS."""
+    if x.numerator.bit_length() > MAX_EXACT_BITS or x.denominator.bit_length() > MAX_EXACT_BITS:
+        return to_mpf(x)
+    return x
+
+
+def to_float(x: Number) -> float:
+    try:
+        return float(x)
+    except OverflowError:
+        return float("inf") if x > 0 else float("-inf")
+
+
+def to_decimal(x: Number, digits: int = WORK_DPS) -> Decimal:
+    """``x`` as a Decimal with ``digits`` significant digits (exact for short decimals)."""
+    if type(x) is Fraction:
+        with localcontext() as ctx:
+            ctx.prec = digits
+            return Decimal(x.numerator) / Decimal(x.denominator)
+    return Decimal(mpmath.libmp.to_str(x._mpf_, digits))
+
+
+# ----------------------------------------------------------------------------- arithmetic
+
+def add(a: Number, b: Number) -> Number:
+    if type(a) is Fraction and type(b) is Fraction:
+        return _fit(a + b)
+    return to_mpf(a) + to_mpf(b)
+
+
+def sub(a: Number, b: Number) -> Number:
+    if type(a) is Fraction and type(b) is Fraction:
+        return _fit(a - b)
+    return to_mpf(a) - to_mpf(b)
+
+
+def neg(a: Number) -> Number:
+    return -a
+
+
+def mul(a: Number, b: Number) -> Number:
+    """Product; an exact zero times anything is an exact zero (gradients stay exact)."""
+    if not a or not b:
+        return ZERO
+    if type(a) is Fraction and type(b) is Fraction:
+        return _fit(a * b)
+    return to_mpf(a) * to_mpf(b)
+
+
+def div(a: Number, b: Number) -> Number:
+    if not b:
+        raise NumericError("division by zero")
+    if not a:
+        return ZERO
+    if type(a) is Fraction and type(b) is Fraction:
+        return _fit(a / b)
+    return to_mpf(a) / to_mpf(b)
+
+
+def cmp(a: Number, b: Number) -> int:
+    """-1, 0 or 1, exactly when both are rational."""
+    if type(a) is not Fraction or type(b) is not Fraction:
+        a, b = to_mpf(a), to_mpf(b)
+    return (a > b) - (a < b)
+
+
+def sign(a: Number) -> int:
+    return (a > 0) - (a < 0)
+
+
+def _exact_root(x: Fraction, q: int) -> Fraction | None:
+    """The exact q-th root of a non-negative rational, or None if it is irrational."""
+    roots = []
+    for part in (x.numerator, x.denominator):
+        r = _int_root(part, q)
+        if r ** q != part:
+            return None
+        roots.append(r)
+    return Fraction(roots[0], roots[1])
+
+
+def _int_root(n: int, q: int) -> int:
+    """floor(n ** (1/q)) for n >= 0, by Newton's method on integers."""
+    if n < 2:
+        return n
+    r = 1 << -(-n.bit_length() // q)
+    while True:
+        s = ((q - 1) * r + n // r ** (q - 1)) // q
+        if s >= r:
+            return r
+        r = s
+
+
+def power(a: Number, b: Number) -> Number:
+    """a ** b over the reals: exact when the result is rational and of modest size."""
+    if not a:
+        if cmp(b, ZERO) < 0:
+            raise NumericError("division by zero (0 raised to a negative power)")
+        return ONE if not b else ZERO
+    if cmp(a, ZERO) < 0 and not (type(b) is Fraction and b.denominator == 1):
+        raise NumericError("a negative number raised to a non-integer power is not real")
+    if type(a) is Fraction and type(b) is Fraction and b.denominator <= 64:
+        size = max(a.numerator.bit_length(), a.denominator.bit_length()) * abs(b.numerator)
+        if size <= MAX_EXACT_BITS:
+            if b.denominator == 1:
+                return a ** b.numerator
+            root = _exact_root(a, b.denominator) if a > 0 else None
+            if root is not None:
+                return root ** b.numerator
+    if type(b) is Fraction and b.denominator == 1:
+        return to_mpf(a) ** int(b)
+    return to_mpf(a) ** to_mpf(b)
+
+
+def _check_exp_arg(x: Number) -> None:
+    if abs(x) > MAX_EXP_ARG:
+        raise NumericError(f"the argument {fmt_sig(x, 6)} is too large in magnitude to evaluate "
+                           f"(the limit is {MAX_EXP_ARG:.0e})")
+
+
+def exp(x: Number) -> Number:
+    if not x:
+        return ONE
+    _check_exp_arg(x)
+    return mpmath.exp(to_mpf(x))
+
+
+def log(x: Number) -> Number:
+    if cmp(x, ZERO) <= 0:
+        raise NumericError(f"log of a non-positive number ({fmt_sig(x, 6)})")
+    if x == 1:
+        return ZERO
+    return mpmath.log(to_mpf(x))
+
+
+def sqrt(x: Number) -> Number:
+    if cmp(x, ZERO) < 0:
+        raise NumericError(f"square root of a negative number ({fmt_sig(x, 6)})")
+    if type(x) is Fraction:
+        root = _exact_root(x, 2)
+        if root is not None:
+            return root
+    return mpmath.sqrt(to_mpf(x))
+
+
+def sigmoid(x: Number) -> Number:
+    if not x:
+        return HALF
+    _check_exp_arg(x)
+    return 1 / (1 + mpmath.exp(-to_mpf(x)))
+
+
+def tanh(x: Number) -> Number:
+    if not x:
+        return ZERO
+    _check_exp_arg(x)
+    return mpmath.tanh(to_mpf(x))
+
+
+def sigmoid_slope(x: Number) -> Number:
+    """σ'(x) = σ(x)·σ(-x), computed without the cancellation in 1 - σ(x)."""
+    return mul(sigmoid(x), sigmoid(-x))
+
+
+def tanh_slope(x: Number) -> Number:
+    """tanh'(x) = sech(x)², computed without the cancellation in 1 - tanh(x)²."""
+    if not x:
+        return ONE
+    _check_exp_arg(x)
+    return mpmath.sech(to_mpf(x)) ** 2
+
+
+def softplus(x: Number) -> Number:
+    """log(1 + e^x), finite and accurate for any x (used by the bce loss)."""
+    if not x:
+        return mpmath.log(2)
+    _check_exp_arg(x)
+    v = to_mpf(x)
+    if v > 0:
+        return v + mpmath.log1p(mpmath.exp(-v))
+    return mpmath.log1p(mpmath.exp(v))
+
+
+# ----------------------------------------------------------------------------- presentation
+
+def fmt_sig(x: Number, digits: int = 3) -> str:
+    """``x`` rounded to ``digits`` significant figures, trailing zeros dropped: 0.68997 -> 0.69.
+
+    Plain notation from 1e-5 up to 1e7, scientific (1.23e-7) beyond.
+    """
+    if not x:
+        return "0"
+    with localcontext() as ctx:
+        ctx.prec = digits
+        ctx.rounding = ROUND_HALF_UP
+        rounded = +to_decimal(x)
+    adjusted = rounded.adjusted()
+    if -5 <= adjusted < 7:
+        return _strip_zeros(format(rounded, "f"))
+    sign_, mantissa_digits, _ = rounded.as_tuple()
+    mantissa = "".join(map(str, mantissa_digits))
+    mantissa = mantissa[0] + ("." + mantissa[1:] if len(mantissa) > 1 else "")
+    return ("-" if sign_ else "") + _strip_zeros(mantissa) + f"e{adjusted}"
+
+
+def _strip_zeros(text: str) -> str:
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def key_matches(key_text: str, x: Number) -> bool:
+    """True when ``x`` rounded to the decimal places written in ``key_text`` gives the key.
+
+    A value exactly half-way between two roundings matches either (students round both ways).
+    """
+    key = Decimal(key_text)
+    half_unit = Decimal(5).scaleb(key.as_tuple().exponent - 1)
+    return abs(to_decimal(x) - key) <= half_unit
+
+
+def exact_text(x: Number) -> str | None:
+    """``p/q`` for a rational value, None otherwise."""
+    if type(x) is not Fraction:
+        return None
+    return str(x)

@@ -1,0 +1,209 @@
+"""Renderers: a solved problem in, text or rich renderables out.  Nothing here computes a value;
+it only selects, rounds and lays out what the solver produced."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from rich import box
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from hwsolve import num
+from hwsolve.solve import Solution
+
+HEADERS = {"Yhat": "Ŷ", "L": "L"}
+
+
+# ----------------------------------------------------------------------------- shared pieces
+
+def fmt(value, digits: int) -> str:
+    """A scalar, or a vector as ``[-0.138, 1.38]``."""
+    if isinstance(value, list):
+        return "[" + ", ".join(num.fmt_sig(x, digits) for x in value) + "]"
+    return num.fmt_sig(value, digits)
+
+
+def column_value(solution: Solution, column: str):
+    if column == "Yhat":
+        return solution.head.yhat
+    if column == "L":
+        return solution.head.loss
+    return solution.grad[column]
+
+
+def header(column: str) -> str:
+    return HEADERS.get(column, f"∇{column}")
+
+
+def head_summary(solution: Solution) -> str:
+    setup = solution.setup
+    parts = [f"{setup.activation} output", f"{setup.loss} loss", f"Y = {num.fmt_sig(setup.label, 12)}"]
+    if setup.variant:
+        parts.insert(0, f"variant {setup.variant}")
+    return ", ".join(parts)
+
+
+def label_for(solution: Solution) -> str:
+    return solution.problem.name + (f" [{solution.setup.variant}]" if solution.setup.variant
+                                     else "")
+
+
+# ----------------------------------------------------------------------------- rich table
+
+def answer_table(solution: Solution, digits: int = 3, width: int = 80) -> Group:
+    """The seed's layout: a header row Ŷ, L, ∇… in ``columns`` order and one row of values.
+
+    When the row is wider than ``width`` it is stacked as several tables, each column whole,
+    so that no number is ever cut.
+    """
+    cells = [(header(c), fmt(column_value(solution, c), digits))
+             for c in solution.problem.columns]
+    parts: list = []
+    for number, chunk in enumerate(_chunks(cells, width)):
+        table = Table(box=box.SQUARE, title=solution.problem.title if number == 0 else None,
+                      title_justify="left", caption=None, pad_edge=True)
+        for head, _ in chunk:
+            table.add_column(head, justify="right", no_wrap=True)
+        table.add_row(*(value for _, value in chunk))
+        parts.append(table)
+    parts.append(Text(head_summary(solution), style="dim"))
+    parts.extend(notes(solution))
+    return Group(*parts)
+
+
+def _chunks(cells: list, width: int) -> list:
+    """Split columns greedily so that each table fits ``width`` (padding 2 + border 1 each)."""
+    chunks: list = [[]]
+    used = 1
+    for head, value in cells:
+        need = max(len(head), len(value)) + 3
+        if chunks[-1] and used + need > width:
+            chunks.append([])
+            used = 1
+        chunks[-1].append((head, value))
+        used += need
+    return chunks
+
+
+def notes(solution: Solution) -> list:
+    return [Text(f"note: {warning}", style="yellow") for warning in solution.warnings]
+
+
+def values_table(solution: Solution, digits: int = 3) -> Table:
+    """Every forward value, with its exact form where it is rational, and its gradient."""
+    table = Table(box=box.SIMPLE_HEAD, title="Forward values and gradients", title_justify="left")
+    for column, justify in (("name", "left"), ("kind", "left"), ("value", "right"),
+                            ("exact", "right"), ("∂L/∂·", "right")):
+        table.add_column(column, justify=justify, no_wrap=column != "exact")
+    values, grads = solution.evaluation.values, solution.grads
+    for number, slot in enumerate(solution.graph.slots):
+        value = values[number]
+        exact = num.exact_text(value) or ""
+        gradient = "" if slot.kind == "constant" else num.fmt_sig(grads[number], digits)
+        table.add_row(slot.label, slot.kind, num.fmt_sig(value, digits),
+                      exact if exact != num.fmt_sig(value, digits) else "", gradient)
+    head = solution.head
+    table.add_row("Ŷ", "output", num.fmt_sig(head.yhat, digits), num.exact_text(head.yhat) or "",
+                  num.fmt_sig(head.dL_dyhat, digits))
+    table.add_row("L", "loss", num.fmt_sig(head.loss, digits), num.exact_text(head.loss) or "",
+                  "")
+    return table
+
+
+# ----------------------------------------------------------------------------- text formats
+
+def markdown(solution: Solution, digits: int = 3) -> str:
+    columns = solution.problem.columns
+    lines = [f"### {solution.problem.title}", "",
+             "| " + " | ".join(header(c) for c in columns) + " |",
+             "|" + "|".join("---:" for _ in columns) + "|",
+             "| " + " | ".join(fmt(column_value(solution, c), digits) for c in columns) + " |",
+             "", f"*{head_summary(solution)}*"]
+    lines += [f"\n> **Note:** {warning}" for warning in solution.warnings]
+    return "\n".join(lines) + "\n"
+
+
+def csv_text(solution: Solution) -> str:
+    """One header row and one row of full-precision numbers; vectors take one column per entry."""
+    names, row = [], []
+    for column in solution.problem.columns:
+        value = column_value(solution, column)
+        label = column if column in HEADERS else f"dL/d{column}"
+        if isinstance(value, list):
+            names += [f"{label}[{i}]" for i in range(1, len(value) + 1)]
+            row += [repr(num.to_float(x)) for x in value]
+        else:
+            names.append(label)
+            row.append(repr(num.to_float(value)))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(names)
+    writer.writerow(row)
+    return out.getvalue()
+
+
+def _json_number(x):
+    value = num.to_float(x)
+    if value != value or value in (float("inf"), float("-inf")):
+        return num.fmt_sig(x, 17)  # beyond float range: keep it readable rather than invalid JSON
+    return value
+
+
+def _json_value(value):
+    if isinstance(value, list):
+        return [_json_number(x) for x in value]
+    return _json_number(value)
+
+
+def to_json(solution: Solution) -> dict:
+    """The ``--format json`` document (see the README for its fields)."""
+    label = solution.setup.label
+    return {
+        "problem": solution.problem.name,
+        "title": solution.problem.title,
+        "activation": solution.setup.activation,
+        "loss": solution.setup.loss,
+        "label": int(label) if label.denominator == 1 else float(label),
+        "values": {name: _json_value(v) for name, v in solution.values.items()},
+        "grad": {name: _json_value(v) for name, v in solution.grad.items()},
+        "warnings": list(solution.warnings),
+    }
+
+
+# ----------------------------------------------------------------------------- check report
+
+def check_report(results: list, show_all: bool = False) -> Group:
+    """One table per problem: entry, key, computed, ✓/✗ (only the differences unless
+    ``show_all``), then a one-line summary."""
+    parts: list = []
+    for result in results:
+        if result.error is not None:
+            parts.append(Text(f"✗ {result.name}: error: {result.error}", style="bold red"))
+            continue
+        if not result.comparisons:
+            parts.append(Text(f"- {result.name}: no answer key", style="dim"))
+            continue
+        failures = result.failures
+        mark, style = ("✓", "green") if not failures else ("✗", "bold red")
+        parts.append(Text(f"{mark} {result.name}: {len(result.comparisons) - len(failures)}"
+                          f"/{len(result.comparisons)} key entries match", style=style))
+        shown = result.comparisons if show_all else failures
+        if shown:
+            table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+            for column in ("variant", "entry", "key", "computed", ""):
+                table.add_column(column, justify="right" if column in ("key", "computed")
+                                 else "left", no_wrap=True)
+            for c in shown:
+                table.add_row(c.variant or "-", c.entry, c.key,
+                              num.fmt_sig(c.computed, 6), "✓" if c.ok else "✗",
+                              style=None if c.ok else "red")
+            parts.append(table)
+    entries = sum(len(r.comparisons) for r in results)
+    wrong = sum(len(r.failures) for r in results)
+    errors = sum(r.error is not None for r in results)
+    parts.append(Text(f"{len(results)} problem(s), {entries} key entries, {wrong} "
+                      f"difference(s), {errors} error(s)", style="bold"))
+    return Group(*parts)

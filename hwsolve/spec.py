@@ -1,0 +1,364 @@
+"""Problem spec format v1: validation of the YAML tree into a :class:`Problem`.
+
+Every number is taken exactly from its text, every key is checked (unknown keys are typos),
+and every error names the file, the key path and the line.  Expressions stay text here; the
+graph stage parses them.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from hwsolve import num
+from hwsolve.errors import HwsolveError
+from hwsolve.vocab import ACTIVATIONS, FUNCTIONS, LOSSES
+from hwsolve.yamlread import Mapping, Node, Scalar, Sequence, parse_text, read_file
+
+RESERVED = {"Yhat", "L"}
+MAX_NAME = 64
+MAX_VECTOR = 100_000
+MAX_EXPRESSION = 10_000
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_TOP_KEYS = ("title", "description", "inputs", "params", "constants", "nodes", "output",
+             "activation", "loss", "label", "columns", "answers", "variants")
+_ANSWER_KEYS = ("Yhat", "L", "grad", "values")
+_VARIANT_KEYS = ("activation", "loss", "label", "answers")
+
+Value = Fraction | tuple  # a scalar, or a vector as a tuple of Fractions
+
+
+@dataclass(frozen=True)
+class Key:
+    """One answer-key number, kept as written so that 0.690 still has three places."""
+    text: str
+    line: int
+
+
+@dataclass
+class Answers:
+    yhat: Key | None = None
+    loss: Key | None = None
+    grad: dict = field(default_factory=dict)    # name -> Key | tuple[Key, ...]
+    values: dict = field(default_factory=dict)  # name -> Key | tuple[Key, ...]
+
+
+@dataclass
+class Head:
+    """The output head as written in the spec (or a variant); CLI overrides come later."""
+    activation: str = "sigmoid"
+    loss: str = "bce"
+    label: Fraction = Fraction(0)
+    label_text: str = "0"
+
+
+@dataclass
+class Variant:
+    name: str
+    head: Head
+    answers: Answers | None
+
+
+@dataclass
+class NodeSource:
+    name: str
+    text: str
+    line: int
+
+
+@dataclass
+class Problem:
+    name: str
+    file: str
+    title: str
+    description: str
+    inputs: dict
+    params: dict
+    constants: dict
+    nodes: list          # NodeSource, in spec order
+    output: str
+    head: Head
+    columns: list
+    answers: Answers | None
+    variants: dict
+    lines: dict          # key path -> line, for errors raised by later stages
+
+    def kind_of(self, name: str) -> str:
+        for kind, table in (("input", self.inputs), ("param", self.params),
+                            ("constant", self.constants)):
+            if name in table:
+                return kind
+        return "node"
+
+    def error(self, message: str, where: str) -> HwsolveError:
+        return HwsolveError(message, file=self.file, where=where, line=self.lines.get(where))
+
+
+def load_problem(path: str | Path) -> Problem:
+    path = Path(path)
+    return build_problem(read_file(path, str(path)), name=path.stem, file=str(path))
+
+
+def load_problem_text(text: str, name: str = "problem") -> Problem:
+    return build_problem(parse_text(text, name), name=name, file=name)
+
+
+def build_problem(tree: Node, *, name: str, file: str) -> Problem:
+    return _Builder(file).problem(tree, name)
+
+
+class _Builder:
+    """Validates one spec; keeps the file name and the line of every key path it has seen."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.lines: dict[str, int] = {}
+        self.constant_names: set = set()
+
+    def fail(self, message: str, where: str | None, line: int | None) -> HwsolveError:
+        return HwsolveError(message, file=self.file, where=where, line=line)
+
+    # ---------------------------------------------------------------- the document
+
+    def problem(self, tree: Node, name: str) -> Problem:
+        top = self.mapping(tree, None, _TOP_KEYS)
+        for required in ("title", "inputs", "nodes", "label"):
+            if required not in top.values:
+                raise self.fail(f"the required key {required!r} is missing", None, top.line)
+        title = self.text(top.values["title"], "title")
+        description = self.text(top.values["description"], "description") \
+            if "description" in top.values else ""
+        declared: dict[str, str] = {}
+        tables = {}
+        for section in ("inputs", "params", "constants"):
+            tables[section] = self.values_table(top.values.get(section), section, declared,
+                                                required=section == "inputs")
+        nodes = self.node_sources(top.values["nodes"], declared)
+        node_names = [node.name for node in nodes]
+        output = self.name_in(top.values["output"], "output", node_names, "a node") \
+            if "output" in top.values else node_names[-1]
+        head = self.head(top.values, None, Head())
+        gradient_names = [*tables["inputs"], *tables["params"], *node_names]
+        columns = self.columns(top.values.get("columns"), gradient_names, tables["constants"]) \
+            or ["Yhat", "L", *tables["params"], *tables["inputs"]]
+        shapes = self.shapes(tables, node_names)
+        self.constant_names = set(tables["constants"])
+        answers = self.answers(top.values["answers"], "answers", shapes) \
+            if "answers" in top.values else None
+        variants = self.variants(top.values.get("variants"), head, shapes)
+        return Problem(name=name, file=self.file, title=title, description=description,
+                       inputs=tables["inputs"], params=tables["params"],
+                       constants=tables["constants"], nodes=nodes, output=output, head=head,
+                       columns=columns, answers=answers, variants=variants, lines=self.lines)
+
+    # ---------------------------------------------------------------- building blocks
+
+    def mapping(self, node: Node, where: str | None, allowed: tuple) -> Mapping:
+        if not isinstance(node, Mapping):
+            what = "the file" if where is None else where
+            raise self.fail(f"{what} must be a mapping of keys to values", where, node.line)
+        for key, line in node.key_lines.items():
+            path = f"{where}.{key}" if where else key
+            self.lines[path] = line
+            if allowed and key not in allowed:
+                raise self.fail(f"unknown key {key!r}; the keys allowed here are "
+                                f"{', '.join(allowed)}", path, line)
+        return node
+
+    def text(self, node: Node, where: str) -> str:
+        if not isinstance(node, Scalar) or node.is_null:
+            raise self.fail("must be a text value", where, node.line)
+        return node.text
+
+    def choice(self, node: Node, where: str, options: tuple) -> str:
+        value = self.text(node, where)
+        if value not in options:
+            raise self.fail(f"{value!r} is not one of {', '.join(options)}", where, node.line)
+        return value
+
+    def number(self, node: Node, where: str) -> Fraction:
+        if isinstance(node, Scalar) and node.plain and not node.is_null:
+            try:
+                return num.parse_decimal(node.text)
+            except ValueError as exc:
+                raise self.fail(str(exc), where, node.line) from None
+        if isinstance(node, Scalar) and node.is_null:
+            raise self.fail("a number is required here, but the value is empty", where,
+                            node.line)
+        raise self.fail("must be a plain decimal number (like 2, -1.5 or 1e-3), not "
+                        + ("quoted text" if isinstance(node, Scalar) else "a list or mapping"),
+                        where, node.line)
+
+    def value(self, node: Node, where: str) -> Value:
+        if isinstance(node, Sequence):
+            if not node.items:
+                raise self.fail("a vector needs at least one entry", where, node.line)
+            if len(node.items) > MAX_VECTOR:
+                raise self.fail(f"a vector may have at most {MAX_VECTOR} entries", where,
+                                node.line)
+            return tuple(self.number(item, f"{where}[{i}]")
+                         for i, item in enumerate(node.items, start=1))
+        return self.number(node, where)
+
+    def check_name(self, name: str, where: str, line: int) -> None:
+        if not _NAME.fullmatch(name) or keyword.iskeyword(name):
+            raise self.fail(f"{name!r} is not a valid name (letters, digits and _, not "
+                            "starting with a digit)", where, line)
+        if name.startswith("__"):
+            raise self.fail(f"{name!r}: names starting with __ are not allowed", where, line)
+        if len(name) > MAX_NAME:
+            raise self.fail(f"names are limited to {MAX_NAME} characters", where, line)
+        if name in RESERVED or name in FUNCTIONS:
+            raise self.fail(f"{name!r} is reserved (it names a table column or a function)",
+                            where, line)
+
+    def declare(self, name: str, section: str, declared: dict, line: int) -> None:
+        where = f"{section}.{name}"
+        self.check_name(name, where, line)
+        if name in declared:
+            raise self.fail(f"{name!r} is already defined in {declared[name]}", where, line)
+        declared[name] = section
+
+    def values_table(self, node: Node | None, section: str, declared: dict,
+                     required: bool) -> dict:
+        if node is None or (isinstance(node, Scalar) and node.is_null):
+            if required:
+                raise self.fail(f"{section} must list at least one value", section,
+                                node.line if node else None)
+            return {}
+        table = self.mapping(node, section, ())
+        if required and not table.values:
+            raise self.fail(f"{section} must list at least one value", section, table.line)
+        result = {}
+        for name, value in table.values.items():
+            self.declare(name, section, declared, table.key_lines[name])
+            result[name] = self.value(value, f"{section}.{name}")
+        return result
+
+    def node_sources(self, node: Node, declared: dict) -> list:
+        if isinstance(node, Sequence):
+            raise self.fail("nodes must be a mapping 'name: expression' (in order), not a list",
+                            "nodes", node.line)
+        table = self.mapping(node, "nodes", ())
+        if not table.values:
+            raise self.fail("nodes must define at least one node", "nodes", table.line)
+        sources = []
+        for name, expr in table.values.items():
+            where = f"nodes.{name}"
+            self.declare(name, "nodes", declared, table.key_lines[name])
+            if not isinstance(expr, Scalar) or expr.is_null:
+                raise self.fail("a node is defined by one expression (text)", where, expr.line)
+            if len(expr.text) > MAX_EXPRESSION:
+                raise self.fail(f"the expression is longer than {MAX_EXPRESSION} characters; "
+                                "split it into several nodes", where, expr.line)
+            sources.append(NodeSource(name, expr.text, expr.line))
+        return sources
+
+    def name_in(self, node: Node, where: str, names: list, what: str) -> str:
+        value = self.text(node, where)
+        if value not in names:
+            raise self.fail(f"{value!r} is not {what} of this problem", where, node.line)
+        return value
+
+    def head(self, table: dict, where: str | None, base: Head) -> Head:
+        prefix = f"{where}." if where else ""
+        head = Head(base.activation, base.loss, base.label, base.label_text)
+        if "activation" in table:
+            head.activation = self.choice(table["activation"], prefix + "activation", ACTIVATIONS)
+        if "loss" in table:
+            head.loss = self.choice(table["loss"], prefix + "loss", LOSSES)
+        if "label" in table:
+            head.label = self.number(table["label"], prefix + "label")
+            head.label_text = table["label"].text
+        return head
+
+    def columns(self, node: Node | None, gradient_names: list, constants: dict) -> list:
+        if node is None:
+            return []
+        if not isinstance(node, Sequence) or not node.items:
+            raise self.fail("columns must be a non-empty list of names", "columns",
+                            node.line)
+        columns = []
+        for i, item in enumerate(node.items, start=1):
+            where = f"columns[{i}]"
+            name = self.text(item, where)
+            if name in constants:
+                raise self.fail(f"{name!r} is a constant: it has no gradient column", where,
+                                item.line)
+            if name not in ("Yhat", "L") and name not in gradient_names:
+                raise self.fail(f"{name!r} is not Yhat, L, or an input, param or node", where,
+                                item.line)
+            if name in columns:
+                raise self.fail(f"{name!r} appears twice", where, item.line)
+            columns.append(name)
+        return columns
+
+    @staticmethod
+    def shapes(tables: dict, node_names: list) -> dict:
+        """name -> None for a scalar, n for a vector of n entries."""
+        shapes = {name: None for name in node_names}
+        for table in tables.values():
+            for name, value in table.items():
+                shapes[name] = len(value) if isinstance(value, tuple) else None
+        return shapes
+
+    def key(self, node: Node, where: str) -> Key:
+        self.number(node, where)  # validates; the text is what is kept
+        return Key(node.text.strip(), node.line)
+
+    def key_entry(self, node: Node, where: str, shape: int | None) -> Key | tuple:
+        if shape is None:
+            if isinstance(node, Sequence):
+                raise self.fail("this is a scalar; give one number", where, node.line)
+            return self.key(node, where)
+        if not isinstance(node, Sequence):
+            raise self.fail(f"this is a vector of {shape}; give a list of {shape} numbers",
+                            where, node.line)
+        if len(node.items) != shape:
+            raise self.fail(f"the vector has {shape} entries but the key gives "
+                            f"{len(node.items)}", where, node.line)
+        return tuple(self.key(item, f"{where}[{i}]") for i, item in enumerate(node.items, 1))
+
+    def answers(self, node: Node, where: str, shapes: dict) -> Answers:
+        table = self.mapping(node, where, _ANSWER_KEYS)
+        answers = Answers()
+        if "Yhat" in table.values:
+            answers.yhat = self.key(table.values["Yhat"], f"{where}.Yhat")
+        if "L" in table.values:
+            answers.loss = self.key(table.values["L"], f"{where}.L")
+        for section in ("grad", "values"):
+            if section not in table.values:
+                continue
+            entries = self.mapping(table.values[section], f"{where}.{section}", ())
+            target = answers.grad if section == "grad" else answers.values
+            for name, entry in entries.values.items():
+                path = f"{where}.{section}.{name}"
+                if name not in shapes:
+                    raise self.fail(f"{name!r} is not an input, param, constant or node", path,
+                                    entries.key_lines[name])
+                if section == "grad" and name in self.constant_names:
+                    raise self.fail(f"{name!r} is a constant: it has no gradient", path,
+                                    entries.key_lines[name])
+                target[name] = self.key_entry(entry, path, shapes[name])
+        return answers
+
+    def variants(self, node: Node | None, base: Head, shapes: dict) -> dict:
+        if node is None:
+            return {}
+        table = self.mapping(node, "variants", ())
+        variants = {}
+        for name, body in table.values.items():
+            where = f"variants.{name}"
+            if not _NAME.fullmatch(name.replace("-", "_")):
+                raise self.fail(f"{name!r} is not a valid variant name", where,
+                                table.key_lines[name])
+            body = self.mapping(body, where, _VARIANT_KEYS)
+            head = self.head(body.values, where, base)
+            answers = self.answers(body.values["answers"], f"{where}.answers", shapes) \
+                if "answers" in body.values else None
+            variants[name] = Variant(name, head, answers)
+        return variants
