@@ -12,6 +12,7 @@ weighted sum does not count as deep nesting; real nesting is limited to ``MAX_DE
 from __future__ import annotations
 
 import ast
+import warnings
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -105,7 +106,9 @@ def parse(text: str, shapes: dict, *, node: str | None = None, later: frozenset 
         raise ExprError("the expression contains a NUL character")
     _check_bracket_depth(text)
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():  # e.g. "invalid decimal literal" must not reach stderr
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         detail = f" ({exc.msg})" if exc.msg and "invalid syntax" not in exc.msg else ""
         raise ExprError(f"not a valid expression{detail}: {text.strip()!r}"[:300]) from None

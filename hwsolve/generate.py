@@ -24,12 +24,16 @@ from __future__ import annotations
 import argparse
 import math
 import random
+import re
 import sys
 from collections import deque
 from itertools import accumulate
 
 VMAX = 8.0
 """Largest magnitude a node value may take."""
+
+SQUASH_MAX = 3.5
+"""Largest magnitude of a tanh / sigmoid argument (keeps gradients from vanishing)."""
 
 KINK_EPS = 1e-3
 """Smallest distance of a relu/leaky_relu/abs argument from 0 and of a min/max winner from
@@ -47,6 +51,9 @@ FUNCTIONS = ("min", "max", "abs", "exp", "log", "sqrt", "sigmoid", "tanh", "relu
              "leaky_relu", "dot", "sum")
 
 _SLOPES = ("0.1", "0.2", "0.05", "0.3", "1e-2", "0.02")
+
+
+_NODE_REF = re.compile(r"\bn[0-9]+\b")
 
 
 def _sigmoid(x: float) -> float:
@@ -123,6 +130,8 @@ class _Generator:
         self.node_ops = []     # _Op of each node
         self.unused_nodes = deque()
         self.used = set()
+        self.force = None      # operand the next _pick returns
+        self.gated = set()     # node names the template being tried passes no gradient to
         self.unused_leaves = deque()
         self.kinds = set()     # deliberate kinks planted
         self._make_leaves()
@@ -227,29 +236,28 @@ class _Generator:
         self.next_x = len([1 for name, _ in self.inputs if name[0] == "x"]) + 1
 
     # --------------------------------------------------------------- operands
-    def _use(self, op):
-        if op.node is not None:
-            self.used.add(op.node)
-        return op
+    def _oldest_unused(self):
+        q = self.unused_nodes
+        while q and q[0] in self.used:
+            q.popleft()
+        return self.node_ops[q[0]] if q else None
 
     def _pick(self):
-        """An operand: an earlier node (recent ones for depth, unused ones for coverage,
-        any for fan-out) or a leaf."""
+        """An operand: the oldest node nobody uses yet (first pick of every node, so that
+        every node ends up an ancestor of the output), a recent node (depth), any node
+        (fan-out) or a leaf."""
         r = self.r
+        if self.force is not None:
+            op, self.force = self.force, None
+            return op
         nn = len(self.node_ops)
         x = r.random()
         if nn and x < 0.62:
-            y = r.random()
-            if y < 0.35:
-                while self.unused_nodes:
-                    i = self.unused_nodes.popleft()
-                    if i not in self.used:
-                        return self._use(self.node_ops[i])
-            if y < 0.75:
+            if r.random() < 0.7:
                 i = nn - 1 - min(nn - 1, int(r.expovariate(0.7)))
             else:
                 i = r.randrange(nn)
-            return self._use(self.node_ops[i])
+            return self.node_ops[i]
         if x < 0.8 and self.unused_leaves:
             return self.unused_leaves.popleft()
         return r.choice(self.scalars)
@@ -336,17 +344,28 @@ class _Generator:
     def t_lin(self):
         return self._lin(k=self.r.choice((2, 2, 3, 4)))
 
+    def _squash_arg(self):
+        """A linear combination in the unsaturated range of tanh / sigmoid."""
+        t, v, s = self._lin()
+        if abs(v) > SQUASH_MAX:
+            raise _Reject
+        return t, v, s
+
     def t_tanh(self):
-        t, v, _ = self._lin()
+        t, v, _ = self._squash_arg()
         return f"tanh({t})", math.tanh(v), None
 
     def t_sigmoid(self):
-        t, v, _ = self._lin()
+        t, v, _ = self._squash_arg()
         return f"sigmoid({t})", _sigmoid(v), None
 
     def t_relu(self):
         t, v, s = self._lin()
         self._away(v)
+        if v < 0:
+            if self.r.random() < 0.85:  # mostly active units: gradients flow
+                raise _Reject
+            self.gated.update(_NODE_REF.findall(t))
         return f"relu({t})", max(v, 0.0), s
 
     def t_leaky(self):
@@ -392,7 +411,7 @@ class _Generator:
             text += f" + {b.text}"
             v += b.value
             s = _size(s, b.size)
-        y = r.random()
+        y = r.random() if abs(v) <= SQUASH_MAX else 1.0
         if y < 0.2:
             return f"tanh({text})", math.tanh(v), None
         if y < 0.35:
@@ -420,6 +439,9 @@ class _Generator:
         else:
             self._away(srt[1] - srt[0])
             v = srt[0]
+        if "," in arg:  # the losers get no gradient from here
+            self.gated.update(item for item, val in zip(arg.strip("[]").split(", "), vals)
+                              if val != v)
         text = f"{fn}({arg})"
         if r.random() < 0.3:
             c = self._coef()
@@ -535,14 +557,16 @@ class _Generator:
         r = self.r
         x = r.random()
         if x < 0.4:
-            a, b = self._pick(), self._pick()
+            a, b = self._gate_zero(self._pick(), self._pick())
             return f"{a.text}*{b.text}", a.value * b.value, _size(a.size, b.size)
         if x < 0.7:
-            a, b = self._pick(), self._pick()
+            a, b = self._gate_zero(self._pick(), self._pick())
             c = self._coef().lstrip("-")
+            if c == "1":
+                raise _Reject
             return (f"{c}*{a.text}*{b.text}", float(c) * a.value * b.value,
                     _size(len(c), a.size, b.size))
-        a, b, c = self._pick(), self._pick(), self._pick()
+        a, b, c = self._gate_zero(self._pick(), self._pick(), self._pick())
         return (f"{a.text}*{b.text}*{c.text}", a.value * b.value * c.value,
                 _size(a.size, b.size, c.size))
 
@@ -561,7 +585,7 @@ class _Generator:
         a = self._pick()
         x = r.random()
         if x < 0.35:
-            b = self._pick()
+            a, b = self._gate_zero(a, self._pick())
             return f"-{a.text}*{b.text}", -a.value * b.value, _size(a.size, b.size)
         if x < 0.65:
             t, v, s = self._lin()
@@ -578,7 +602,7 @@ class _Generator:
         i = r.randrange(len(w.values))
         a = self._pick()
         e = f"{w.text}[{i + 1}]"
-        if r.random() < 0.5:
+        if r.random() < 0.5 or abs(w.values[i] * (a.value + 1)) > SQUASH_MAX:
             return f"{e}*{a.text}", w.values[i] * a.value, _size(w.size, a.size)
         return (f"tanh({e}*{a.text} + {e})", math.tanh(w.values[i] * (a.value + 1)), None)
 
@@ -591,6 +615,13 @@ class _Generator:
 
     _NAMES = [t for t, _ in TEMPLATES]
     _CUM = list(accumulate(w for _, w in TEMPLATES))
+
+    def _gate_zero(self, *ops):
+        """Factors of a product: one whose co-factors multiply to 0 gets no gradient."""
+        for i, op in enumerate(ops):
+            if any(o.value == 0.0 for j, o in enumerate(ops) if j != i):
+                self.gated.add(op.text)
+        return ops
 
     @staticmethod
     def _away(v):
@@ -684,44 +715,66 @@ class _Generator:
     def _node(self, idx, kink_kind=None):
         r = self.r
         if kink_kind is not None:
+            self.force = None
             return self._kink(kink_kind)
+        oldest = self._oldest_unused()
         for _ in range(30):
             tname = r.choices(self._NAMES, cum_weights=self._CUM)[0]
+            self.force, self.gated = oldest, set()
             try:
                 text, v, s = getattr(self, tname)()
             except _Reject:
                 continue
+            refs = _NODE_REF.findall(text)
+            if oldest is not None and oldest.text not in refs:  # add the oldest unused node
+                c = self._coef()
+                v += float(c) * oldest.value
+                text += f" {'-' if c.startswith('-') else '+'} {c.lstrip('-')}*{oldest.text}"
+                s = _size(s, len(c), oldest.size)
+                refs.append(oldest.text)
             if not (abs(v) <= VMAX) or (s is not None and s > RCAP):
                 continue
+            self.used.update(int(ref[1:]) - 1 for ref in refs if ref not in self.gated)
+            self.force = None
             return text, v, s
+        self.force = oldest
         a = self._pick()
+        if a.node is not None:
+            self.used.add(a.node)
+        self.force = None
         return f"tanh(0.5*{a.text})", math.tanh(0.5 * a.value), None
 
-    def _output_node(self, last):
-        """The output node: the previous node plus a few unused nodes, in range."""
+    def _output_node(self):
+        """The output node: a combination of the last node and every node nobody uses yet
+        (up to 8), with its value inside the activation's moderate range."""
         r = self.r
         lim = PREACT_RANGE[self.activation]
-        ops = [last] if last is not None else []
-        while len(ops) < 4 and self.unused_nodes:
-            i = self.unused_nodes.pop()
-            if i not in self.used and (last is None or i != last.node):
-                ops.append(self.node_ops[i])
+        ops = []
+        if self.node_ops:
+            ops.append(self.node_ops[-1])
+            self.used.add(len(self.node_ops) - 1)
+        while len(ops) < 8 and self._oldest_unused() is not None:
+            op = self._oldest_unused()
+            self.used.add(op.node)
+            ops.append(op)
+        nn = len(self.node_ops)
+        for _ in range(r.randint(1, 2) if nn > 2 else 0):  # more paths into the output
+            op = self.node_ops[nn - 1 - min(nn - 1, int(r.expovariate(0.3)))]
+            if op not in ops:
+                ops.append(op)
         if not ops:
             ops = self._picks(2)
         for _ in range(40):
-            parts, v, sizes = [], 0.0, []
-            for op in ops:
-                c = self._coef()
-                parts.append(("-" if c.startswith("-") else "+", f"{c.lstrip('-')}*{op.text}"))
-                v += float(c) * op.value
-                sizes.append(op.size)
-            if abs(v) <= lim and abs(v) >= 0.05:
+            coefs = [self._coef() for _ in ops]
+            v = sum(float(c) * op.value for c, op in zip(coefs, ops))
+            if 0.05 <= abs(v) <= lim:
                 break
-        else:
-            scale = _dec(max(1, int(50 * lim / (abs(ops[0].value) + 1))), 2)
-            parts = [("+", f"{scale}*{ops[0].text}")]
-            v = float(scale) * ops[0].value
-            sizes = [ops[0].size]
+        else:  # small coefficients that cannot leave the range
+            coefs = [_dec(r.choice((-1, 1)) * max(1, int(100 * lim / (len(ops) * (abs(op.value) + 1)))), 2)
+                     for op in ops]
+            v = sum(float(c) * op.value for c, op in zip(coefs, ops))
+        parts = [("-" if c.startswith("-") else "+", f"{c.lstrip('-')}*{op.text}")
+                 for c, op in zip(coefs, ops)]
         if r.random() < 0.5:
             b = r.choice(self.param_scalars)
             if abs(v + b.value) <= lim:
@@ -730,8 +783,6 @@ class _Generator:
         text = ("-" if parts[0][0] == "-" else "") + parts[0][1]
         for sign, term in parts[1:]:
             text += f" {sign} {term}"
-        for op in ops:
-            self._use(op)
         return text, v, None
 
     def build(self):
@@ -754,8 +805,7 @@ class _Generator:
             if kind:
                 self.kinds.add(kind)
             self._append(text, v, s)
-        last = self.node_ops[-1] if self.node_ops else None
-        text, v, s = self._output_node(last)
+        text, v, s = self._output_node()
         self._append(text, v, s)
         self.output = self.nodes[-1][0]
         for _ in range(trailing):

@@ -61,10 +61,9 @@ def answer_table(solution: Solution, digits: int = 3, width: int = 80) -> Group:
     """
     cells = [(header(c), fmt(column_value(solution, c), digits))
              for c in solution.problem.columns]
-    parts: list = []
-    for number, chunk in enumerate(_chunks(cells, width)):
-        table = Table(box=box.SQUARE, title=solution.problem.title if number == 0 else None,
-                      title_justify="left", caption=None, pad_edge=True)
+    parts: list = [Text(solution.problem.title, style="bold")]
+    for chunk in _chunks(cells, width):
+        table = Table(box=box.SQUARE)
         for head, _ in chunk:
             table.add_column(head, justify="right", no_wrap=True)
         table.add_row(*(value for _, value in chunk))

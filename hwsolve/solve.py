@@ -163,7 +163,7 @@ def resolve_setup(problem: Problem, *, variant: str | None = None, activation: s
         head = problem.variants[variant].head
     chosen_activation = activation or head.activation
     chosen_loss = loss or head.loss
-    label_given = head.label if label is None else label
+    label_given = head.label if label is None else _exact_label(label)
     if chosen_activation not in ACTIVATIONS or chosen_loss not in LOSSES:
         raise HwsolveError(f"unknown activation or loss {chosen_activation!r}/{chosen_loss!r}",
                            file=problem.file)
@@ -183,6 +183,18 @@ def resolve_setup(problem: Problem, *, variant: str | None = None, activation: s
         setup.warnings.append("label 0 was replaced by -1: tanh outputs lie in (-1, 1), so "
                               "the negative class is -1")
     return setup
+
+
+def _exact_label(label) -> Fraction:
+    """A label from Python code: a Fraction, an int, a decimal string, or a float taken by its
+    shortest decimal text (0.1 means 1/10, as in a spec)."""
+    try:
+        if isinstance(label, (str, float)):
+            return num.parse_decimal(repr(label) if isinstance(label, float) else label)
+        return Fraction(label)
+    except (ValueError, TypeError) as exc:
+        raise HwsolveError(f"the label must be a finite decimal number ({exc})",
+                           where="--label") from None
 
 
 def solve(problem: Problem, setup: Setup | None = None,

@@ -206,8 +206,12 @@ class _Builder:
 
     def check_name(self, name: str, where: str, line: int) -> None:
         if not _NAME.fullmatch(name) or keyword.iskeyword(name):
+            hint = ""
+            if any(ch in name for ch in "()[], "):
+                hint = ("; in a {...} mapping a comma ends the entry, so quote an expression "
+                        "that contains commas, or write one 'name: expression' per line")
             raise self.fail(f"{name!r} is not a valid name (letters, digits and _, not "
-                            "starting with a digit)", where, line)
+                            f"starting with a digit){hint}", where, line)
         if name.startswith("__"):
             raise self.fail(f"{name!r}: names starting with __ are not allowed", where, line)
         if len(name) > MAX_NAME:

@@ -22,7 +22,9 @@ from hwsolve.errors import HwsolveError
 MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 32
 
-_BOOLEAN_WORDS = re.compile(r"y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE"
+# The words common loaders turn into booleans (YAML 1.1 also lists y/n, but those are more
+# often names, and PyYAML leaves them as text).
+_BOOLEAN_WORDS = re.compile(r"yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE"
                             r"|on|On|ON|off|Off|OFF")
 _NULL_WORDS = re.compile(r"~|null|Null|NULL|")
 

@@ -1,0 +1,218 @@
+"""The command line, through click's CliRunner: outputs, formats and exit codes."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import PROBLEMS, ROOT, check_golden, run_cli, spec
+
+SEED_Q3A = ["0.69", "1.17", "[-0.138, 1.38]", "[-0.69, 0.69]", "[-0.069, 0.069]", "0.069",
+            "-0.621", "0.276"]
+SEED_Q3B = ["0.378", "0.974", "0.622", "-0.622", "-1.24", "-1.45", "-0.415", "2.49", "-4.67",
+            "-0.934"]
+
+
+@pytest.mark.parametrize("name, width", [("q3a", 80), ("q3a", 120), ("q3b", 80), ("q3b", 120)])
+def test_answer_tables_match_golden_files(name, width):
+    result = run_cli(name, "--width", str(width))
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= width
+    check_golden(f"table_{name}_{width}.txt", result.output)
+
+
+@pytest.mark.parametrize("name, numbers", [("q3a", SEED_Q3A), ("q3b", SEED_Q3B)])
+def test_tables_show_the_seed_numbers(name, numbers):
+    output = run_cli(name, "--width", "80").output
+    for number in numbers:
+        assert f" {number} " in output, number
+
+
+def test_q3b_tanh_mse():
+    result = run_cli("q3b", "--loss", "mse", "--act", "tanh", "--width", "200")
+    assert result.exit_code == 0 and " 1.07 " in result.output
+    assert " 1.069 " in run_cli("q3b", "--loss", "mse", "--act", "tanh", "--digits", "4",
+                                "--width", "200").output
+
+
+def test_q3a_tanh_mse_notes_the_label():
+    result = run_cli("q3a", "--act", "tanh", "--loss", "mse", "--width", "200")
+    assert result.exit_code == 0
+    assert " 1.38 " in result.output and "label 0 was replaced by -1" in result.output
+    assert " 1.385 " in run_cli("q3a", "--act", "tanh", "--loss", "mse", "--digits", "4",
+                                "--width", "200").output
+
+
+def test_variant_option_uses_the_variant_head():
+    result = run_cli("q3a", "--variant", "tanh-mse", "--width", "200")
+    assert "variant tanh-mse, tanh output, mse loss" in result.output
+
+
+def test_json_document():
+    result = run_cli("q3b", "--format", "json")
+    assert result.exit_code == 0
+    doc = json.loads(result.output)
+    assert list(doc) == ["problem", "title", "activation", "loss", "label", "values", "grad",
+                         "warnings"]
+    assert doc["problem"] == "q3b" and doc["label"] == 1 and doc["warnings"] == []
+    assert doc["values"]["X1"] == 2.0 and doc["values"]["H1"] == 1.5
+    assert doc["values"]["Yhat"] == pytest.approx(0.3775406687981454, rel=1e-15)
+    assert doc["values"]["L"] == pytest.approx(0.9740769841801067, rel=1e-15)
+    assert doc["grad"]["X1"] == pytest.approx(-0.9336887, rel=1e-6)
+    assert set(doc["grad"]) == {"X1", "X2", "X3", "W1", "B1", "W2", "H1", "H2", "H3", "H4",
+                                "H5", "R", "Yhat"}
+    q3a = json.loads(run_cli("q3a", "-f", "json").output)
+    assert q3a["values"]["alpha"] == 0.1 and "alpha" not in q3a["grad"]
+    assert q3a["grad"]["W3"] == pytest.approx([-0.137995, 1.37995], rel=1e-5)
+
+
+def test_markdown_and_csv():
+    md = run_cli("q3b", "--format", "markdown").output
+    assert md.splitlines()[2].startswith("| Ŷ | L | ∇H5 |")
+    assert "| 0.378 | 0.974 | 0.622 |" in md
+    csv_lines = run_cli("q3a", "--format", "csv").output.splitlines()
+    assert csv_lines[0].startswith("Yhat,L,dL/dW3[1],dL/dW3[2],dL/dB3")
+    assert float(csv_lines[1].split(",")[2]) == pytest.approx(-0.137995, rel=1e-5)
+
+
+def test_values_table_shows_exact_forms():
+    output = run_cli("q3a", "--values", "--width", "120").output
+    assert "-1/5" in output and "Forward values and gradients" in output
+
+
+def test_list_shows_every_problem_with_its_title():
+    result = run_cli("list")
+    assert result.exit_code == 0
+    for path in PROBLEMS.glob("*.yaml"):
+        assert path.stem in result.output
+    assert "Q3b: custom graph" in result.output
+
+
+def test_check_passes_on_shipped_problems():
+    result = run_cli("check", "--width", "120")
+    assert result.exit_code == 0, result.output
+    assert "0 difference(s), 0 error(s)" in result.output
+
+
+def test_check_reports_a_wrong_key_with_expected_and_computed(tmp_path):
+    text = (PROBLEMS / "q3b.yaml").read_text().replace("X1: -0.934}", "X1: -0.943}")
+    path = tmp_path / "q3b_wrong.yaml"
+    path.write_text(text)
+    result = run_cli("check", str(path), "--width", "120")
+    assert result.exit_code == 1
+    assert "∇X1" in result.output and "-0.943" in result.output and "-0.933689" in result.output
+    assert "1 difference(s)" in result.output
+
+
+def test_check_reports_a_wrong_variant_key(tmp_path):
+    text = (PROBLEMS / "q3a.yaml").read_text().replace("L: 1.385", "L: 1.386")
+    path = tmp_path / "q3a_wrong.yaml"
+    path.write_text(text)
+    result = run_cli("check", str(path), "--width", "120")
+    assert result.exit_code == 1 and "tanh-mse" in result.output
+
+
+def test_check_with_a_broken_problem_exits_2(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("title: x\n")
+    result = run_cli("check", str(path), str(PROBLEMS / "q3a.yaml"))
+    assert result.exit_code == 2 and "broken" in result.output and "q3a: 21/21" in result.output
+
+
+BAD_INPUTS = {
+    "undefined name": (spec("{a: X9}"), "not defined"),
+    "use before definition": (spec("{a: b, b: X1}"), "defined below"),
+    "self reference": (spec("{a: a + 1}"), "refers to itself"),
+    "division by zero": (spec("{a: X1 + X2 - 1, b: W / a}"), "node b.*division by zero"),
+    "log of non-positive": (spec("{a: log(X2)}"), "node a.*log of a non-positive"),
+    "unknown key": (spec("{a: X1}") + "lable: 1\n", "unknown key 'lable'"),
+    "non-numeric value": (spec("{a: X1}", inputs="{X1: two}"), "not a plain decimal"),
+    "quoted number": (spec("{a: X1}", inputs="{X1: '2'}"), "quoted text"),
+    "wrong vector length": (spec("{a: 'dot(W, [X1])'}", params="{W: [1, 2]}"), "equal length"),
+    "index out of range": (spec("{a: 'W[3]'}", params="{W: [1, 2]}"), "out of range"),
+    "bce with tanh": (spec("{a: X1}") + "activation: tanh\n", "bce needs an output"),
+    "label outside [0, 1]": (spec("{a: X1}", label="2"), "label in \\[0, 1\\]"),
+    "attribute access": (spec("{a: X1.real}"), "attribute access"),
+    "lambda": (spec("{a: '(lambda: 1)()'}"), "only the functions"),
+    "string": (spec("{a: '\"x\"'}"), "strings"),
+    "comparison": (spec("{a: X1 < X2}"), "comparisons"),
+    "caret": (spec("{a: X1 ^ 2}"), "'\\*\\*'"),
+    "dunder": (spec("{a: X1.__class__}"), "attribute access"),
+    "dunder name": (spec("{a: __builtins__}"), "__"),
+    "yes as number": (spec("{a: X1}", inputs="{X1: yes}"), "boolean"),
+    "sexagesimal": (spec("{a: X1}", inputs="{X1: 1:30}"), "sexagesimal"),
+    "octal": (spec("{a: X1}", inputs="{X1: 010}"), "octal"),
+    "hex": (spec("{a: X1}", inputs="{X1: 0x1F}"), "hexadecimal"),
+    "inf": (spec("{a: X1}", inputs="{X1: .inf}"), "finite"),
+    "nan": (spec("{a: X1}", inputs="{X1: .nan}"), "finite"),
+    "duplicate key": (spec("{a: X1, a: X2}"), "duplicate key"),
+    "alias bomb": ("a: &a [x, x, x]\nb: &b [*a, *a, *a]\n", "aliases"),
+    "deep yaml": ("[" * 50_000 + "]" * 50_000, "nested"),
+    "deep expression": (spec("{a: '" + "(" * 50_000 + "X1" + ")" * 50_000 + "'}"),
+                        "longer than|nested"),
+    "deep unary": (spec("{a: '" + "-" * 9_000 + "X1'}"), "too long or too deeply nested"),
+    "empty file": ("", "empty"),
+    "not a mapping": ("- 1\n- 2\n", "must be a mapping"),
+    "binary file": (b"\x7fELF\x02\x01\x01\0\0\0", "binary"),
+    "multi-megabyte file": ("# " + "x" * (5 * 1024 * 1024) + "\n", "larger than"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_input_exits_2_with_one_clear_paragraph(case, write):
+    text, message = BAD_INPUTS[case]
+    path = write(text)
+    result = run_cli(str(path))
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""  # nothing on stdout; the message goes to stderr
+    assert result.stderr.startswith("hwsolve: error: ")
+    assert str(path) in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+    import re
+    assert re.search(message, result.stderr), result.stderr
+
+
+def test_missing_file_and_unknown_name_exit_2():
+    for arg in ("no_such_file.yaml", "no_such_problem"):
+        result = run_cli(arg)
+        assert result.exit_code == 2 and "hwsolve: error:" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["q3a", "--label", "abc"], ["q3a", "--label", "1.5"],
+                                  ["q3a", "--variant", "nope"], ["q3a", "--act", "relu"],
+                                  ["q3a", "--digits", "0"], ["q3a", "--format", "xml"]])
+def test_bad_options_exit_2(args):
+    assert run_cli(*args).exit_code == 2
+
+
+def test_spec_text_is_never_executed(write, tmp_path):
+    marker = tmp_path / "pwned"
+    payloads = [f"__import__('os').system('touch {marker}')",
+                f"exp(__import__('os').system('touch {marker}'))",
+                f"[c for c in ().__class__.__base__.__subclasses__()]",
+                f"open('{marker}', 'w')"]
+    for payload in payloads:
+        result = run_cli(str(write(spec("{a: " + repr(payload).replace("'", "''") + "}"))))
+        assert result.exit_code == 2
+    assert not marker.exists()
+
+
+def test_module_entry_point_and_console_script():
+    result = subprocess.run([sys.executable, "-m", "hwsolve", "q3b", "--format", "json"],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0 and json.loads(result.stdout)["problem"] == "q3b"
+    if shutil.which("hwsolve"):
+        result = subprocess.run(["hwsolve", "q3a"], capture_output=True, text=True, cwd="/")
+        assert result.returncode == 0 and "0.69" in result.stdout
+
+
+def test_plain_solve_does_not_import_sympy():
+    code = ("import sys; from click.testing import CliRunner; from hwsolve.cli import cli; "
+            "r = CliRunner().invoke(cli, ['q3a']); assert r.exit_code == 0, r.output; "
+            "print('sympy' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT)
+    assert result.stdout.strip() == "False", result.stderr
