@@ -20,6 +20,7 @@ from mpmath import mpf
 
 WORK_DPS = 60
 """Working precision for irrational values; results are reported to at least 30 digits."""
+WORK_BITS = 203  # mpmath's binary precision at WORK_DPS
 
 MAX_EXACT_BITS = 8192
 """A rational whose numerator or denominator grows past this continues as an mpf, so that
@@ -117,16 +118,33 @@ def to_decimal(x: Number, digits: int = WORK_DPS) -> Decimal:
 
 # ----------------------------------------------------------------------------- arithmetic
 
+_CANCELLED = mpf(2) ** -(WORK_BITS - 16)
+
+
+def _snap(total: mpf, a: mpf, b: mpf) -> Number:
+    """A sum smaller than the rounding error of its terms is zero, exactly.
+
+    sqrt(2)·sqrt(2) - 2 leaves about 1e-60 of rounding noise; calling that 0 is what lets
+    relu, abs, min and max decide kinks and ties exactly for irrational values too.  A value
+    that is genuinely tiny (exp(-200)) does not come from such a cancellation and is kept.
+    """
+    if total and abs(total) <= _CANCELLED * max(abs(a), abs(b)):
+        return ZERO
+    return total
+
+
 def add(a: Number, b: Number) -> Number:
     if type(a) is Fraction and type(b) is Fraction:
         return _fit(a + b)
-    return to_mpf(a) + to_mpf(b)
+    a, b = to_mpf(a), to_mpf(b)
+    return _snap(a + b, a, b)
 
 
 def sub(a: Number, b: Number) -> Number:
     if type(a) is Fraction and type(b) is Fraction:
         return _fit(a - b)
-    return to_mpf(a) - to_mpf(b)
+    a, b = to_mpf(a), to_mpf(b)
+    return _snap(a - b, a, b)
 
 
 def neg(a: Number) -> Number:
@@ -153,10 +171,10 @@ def div(a: Number, b: Number) -> Number:
 
 
 def cmp(a: Number, b: Number) -> int:
-    """-1, 0 or 1, exactly when both are rational."""
-    if type(a) is not Fraction or type(b) is not Fraction:
-        a, b = to_mpf(a), to_mpf(b)
-    return (a > b) - (a < b)
+    """-1, 0 or 1: exact for rationals; irrationals equal to within rounding are a tie."""
+    if type(a) is Fraction and type(b) is Fraction:
+        return (a > b) - (a < b)
+    return sign(sub(a, b))
 
 
 def sign(a: Number) -> int:
@@ -311,7 +329,9 @@ def key_matches(key_text: str, x: Number) -> bool:
     """
     key = Decimal(key_text)
     half_unit = Decimal(5).scaleb(key.as_tuple().exponent - 1)
-    return abs(to_decimal(x) - key) <= half_unit
+    with localcontext() as ctx:
+        ctx.prec = WORK_DPS + 10
+        return abs(to_decimal(x) - key) <= half_unit
 
 
 def exact_text(x: Number) -> str | None:

@@ -175,3 +175,17 @@ def test_shipped_problems_solve_in_every_variant():
         for variant in [None, *problem.variants]:
             solution = api.solve_problem(problem, variant=variant)
             assert set(solution.grad) >= set(problem.params) | set(problem.inputs)
+
+
+def test_irrational_ties_and_zeros_are_decided_exactly():
+    # sqrt(2)·sqrt(2) is 2 up to rounding noise: a tie with 2, and relu's argument is 0.
+    s = solve_text(spec("{a: sqrt(X1) * sqrt(X1), m: 'max(a, 2 * W)', r: relu(a - X1), "
+                        "t: m + r}", inputs="{X1: 2}", params="{W: 1}"),
+                   activation="identity", loss="mse", label=0)
+    assert s.values["r"] == 0
+    assert any("m: max has a 2-way tie" in w for w in s.warnings)
+    assert any("r: relu at 0" in w for w in s.warnings)
+    # A genuinely tiny value is not a cancellation and keeps its sign.
+    s = solve_text(spec("{a: relu(exp(-200 * X1))}", inputs="{X1: 1}"),
+                   activation="identity", loss="mse", label=0)
+    assert s.values["a"] > 0 and not s.warnings

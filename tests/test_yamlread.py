@@ -47,10 +47,10 @@ def test_billion_laughs_is_refused_at_the_first_anchor():
 
 def test_deep_nesting_does_not_recurse():
     text = "[" * 200_000 + "]" * 200_000
-    with pytest.raises(HwsolveError, match="nested"):
+    with pytest.raises(HwsolveError, match="nested|nesting"):
         parse_text(text, "deep.yaml")
     block = "".join(" " * i + f"k{i}:\n" for i in range(500)) + " " * 500 + "k: 1\n"
-    with pytest.raises(HwsolveError, match="nested"):
+    with pytest.raises(HwsolveError, match="nested|nesting"):
         parse_text(block, "deep.yaml")
 
 
