@@ -27,37 +27,37 @@ class ExprError(ValueError):
     """An expression the format does not allow (the message is one sentence)."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Num:
     value: Fraction
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Name:
     """A scalar input, param, constant or node."""
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Item:
     """``W[i]``: one entry of a vector, 1-based."""
     name: str
     index: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class VectorName:
     name: str
     size: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class VectorLit:
     items: tuple
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Apply:
     """An operator or function: add, mul (n-ary), sub, div, pow, neg, and the functions."""
     op: str
@@ -94,8 +94,7 @@ _WHY_NOT = {
 }
 
 
-def parse(text: str, shapes: dict, *, node: str | None = None, later: frozenset = frozenset()
-          ) -> Expr:
+def parse(text: str, shapes: dict, *, node: str | None = None, later=frozenset()) -> Expr:
     """Parse one node expression.
 
     ``shapes`` maps every name visible to this node to None (scalar) or its vector length.
@@ -130,8 +129,9 @@ def _check_bracket_depth(text: str) -> None:
 
 
 class _Converter:
-    def __init__(self, source: str, shapes: dict, node: str | None, later: frozenset):
+    def __init__(self, source: str, shapes: dict, node: str | None, later):
         self.source = source
+        self.source_bytes = source.encode()
         self.shapes = shapes
         self.node = node
         self.later = later
@@ -212,11 +212,17 @@ class _Converter:
             kind = "strings" if isinstance(node.value, (str, bytes)) else \
                 f"{type(node.value).__name__} values"
             raise ExprError(f"{kind} are not allowed in an expression")
-        text = ast.get_source_segment(self.source, node) or ""
+        text = self.segment(node)
         try:
             return Num(num.parse_decimal(text), text)
         except ValueError as exc:
             raise ExprError(str(exc)) from None
+
+    def segment(self, node: ast.AST) -> str:
+        """The source text of ``node`` (ast offsets count UTF-8 bytes, not characters)."""
+        if node.lineno == node.end_lineno == 1:
+            return self.source_bytes[node.col_offset:node.end_col_offset].decode()
+        return ast.get_source_segment(self.source, node) or ""
 
     def lookup(self, name: str):
         if name.startswith("__"):

@@ -70,7 +70,7 @@ def build(problem: Problem) -> Graph:
         remaining.discard(source.name)
         where = f"nodes.{source.name}"
         try:
-            parsed = E.parse(source.text, shapes, node=source.name, later=frozenset(remaining))
+            parsed = E.parse(source.text, shapes, node=source.name, later=remaining)
         except E.ExprError as exc:
             raise HwsolveError(str(exc), file=problem.file, where=where,
                                line=source.line) from None
@@ -91,32 +91,36 @@ def _add_slot(graph: Graph, slot: Slot, value) -> int:
 
 def _compile(graph: Graph, source, parsed: E.Expr, slot: int) -> NodeProgram:
     program = NodeProgram(source.name, slot, source.text, source.line, parsed, [], [])
+    tape, needs, slots = program.tape, program.needs, graph.slots
     seen_inputs: dict = {}
 
     def load(target: int) -> int:
-        seen_inputs.setdefault(target, None)
-        program.tape.append(("load", (), target))
-        program.needs.append(graph.slots[target].kind != "constant")
-        return len(program.tape) - 1
+        seen_inputs[target] = None
+        tape.append(("load", (), target))
+        needs.append(slots[target].kind != "constant")
+        return len(tape) - 1
 
     def emit(e: E.Expr) -> list:
         """Append ``e`` to the tape; returns its positions (several for a vector)."""
-        if isinstance(e, E.Num):
-            program.tape.append(("const", (), e.value))
-            program.needs.append(False)
-            return [len(program.tape) - 1]
-        if isinstance(e, E.Name):
+        kind = type(e)
+        if kind is E.Apply:
+            args = []
+            for arg in e.args:
+                args += emit(arg)
+            tape.append((e.op, tuple(args), None))
+            needs.append(any(needs[a] for a in args))
+            return [len(tape) - 1]
+        if kind is E.Name:
             return [load(graph.scalars[e.name])]
-        if isinstance(e, E.Item):
+        if kind is E.Num:
+            tape.append(("const", (), e.value))
+            needs.append(False)
+            return [len(tape) - 1]
+        if kind is E.Item:
             return [load(graph.vectors[e.name][e.index - 1])]
-        if isinstance(e, E.VectorName):
+        if kind is E.VectorName:
             return [load(s) for s in graph.vectors[e.name]]
-        if isinstance(e, E.VectorLit):
-            return [p for item in e.items for p in emit(item)]
-        args = tuple(p for arg in e.args for p in emit(arg))
-        program.tape.append((e.op, args, None))
-        program.needs.append(any(program.needs[a] for a in args))
-        return [len(program.tape) - 1]
+        return [p for item in e.items for p in emit(item)]  # VectorLit
 
     emit(parsed)
     program.inputs = list(seen_inputs)

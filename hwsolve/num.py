@@ -12,11 +12,13 @@ the solver adds the node name and turns it into a user-facing error.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 import mpmath
 from mpmath import mpf
+from mpmath.libmp import from_rational, fzero, mpf_add, mpf_div, mpf_mul, mpf_sub
 
 WORK_DPS = 60
 """Working precision for irrational values; results are reported to at least 30 digits."""
@@ -46,6 +48,7 @@ class NumericError(ArithmeticError):
     """A value outside a function's domain (the message is one sentence)."""
 
 
+@lru_cache(maxsize=4096)
 def parse_decimal(text: str) -> Fraction:
     """The exact value of a plain decimal such as ``-1.5`` or ``1e-3``.
 
@@ -89,7 +92,7 @@ def is_exact(x: Number) -> bool:
 
 def to_mpf(x: Number) -> mpf:
     if type(x) is Fraction:
-        return mpf(x.numerator) / x.denominator
+        return _make(from_rational(x.numerator, x.denominator, WORK_BITS, "n"))
     return x
 
 
@@ -118,33 +121,64 @@ def to_decimal(x: Number, digits: int = WORK_DPS) -> Decimal:
 
 # ----------------------------------------------------------------------------- arithmetic
 
-_CANCELLED = mpf(2) ** -(WORK_BITS - 16)
+# Irrational arithmetic works on mpmath's raw (sign, mantissa, exponent, bitcount) tuples at a
+# fixed WORK_BITS: about three times faster than going through mpf objects, and independent of
+# whatever precision the global mpmath context happens to have.
+_make = mpmath.mp.make_mpf
+_KEEP_BITS = WORK_BITS - 16
 
 
-def _snap(total: mpf, a: mpf, b: mpf) -> Number:
+@lru_cache(maxsize=4096)
+def _rational_raw(numerator: int, denominator: int) -> tuple:
+    """Rationals meet irrationals mostly as the same few weights and constants: cache them."""
+    return from_rational(numerator, denominator, WORK_BITS, "n")
+
+
+def _raw(x: Number) -> tuple:
+    if type(x) is Fraction:
+        return _rational_raw(x.numerator, x.denominator)
+    return x._mpf_
+
+
+def _magnitude(raw: tuple) -> int:
+    """log2 of |x|, to within one (exponent plus bit count of the mantissa)."""
+    return raw[2] + raw[3]
+
+
+def _cancelled(total: tuple, a: tuple, b: tuple) -> Number:
     """A sum smaller than the rounding error of its terms is zero, exactly.
 
     sqrt(2)·sqrt(2) - 2 leaves about 1e-60 of rounding noise; calling that 0 is what lets
     relu, abs, min and max decide kinks and ties exactly for irrational values too.  A value
     that is genuinely tiny (exp(-200)) does not come from such a cancellation and is kept.
     """
-    if total and abs(total) <= _CANCELLED * max(abs(a), abs(b)):
+    if total == fzero:
         return ZERO
-    return total
+    largest = max(_magnitude(a) if a != fzero else -(10 ** 18),
+                  _magnitude(b) if b != fzero else -(10 ** 18))
+    if _magnitude(total) <= largest - _KEEP_BITS:
+        return ZERO
+    return _make(total)
 
 
 def add(a: Number, b: Number) -> Number:
+    if a is ZERO:
+        return b
+    if b is ZERO:
+        return a
     if type(a) is Fraction and type(b) is Fraction:
         return _fit(a + b)
-    a, b = to_mpf(a), to_mpf(b)
-    return _snap(a + b, a, b)
+    ra, rb = _raw(a), _raw(b)
+    return _cancelled(mpf_add(ra, rb, WORK_BITS, "n"), ra, rb)
 
 
 def sub(a: Number, b: Number) -> Number:
+    if b is ZERO:
+        return a
     if type(a) is Fraction and type(b) is Fraction:
         return _fit(a - b)
-    a, b = to_mpf(a), to_mpf(b)
-    return _snap(a - b, a, b)
+    ra, rb = _raw(a), _raw(b)
+    return _cancelled(mpf_sub(ra, rb, WORK_BITS, "n"), ra, rb)
 
 
 def neg(a: Number) -> Number:
@@ -153,11 +187,15 @@ def neg(a: Number) -> Number:
 
 def mul(a: Number, b: Number) -> Number:
     """Product; an exact zero times anything is an exact zero (gradients stay exact)."""
+    if a is ONE:
+        return b
+    if b is ONE:
+        return a
     if not a or not b:
         return ZERO
     if type(a) is Fraction and type(b) is Fraction:
         return _fit(a * b)
-    return to_mpf(a) * to_mpf(b)
+    return _make(mpf_mul(_raw(a), _raw(b), WORK_BITS, "n"))
 
 
 def div(a: Number, b: Number) -> Number:
@@ -167,7 +205,7 @@ def div(a: Number, b: Number) -> Number:
         return ZERO
     if type(a) is Fraction and type(b) is Fraction:
         return _fit(a / b)
-    return to_mpf(a) / to_mpf(b)
+    return _make(mpf_div(_raw(a), _raw(b), WORK_BITS, "n"))
 
 
 def cmp(a: Number, b: Number) -> int:
@@ -178,7 +216,10 @@ def cmp(a: Number, b: Number) -> int:
 
 
 def sign(a: Number) -> int:
-    return (a > 0) - (a < 0)
+    if type(a) is Fraction:
+        return (a.numerator > 0) - (a.numerator < 0)
+    raw = a._mpf_
+    return 0 if raw == fzero else (-1 if raw[0] else 1)
 
 
 def _exact_root(x: Fraction, q: int) -> Fraction | None:
@@ -226,7 +267,7 @@ def power(a: Number, b: Number) -> Number:
 
 
 def _check_exp_arg(x: Number) -> None:
-    if abs(x) > MAX_EXP_ARG:
+    if abs(to_float(x)) > MAX_EXP_ARG:
         raise NumericError(f"the argument {fmt_sig(x, 6)} is too large in magnitude to evaluate "
                            f"(the limit is {MAX_EXP_ARG:.0e})")
 
