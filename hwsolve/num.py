@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 import mpmath
@@ -112,11 +112,18 @@ def to_float(x: Number) -> float:
 
 def to_decimal(x: Number, digits: int = WORK_DPS) -> Decimal:
     """``x`` as a Decimal with ``digits`` significant digits (exact for short decimals)."""
-    if type(x) is Fraction:
-        with localcontext() as ctx:
-            ctx.prec = digits
+    with localcontext() as ctx:
+        _unbounded(ctx, digits)
+        if type(x) is Fraction:
             return Decimal(x.numerator) / Decimal(x.denominator)
-    return Decimal(mpmath.libmp.to_str(x._mpf_, digits))
+        return +Decimal(mpmath.libmp.to_str(x._mpf_, digits))
+
+
+def _unbounded(ctx, digits: int) -> None:
+    """A decimal context as wide as mpmath's exponents (values like e^(e^20) are legal)."""
+    ctx.prec = digits
+    ctx.Emax = MAX_EMAX
+    ctx.Emin = MIN_EMIN
 
 
 # ----------------------------------------------------------------------------- arithmetic
@@ -345,7 +352,7 @@ def fmt_sig(x: Number, digits: int = 3) -> str:
     if not x:
         return "0"
     with localcontext() as ctx:
-        ctx.prec = digits
+        _unbounded(ctx, digits)
         ctx.rounding = ROUND_HALF_UP
         rounded = +to_decimal(x)
     adjusted = rounded.adjusted()
@@ -371,7 +378,7 @@ def key_matches(key_text: str, x: Number) -> bool:
     key = Decimal(key_text)
     half_unit = Decimal(5).scaleb(key.as_tuple().exponent - 1)
     with localcontext() as ctx:
-        ctx.prec = WORK_DPS + 10
+        _unbounded(ctx, WORK_DPS + 10)
         return abs(to_decimal(x) - key) <= half_unit
 
 
