@@ -1,3 +1,3 @@
-from hwsolve.cli import main
+from hwsolve.entry import main
 
 main()

@@ -90,16 +90,37 @@ def _parse_label(text: str | None):
               help="Also print every forward value with its exact form and gradient.")
 @click.option("--width", type=click.IntRange(40, 1000),
               help="Terminal width for tables (default: the terminal's, or 80).")
-def solve(problem, fmt, digits, activation, loss, label, variant, show_values, width):
+@click.option("--steps", "show_steps", is_flag=True,
+              help="Show the work: every forward step and every chain-rule sum.")
+@click.option("--exact", is_flag=True, help="Show closed forms of irrational values.")
+@click.option("--standalone", is_flag=True,
+              help="With --format latex: a whole document for pdflatex.")
+def solve(problem, fmt, digits, activation, loss, label, variant, show_values, width,
+          show_steps, exact, standalone):
     """Solve PROBLEM (a name from 'hwsolve list' or a path to a .yaml file)."""
     from hwsolve import api, render
 
+    _check_work_options(fmt, show_steps, exact, standalone)
     solution = api.solve_file(api.find(problem), activation=activation, loss=loss,
                               label=_parse_label(label), variant=variant)
+    steps = _work(solution, show_steps, exact)
     if fmt == "json":
-        click.echo(json.dumps(render.to_json(solution), indent=2, ensure_ascii=False))
+        document = render.to_json(solution)
+        if steps is not None:
+            from hwsolve import render_steps
+            document["closed_forms"] = render_steps.closed_forms_json(steps)
+            if show_steps:
+                document["steps"] = render_steps.to_json(steps, digits)
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     elif fmt == "markdown":
         click.echo(render.markdown(solution, digits), nl=False)
+        if steps is not None:
+            from hwsolve import render_steps
+            click.echo(render_steps.markdown(steps, digits, work=show_steps), nl=False)
+    elif fmt == "latex":
+        from hwsolve import render_steps
+        click.echo(render_steps.latex(solution, steps, digits, standalone, work=show_steps),
+                   nl=False)
     elif fmt == "csv":
         click.echo(render.csv_text(solution), nl=False)
     else:
@@ -107,6 +128,26 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
         console.print(render.answer_table(solution, digits, console.width))
         if show_values:
             console.print(render.values_table(solution, digits))
+        if steps is not None:
+            from hwsolve import render_steps
+            console.print(render_steps.terminal(steps, digits, console.width) if show_steps
+                          else render_steps.closed_forms_table(steps, digits))
+
+
+def _check_work_options(fmt: str, show_steps: bool, exact: bool, standalone: bool) -> None:
+    if standalone and fmt != "latex":
+        raise click.UsageError("--standalone only applies to --format latex")
+    if (show_steps or exact) and fmt == "csv":
+        raise click.UsageError("--steps and --exact need --format table, markdown, latex or "
+                               "json")
+
+
+def _work(solution, show_steps: bool, exact: bool):
+    """The derivation, built only when asked for (it loads SymPy)."""
+    if not (show_steps or exact):
+        return None
+    from hwsolve import steps
+    return steps.build(solution, exact=exact)
 
 
 @cli.command()
@@ -130,24 +171,29 @@ def check(problems, show_all, width):
         sys.exit(EXIT_DIFFERENCE)
 
 
+@cli.command()
+@click.argument("problem")
+@click.option("-o", "--output", required=True, help="The file to write: .dot (always), or "
+              ".svg, .png or .pdf (with Graphviz's dot).")
+@click.option("--edges", is_flag=True, help="Label each edge with its local derivative.")
+@click.option("-d", "--digits", type=click.IntRange(1, 30), default=3, show_default=True,
+              help="Significant figures of the values and gradients.")
+@click.option("--variant", help="Use one of the problem's variants.")
+def graph(problem, output, edges, digits, variant):
+    """Draw PROBLEM's computational graph with every value and gradient."""
+    from hwsolve import api, graphviz
+
+    solution = api.solve_file(api.find(problem), variant=variant)
+    graphviz.write(solution, output, edges=edges, digits=digits)
+    click.echo(f"wrote {output}")
+
+
 @cli.command(name="list")
 def list_problems():
     """List every problem with its title."""
-    from hwsolve.problems import all_problems
-    from hwsolve.yamlread import Mapping, Scalar, read_file
+    from hwsolve.problems import titles_text
 
-    rows = []
-    for path in all_problems():
-        try:
-            tree = read_file(path, str(path))
-            title = tree.values.get("title") if isinstance(tree, Mapping) else None
-            title = title.text if isinstance(title, Scalar) else "(no title)"
-        except HwsolveError as exc:
-            title = f"(unreadable: {exc.message})"
-        rows.append((path.stem, title))
-    width = max((len(name) for name, _ in rows), default=0)
-    for name, title in rows:
-        click.echo(f"{name:<{width}}  {title}")
+    click.echo(titles_text(), nl=False)
 
 
 def main() -> None:

@@ -1,49 +1,119 @@
-"""Finding problems: a name is looked up in ./problems/, then among the packaged problems."""
+"""Finding problems: a name is looked up in ./problems/, then among the packaged problems.
+
+This module is on the fast path of ``hwsolve list``, which must start in about the time of a
+bare ``python -c pass``: it uses only ``os`` (not pathlib, re or yaml) unless a title is
+written in a form that needs the full YAML reader.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from hwsolve.errors import HwsolveError
 
 SUFFIXES = (".yaml", ".yml")
 
 
-def packaged_dir() -> Path:
+def packaged_dir() -> str:
     """Inside an installed wheel the problems live in hwsolve/problems; in a source checkout
     (or an editable install) they are the repository's top-level problems/ folder."""
-    inside = Path(__file__).parent / "problems"
-    return inside if inside.is_dir() else Path(__file__).parent.parent / "problems"
+    here = os.path.dirname(os.path.abspath(__file__))
+    inside = os.path.join(here, "problems")
+    return inside if os.path.isdir(inside) else os.path.join(os.path.dirname(here), "problems")
 
 
 def search_dirs() -> list:
-    dirs = [Path("problems"), packaged_dir()]
     unique: list = []
-    for d in dirs:
-        if d.is_dir() and all(d.resolve() != u.resolve() for u in unique):
-            unique.append(d)
+    for directory in ("problems", packaged_dir()):
+        if os.path.isdir(directory) and all(not os.path.samefile(directory, u) for u in unique):
+            unique.append(directory)
     return unique
 
 
-def find(name: str) -> Path:
+def find(name: str) -> str:
     """A path if ``name`` looks like one, otherwise the first problems/NAME.yaml found."""
-    candidate = Path(name)
-    if name.endswith(SUFFIXES) or "/" in name or "\\" in name or candidate.is_file():
-        return candidate
+    if name.endswith(SUFFIXES) or "/" in name or os.sep in name or os.path.isfile(name):
+        return name
     for directory in search_dirs():
         for suffix in SUFFIXES:
-            path = directory / f"{name}{suffix}"
-            if path.is_file():
+            path = os.path.join(directory, name + suffix)
+            if os.path.isfile(path):
                 return path
     raise HwsolveError(f"no problem named {name!r}; 'hwsolve list' shows the problems, and a "
                        "path to a .yaml file works too", file=name)
 
 
 def all_problems() -> list:
-    """Every problem, ./problems/ first; a packaged problem of the same name is shadowed."""
+    """Every problem file, ./problems/ first; a packaged problem of the same name is shadowed."""
     found: dict = {}
     for directory in search_dirs():
-        for path in sorted(directory.iterdir()):
-            if path.suffix in SUFFIXES and path.is_file():
-                found.setdefault(path.stem, path)
+        for entry in sorted(os.listdir(directory)):
+            stem, suffix = os.path.splitext(entry)
+            path = os.path.join(directory, entry)
+            if suffix in SUFFIXES and os.path.isfile(path):
+                found.setdefault(stem, path)
     return list(found.values())
+
+
+def list_titles() -> list:
+    """(name, title) for every problem; a file that cannot be read shows why instead."""
+    rows = []
+    for path in all_problems():
+        name = os.path.splitext(os.path.basename(path))[0]
+        try:
+            rows.append((name, read_title(path)))
+        except HwsolveError as exc:
+            rows.append((name, f"(unreadable: {exc.message})"))
+    return rows
+
+
+def titles_text() -> str:
+    """The ``hwsolve list`` output: names aligned, then titles."""
+    rows = list_titles()
+    width = max((len(name) for name, _ in rows), default=0)
+    return "".join(f"{name:<{width}}  {title}\n" for name, title in rows)
+
+
+def read_title(path: str) -> str:
+    """The title of a problem file: a quick scan for the usual one-line forms, otherwise the
+    full YAML reader (block scalars, escapes and continuation lines need it)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read(64 * 1024).splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    for number, line in enumerate(lines):
+        if line.startswith("title:"):
+            continues = number + 1 < len(lines) and lines[number + 1][:1] in (" ", "\t")
+            title = None if continues else _one_line_scalar(line[len("title:"):].strip())
+            if title is not None:
+                return title
+            break
+    return _title_by_yaml(path)
+
+
+def _one_line_scalar(text: str):
+    """A one-line plain, 'single' or "double" quoted scalar without escapes, else None."""
+    if text.startswith('"'):
+        body = text[1:].split('"', 1)
+        if "\\" in text or len(body) < 2 or body[1].strip()[:1] not in ("", "#"):
+            return None
+        return body[0]
+    if text.startswith("'"):
+        body = text[1:].split("'", 1)
+        if len(body) < 2 or body[1].strip()[:1] not in ("", "#"):
+            return None
+        return body[0]
+    plain = text.split(" #", 1)[0].strip()
+    if not plain or plain[0] in "|>&*!%@`[{":
+        return None
+    return plain
+
+
+def _title_by_yaml(path: str) -> str:
+    from hwsolve.yamlread import Mapping, Scalar, read_file
+    from pathlib import Path
+
+    tree = read_file(Path(path), path)
+    title = tree.values.get("title") if isinstance(tree, Mapping) else None
+    return title.text if isinstance(title, Scalar) else "(no title)"

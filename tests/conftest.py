@@ -30,7 +30,8 @@ def spec(nodes: str, *, inputs: str = "{X1: 2, X2: -1}", params: str = "{W: 1.5}
 
 
 def run_cli(*args: str, input: str | None = None):
-    result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+    result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False,
+                               prog_name="hwsolve")
     return result
 
 

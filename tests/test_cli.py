@@ -216,3 +216,38 @@ def test_plain_solve_does_not_import_sympy():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_fast_help_is_exactly_clicks_help():
+    from hwsolve.entry import GROUP_HELP
+    assert run_cli("--help").output == GROUP_HELP
+
+
+def test_fast_list_equals_the_click_command(monkeypatch, capsys):
+    from hwsolve import entry
+    monkeypatch.setattr(sys, "argv", ["hwsolve", "list"])
+    entry.main()
+    assert capsys.readouterr().out == run_cli("list").output
+
+
+def test_help_and_list_import_neither_click_nor_yaml():
+    for command in ("--help", "list"):
+        code = (f"import sys; sys.argv = ['hwsolve', '{command}']; from hwsolve.entry import "
+                "main; main(); print([m for m in ('click', 'yaml', 'sympy', 'mpmath', 'rich') "
+                "if m in sys.modules])")
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                cwd=ROOT)
+        assert result.stdout.splitlines()[-1] == "[]", result.stderr
+
+
+def test_titles_in_unusual_yaml_forms(tmp_path, monkeypatch):
+    from hwsolve.problems import read_title
+    cases = {"plain": ("title: Plain title # comment\n", "Plain title"),
+             "single": ("title: 'It''s quoted'\n", "It's quoted"),
+             "double": ('title: "Say \\"hi\\""\n', 'Say "hi"'),
+             "folded": ("title: >\n  Folded\n  title\n", "Folded title\n"),
+             "continued": ("title: first\n  second\n", "first second")}
+    for name, (text, title) in cases.items():
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(text)
+        assert read_title(str(path)) == title, name
