@@ -176,7 +176,7 @@ class _Generator:
             return self._rand_dec(-15, 15, 1)
         return self._rand_dec(-150, 150, 2)
 
-    def _add_scalar(self, section, name, text, grad=True):
+    def _add_scalar(self, section, name, text):
         section.append((name, text))
         op = _Op(name, float(text), len(text))
         self.scalars.append(op)
@@ -279,9 +279,9 @@ class _Generator:
     def _coef(self):
         r = self.r
         if r.random() < 0.3:
-            m = r.choice((-10, -5, -3, -2, 2, 3, 5, 10))
-            return _dec(m, 1)
-        return self._rand_dec(-150, 150, 2)
+            return r.choice(("-2", "-1.5", "-1", "-0.5", "0.5", "1", "1.5", "2"))
+        m = r.randint(20, 200)
+        return _dec(m if r.random() < 0.5 else -m, 2)
 
     def _lin(self, k=None, bias=None):
         """A linear combination ``0.37*n4 - 1.2*x1 + p3*n7 + 0.5``: (text, value, size)."""
@@ -326,7 +326,7 @@ class _Generator:
     def _vector_operand(self, k=None):
         """A vector: a param / input / constant vector, or a literal of k operands."""
         r = self.r
-        if self.vectors and (k is None or r.random() < 0.6):
+        if self.vectors and r.random() < (0.5 if k is None else 0.6):
             cands = self.vectors if k is None else [v for v in self.vectors
                                                     if len(v.values) == k]
             if cands:
@@ -371,6 +371,8 @@ class _Generator:
     def t_leaky(self):
         t, v, s = self._lin()
         self._away(v)
+        if v < 0 and self.r.random() < 0.6:
+            raise _Reject
         if self.r.random() < 0.5:
             return f"leaky_relu({t})", v if v > 0 else 0.01 * v, _size(s, 3)
         sl = self.r.choice(_SLOPES)
@@ -508,6 +510,8 @@ class _Generator:
                 raise _Reject
             return f"{a.text} / exp({b.text})", a.value / math.exp(b.value), None
         if x < 0.6:
+            if a.text == b.text:
+                raise _Reject
             c = self._pick()
             return (f"({a.text} - {b.text}) / (2 + tanh({c.text}))",
                     (a.value - b.value) / (2 + math.tanh(c.value)), None)
@@ -606,9 +610,17 @@ class _Generator:
             return f"{e}*{a.text}", w.values[i] * a.value, _size(w.size, a.size)
         return (f"tanh({e}*{a.text} + {e})", math.tanh(w.values[i] * (a.value + 1)), None)
 
+    def t_residual(self):
+        """A skip connection ``a + c*tanh(...)``: keeps gradients alive in deep chains."""
+        a = self._pick()
+        t, v, _ = self._squash_arg()
+        c = self._coef()
+        return (f"{a.text} {'-' if c.startswith('-') else '+'} {c.lstrip('-')}*tanh({t})",
+                a.value + float(c) * math.tanh(v), None)
+
     TEMPLATES = (
-        ("t_lin", 8), ("t_tanh", 12), ("t_sigmoid", 8), ("t_relu", 7), ("t_leaky", 6),
-        ("t_dot", 10), ("t_minmax", 8), ("t_abs", 4), ("t_exp", 5), ("t_log", 5),
+        ("t_residual", 16), ("t_lin", 8), ("t_tanh", 12), ("t_sigmoid", 8), ("t_relu", 7),
+        ("t_leaky", 6), ("t_dot", 10), ("t_minmax", 8), ("t_abs", 4), ("t_exp", 5), ("t_log", 5),
         ("t_sqrt", 4), ("t_div", 6), ("t_pow", 6), ("t_prod", 7), ("t_sum", 4),
         ("t_neg", 3), ("t_index", 3),
     )
@@ -712,7 +724,7 @@ class _Generator:
         return f"{fn}({', '.join(args)})", tv, 4
 
     # ------------------------------------------------------------------- main
-    def _node(self, idx, kink_kind=None):
+    def _node(self, kink_kind=None):
         r = self.r
         if kink_kind is not None:
             self.force = None
@@ -770,7 +782,8 @@ class _Generator:
             if 0.05 <= abs(v) <= lim:
                 break
         else:  # small coefficients that cannot leave the range
-            coefs = [_dec(r.choice((-1, 1)) * max(1, int(100 * lim / (len(ops) * (abs(op.value) + 1)))), 2)
+            coefs = [_dec(r.choice((-1, 1))
+                          * max(1, int(100 * lim / (len(ops) * (abs(op.value) + 1)))), 2)
                      for op in ops]
             v = sum(float(c) * op.value for c, op in zip(coefs, ops))
         parts = [("-" if c.startswith("-") else "+", f"{c.lstrip('-')}*{op.text}")
@@ -801,7 +814,7 @@ class _Generator:
                     plan[i] = r.choice(self.KINDS)
         for i in range(body):
             kind = plan.get(i)
-            text, v, s = self._node(i, kind)
+            text, v, s = self._node(kind)
             if kind:
                 self.kinds.add(kind)
             self._append(text, v, s)
@@ -809,7 +822,7 @@ class _Generator:
         self._append(text, v, s)
         self.output = self.nodes[-1][0]
         for _ in range(trailing):
-            text, v, s = self._node(n)
+            text, v, s = self._node()
             self._append(text, v, s)
         return self._yaml(bool(trailing))
 

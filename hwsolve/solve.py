@@ -268,5 +268,8 @@ def _unused_nodes(problem: Problem) -> list:
     after = names[names.index(problem.output) + 1:]
     if not after:
         return []
-    return [f"node{'s' if len(after) > 1 else ''} {', '.join(after)} come after the output "
-            f"{problem.output} and do not affect the loss"]
+    if len(after) == 1:
+        return [f"node {after[0]} comes after the output {problem.output} and does not affect "
+                "the loss"]
+    return [f"nodes {', '.join(after)} come after the output {problem.output} and do not "
+            "affect the loss"]

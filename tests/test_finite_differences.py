@@ -1,0 +1,128 @@
+"""hwsolve's gradients against central differences of hwsolve's own forward pass (no torch).
+
+For 60 random kink-free graphs (3-20 nodes), every input and param entry is moved by
++-h = 1e-20 by rewriting its number in the YAML text exactly (a decimal string of a Fraction),
+the problem is solved again and (L(x+h) - L(x-h)) / 2h is formed at 80 digits.  With
+60-digit forward values the difference quotient is good to about 40 digits (truncation error
+~h^2), so each gradient must agree with it to at least 25 significant digits.
+
+``python tests/crosscheck_report.py`` reruns this check and prints the figures.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+import mpmath
+import pytest
+import yaml
+
+from hwsolve.api import solve_text
+from hwsolve.generate import generate_problem
+
+H = Fraction(1, 10 ** 20)
+DIGITS = 25
+N_GRAPHS = 60
+
+
+def to_mpf(x):
+    if isinstance(x, Fraction):
+        return mpmath.mpf(x.numerator) / x.denominator
+    return mpmath.mpf(x)
+
+
+def decimal_text(x: Fraction) -> str:
+    """The exact decimal text of a Fraction whose denominator is 2^a 5^b."""
+    sign, x = ("-" if x < 0 else ""), abs(x)
+    k = 0
+    while (x * 10 ** k).denominator != 1:
+        k += 1
+        assert k <= 200, x
+    m = str((x * 10 ** k).numerator).rjust(k + 1, "0")
+    whole, frac = m[:len(m) - k], m[len(m) - k:].rstrip("0")
+    return f"{sign}{whole}.{frac}" if frac else f"{sign}{whole}"
+
+
+def leaf_entries(text: str):
+    """(name, index or None, exact value) of every input and param entry."""
+    doc = yaml.safe_load(text)
+    for section in ("inputs", "params"):
+        for name, v in (doc.get(section) or {}).items():
+            if isinstance(v, list):
+                for i, x in enumerate(v):
+                    yield name, i, Fraction(repr(x))
+            else:
+                yield name, None, Fraction(repr(v))
+
+
+def with_entry(text: str, name: str, index, value: Fraction) -> str:
+    """The text with one leaf entry replaced by the exact decimal of ``value``."""
+    pattern = re.compile(rf"^(  {re.escape(name)}: )(.*)$", re.M)
+    (match,) = list(pattern.finditer(text))  # exactly one definition line
+    body = match.group(2)
+    if index is None:
+        new = decimal_text(value)
+    else:
+        items = body.strip("[]").split(", ")
+        items[index] = decimal_text(value)
+        new = "[" + ", ".join(items) + "]"
+    return text[:match.start(2)] + new + text[match.end(2):]
+
+
+def fd_check(text: str):
+    """Check every input/param gradient; returns (entries checked, fewest agreeing digits
+    among non-zero gradients) or raises AssertionError with the details."""
+    sol = solve_text(text)
+    worst_digits, count = float("inf"), 0
+    with mpmath.workdps(80):
+        scale = max(mpmath.mpf(1), abs(to_mpf(sol.values["L"])))
+        for name, index, x in leaf_entries(text):
+            lp = to_mpf(solve_text(with_entry(text, name, index, x + H)).values["L"])
+            lm = to_mpf(solve_text(with_entry(text, name, index, x - H)).values["L"])
+            fd = (lp - lm) / (2 * to_mpf(H))
+            g = sol.grad[name] if index is None else sol.grad[name][index]
+            g = to_mpf(g)
+            err = abs(fd - g)
+            at = name if index is None else f"{name}[{index + 1}]"
+            assert err <= mpmath.mpf(10) ** -DIGITS * abs(g) or \
+                err <= mpmath.mpf(10) ** -35 * scale, \
+                f"{at}: gradient {mpmath.nstr(g, 40)} but central difference " \
+                f"{mpmath.nstr(fd, 40)}\n--- spec ---\n{text}"
+            count += 1
+            if g != 0:
+                digits = float(-mpmath.log10(err / abs(g))) if err else float("inf")
+                worst_digits = min(worst_digits, digits)
+    return count, worst_digits
+
+
+def test_decimal_text_and_edit_are_exact():
+    assert decimal_text(Fraction("0.37") + H) == "0.37000000000000000001"
+    assert decimal_text(Fraction("-1.2") - H) == "-1.20000000000000000001"
+    assert decimal_text(Fraction(-3, 8)) == "-0.375" and decimal_text(Fraction(2)) == "2"
+    text = "params:\n  p1: 0.5\n  w1: [0.25, -1.5]\nnodes:\n  n1: p1\n"
+    assert with_entry(text, "w1", 1, Fraction(-3, 2) + H) == \
+        "params:\n  p1: 0.5\n  w1: [0.25, -1.49999999999999999999]\nnodes:\n  n1: p1\n"
+    assert with_entry(text, "p1", None, Fraction(1, 2) - H).startswith(
+        "params:\n  p1: 0.49999999999999999999\n")
+
+
+STATS = {"graphs": 0, "entries": 0, "digits": float("inf")}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report():
+    yield
+    if STATS["graphs"]:
+        print(f"\n[finite differences] {STATS['graphs']} graphs, {STATS['entries']} "
+              f"input/param entries, fewest agreeing digits {STATS['digits']:.1f}")
+
+
+@pytest.mark.parametrize("seed", range(N_GRAPHS))
+def test_gradients_match_central_differences(seed):
+    n = 3 + seed % 18  # 3..20 nodes
+    text = generate_problem(n, 5000 + seed)
+    count, digits = fd_check(text)
+    STATS["graphs"] += 1
+    STATS["entries"] += count
+    STATS["digits"] = min(STATS["digits"], digits)
