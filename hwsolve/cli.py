@@ -80,7 +80,7 @@ def _parse_label(text: str | None):
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table",
               show_default=True, help="Output format.")
 @click.option("-d", "--digits", type=click.IntRange(1, 30), default=3, show_default=True,
-              help="Significant figures in table, markdown and values output.")
+              help="Significant figures in tables, steps, markdown and latex.")
 @click.option("--act", "--activation", "activation", type=click.Choice(ACTIVATIONS),
               help="Override the output activation.")
 @click.option("--loss", type=click.Choice(LOSSES), help="Override the loss.")
@@ -95,14 +95,20 @@ def _parse_label(text: str | None):
 @click.option("--exact", is_flag=True, help="Show closed forms of irrational values.")
 @click.option("--standalone", is_flag=True,
               help="With --format latex: a whole document for pdflatex.")
+@click.option("--verify", is_flag=True,
+              help="Compare every value and gradient with PyTorch float64 autograd (needs the "
+              "verify extra); exit 1 on a disagreement.")
 def solve(problem, fmt, digits, activation, loss, label, variant, show_values, width,
-          show_steps, exact, standalone):
+          show_steps, exact, standalone, verify):
     """Solve PROBLEM (a name from 'hwsolve list' or a path to a .yaml file)."""
     from hwsolve import api, render
 
     _check_work_options(fmt, show_steps, exact, standalone)
     solution = api.solve_file(api.find(problem), activation=activation, loss=loss,
                               label=_parse_label(label), variant=variant)
+    if verify:
+        _verify(solution, width)
+        return
     steps = _work(solution, show_steps, exact)
     if fmt == "json":
         document = render.to_json(solution)
@@ -132,6 +138,16 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
             from hwsolve import render_steps
             console.print(render_steps.terminal(steps, digits, console.width) if show_steps
                           else render_steps.closed_forms_table(steps, digits))
+
+
+def _verify(solution, width: int | None) -> None:
+    from hwsolve import render
+    from hwsolve.verify import verify_entries
+
+    rows = verify_entries(solution)
+    _console(width).print(render.verify_report(solution, rows))
+    if not all(row[-1] for row in rows):
+        sys.exit(EXIT_DIFFERENCE)
 
 
 def _check_work_options(fmt: str, show_steps: bool, exact: bool, standalone: bool) -> None:

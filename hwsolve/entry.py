@@ -28,6 +28,7 @@ Options:
 
 Commands:
   check  Check answer keys: solve each problem and variant and compare...
+  graph  Draw PROBLEM's computational graph with every value and gradient.
   list   List every problem with its title.
   solve  Solve PROBLEM (a name from 'hwsolve list' or a path to a .yaml file).
 """

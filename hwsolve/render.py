@@ -206,3 +206,21 @@ def check_report(results: list, show_all: bool = False) -> Group:
     parts.append(Text(f"{len(results)} problem(s), {entries} key entries, {wrong} "
                       f"difference(s), {errors} error(s)", style="bold"))
     return Group(*parts)
+
+
+# ----------------------------------------------------------------------------- --verify
+
+def verify_report(solution: Solution, rows: list) -> Group:
+    """Every entry beside PyTorch's float64 value, then a one-line verdict."""
+    table = Table(box=box.SIMPLE_HEAD, title=f"{solution.problem.title}: hwsolve (exact) vs "
+                  "PyTorch float64 autograd", title_justify="left")
+    for column in ("quantity", "hwsolve", "PyTorch", "rel. diff", ""):
+        table.add_column(column, justify="left" if column == "quantity" else "right",
+                         no_wrap=True)
+    for label, exact, reference, relative, agrees in rows:
+        table.add_row(label, num.fmt_sig(exact, 12), f"{reference:.12g}", f"{relative:.1e}",
+                      "✓" if agrees else "✗", style=None if agrees else "red")
+    disagreements = sum(not row[4] for row in rows)
+    verdict = (f"{len(rows)} entries, all agree within 1e-9 relative (1e-12 absolute near 0)"
+               if not disagreements else f"{disagreements} of {len(rows)} entries disagree")
+    return Group(table, Text(verdict, style="bold green" if not disagreements else "bold red"))

@@ -102,9 +102,9 @@ def evaluate(problem: Problem) -> Evaluation:
     with mpmath.workdps(num.WORK_DPS):
         for node in graph.nodes:
             try:
-                tape_values = _run_forward(node, values)
-                values[node.slot] = tape_values[-1]
-                local, kinks = _local_derivatives(node, tape_values)
+                computed = tape_values(node, values)
+                values[node.slot] = computed[-1]
+                local, kinks = _local_derivatives(node, computed)
             except NumericError as exc:
                 raise HwsolveError(f"cannot evaluate node {node.name} at the given values: "
                                    f"{exc}", file=problem.file, where=f"nodes.{node.name}",
@@ -114,19 +114,20 @@ def evaluate(problem: Problem) -> Evaluation:
     return evaluation
 
 
-def _run_forward(node, values: list) -> list:
-    tape_values: list = []
+def tape_values(node, values: list) -> list:
+    """The value at every position of ``node``'s tape, given every slot's value."""
+    computed: list = []
     for op, args, payload in node.tape:
         if op == "load":
-            tape_values.append(values[payload])
+            computed.append(values[payload])
         elif op == "const":
-            tape_values.append(payload)
+            computed.append(payload)
         else:
-            tape_values.append(RULES[op].forward([tape_values[a] for a in args]))
-    return tape_values
+            computed.append(RULES[op].forward([computed[a] for a in args]))
+    return computed
 
 
-def _local_derivatives(node, tape_values: list) -> tuple:
+def _local_derivatives(node, computed: list) -> tuple:
     """Reverse mode over the node's own tape: ∂node/∂(each direct input)."""
     adjoint = [ZERO] * len(node.tape)
     adjoint[-1] = ONE
@@ -140,8 +141,8 @@ def _local_derivatives(node, tape_values: list) -> tuple:
             continue
         if op == "const" or not node.needs[position]:
             continue
-        arg_values = [tape_values[a] for a in args]
-        partials, note = RULES[op].backward(arg_values, tape_values[position],
+        arg_values = [computed[a] for a in args]
+        partials, note = RULES[op].backward(arg_values, computed[position],
                                             [node.needs[a] for a in args])
         if note:
             kinks.append(note)

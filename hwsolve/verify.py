@@ -344,3 +344,30 @@ def compare(solution_values: dict, reference: dict, *, rel: float = 1e-9,
                 worst_abs = d
     return {"count": count, "mismatches": bad, "worst_rel": worst_rel,
             "worst_rel_at": worst_at, "worst_abs_small": worst_abs}
+
+
+def verify_entries(solution, *, rel: float = 1e-9, abs_tol: float = 1e-12) -> list:
+    """``hwsolve NAME --verify``: every value and gradient of ``solution`` beside PyTorch's.
+
+    PyTorch re-reads the problem file on its own (``plain_spec``) with the head the solution
+    actually used, so the two computations share nothing but the file.  Returns rows
+    ``(quantity, exact value, torch value, relative difference, agrees)``.
+    """
+    from pathlib import Path
+
+    setup = solution.setup
+    text = Path(solution.problem.file).read_text(encoding="utf-8")
+    spec = plain_spec(text, activation=setup.activation, loss=setup.loss,
+                      label=float(setup.label), variant=setup.variant)
+    reference = torch_evaluate(spec)
+    rows = []
+    for table, prefix in ((solution.values, ""), (solution.grad, "∇")):
+        theirs = reference["values" if prefix == "" else "grad"]
+        for name, ours in table.items():
+            for index, (a, b) in enumerate(zip(_flat(ours), _flat(theirs[name])), start=1):
+                label = f"{prefix}{name}" + (f"[{index}]" if isinstance(ours, list) else "")
+                difference = abs(float(a) - b)
+                relative = difference / abs(float(a)) if float(a) else difference
+                rows.append((label, a, b, relative,
+                             difference <= rel * abs(float(a)) or difference <= abs_tol))
+    return rows

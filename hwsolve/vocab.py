@@ -5,4 +5,4 @@ ACTIVATIONS = ("sigmoid", "tanh", "identity")
 LOSSES = ("bce", "mse")
 FUNCTIONS = ("min", "max", "abs", "exp", "log", "sqrt", "sigmoid", "tanh", "relu",
              "leaky_relu", "dot", "sum")
-FORMATS = ("table", "json", "markdown", "csv")
+FORMATS = ("table", "json", "markdown", "csv", "latex")

@@ -1,0 +1,113 @@
+"""The computational graph as a Graphviz picture (``hwsolve graph NAME -o FILE``).
+
+Each slot is a vertex showing its forward value and its gradient dL/d(slot); the output feeds
+Ŷ, which feeds the loss.  Inputs, params, constants, nodes and the loss have their own shape
+and colour, and the layout reads left to right.  The dot text needs no external program;
+.svg, .png and .pdf are drawn by Graphviz's ``dot`` when it is installed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from html import escape
+from pathlib import Path
+
+from hwsolve import num
+from hwsolve.errors import HwsolveError
+from hwsolve.solve import Solution
+
+DRAWN = ("svg", "png", "pdf")
+GRADIENT_COLOUR = "#b91c1c"
+STYLES = {
+    "input": 'shape=ellipse, style=filled, fillcolor="#dbeafe"',
+    "param": 'shape=box, style=filled, fillcolor="#dcfce7"',
+    "constant": 'shape=note, style=filled, fillcolor="#f3f4f6"',
+    "node": 'shape=box, style="rounded,filled", fillcolor="#fef9c3"',
+    "output": 'shape=box, style="rounded,filled", fillcolor="#fde68a", peripheries=2',
+    "loss": 'shape=doubleoctagon, style=filled, fillcolor="#fee2e2"',
+}
+
+
+def dot_source(solution: Solution, edges: bool = False, digits: int = 3) -> str:
+    """The graph in the dot language; ``edges`` labels each edge with ∂(head)/∂(tail)."""
+    graph, values, grads = solution.graph, solution.evaluation.values, solution.grads
+    head = solution.head
+    lines = ["digraph hwsolve {",
+             "  rankdir=LR;",
+             f'  label="{_quoted(solution.problem.title)}"; labelloc=t;',
+             '  fontsize=16; fontname="Helvetica";',
+             '  node [fontname="Helvetica", fontsize=11];',
+             '  edge [fontname="Helvetica", fontsize=9, color="#6b7280", fontcolor="#374151"];']
+    for number, slot in enumerate(graph.slots):
+        gradient = None if slot.kind == "constant" else grads[number]
+        lines.append(_vertex(f"s{number}", slot.label, values[number], gradient, slot.kind,
+                             digits))
+    lines.append(_vertex("yhat", "Ŷ", head.yhat, head.dL_dyhat, "output", digits))
+    lines.append(_vertex("loss", "L", head.loss, None, "loss", digits))
+    for node, local in zip(graph.nodes, solution.evaluation.local):
+        partials = dict(local)
+        for slot in node.inputs:
+            label = partials.get(slot) if edges else None
+            lines.append(_edge(f"s{slot}", f"s{node.slot}", label, digits))
+    output = graph.scalars[solution.problem.output]
+    lines.append(_edge(f"s{output}", "yhat", head.dyhat_dz if edges else None, digits))
+    lines.append(_edge("yhat", "loss", head.dL_dyhat if edges else None, digits))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _vertex(ident: str, name: str, value, gradient, kind: str, digits: int) -> str:
+    rows = [f"<B>{escape(name)}</B>", escape(num.fmt_sig(value, digits))]
+    if gradient is not None:
+        rows.append(f'<FONT COLOR="{GRADIENT_COLOUR}">dL/d{escape(name)} = '
+                    f"{escape(num.fmt_sig(gradient, digits))}</FONT>")
+    return f"  {ident} [label=<{'<BR/>'.join(rows)}>, {STYLES[kind]}];"
+
+
+def _edge(tail: str, head: str, label, digits: int) -> str:
+    if label is None:
+        return f"  {tail} -> {head};"
+    return f'  {tail} -> {head} [label="{num.fmt_sig(label, digits)}"];'
+
+
+def _quoted(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def write(solution: Solution, path: str | Path, edges: bool = False, digits: int = 3) -> None:
+    """Write the graph to ``path``: dot text for .dot/.gv, a picture for .svg/.png/.pdf."""
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    source = dot_source(solution, edges, digits)
+    if fmt in ("dot", "gv"):
+        _write_text(path, source)
+    elif fmt in DRAWN:
+        _draw(source, fmt, path)
+    else:
+        raise HwsolveError(f"cannot write {path.name!r}: the graph is written as .dot or .gv, "
+                           "or drawn as .svg, .png or .pdf", where="--output")
+
+
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise HwsolveError(f"cannot write {path}: {exc.strerror}", where="--output") from None
+
+
+def _draw(source: str, fmt: str, path: Path) -> None:
+    program = shutil.which("dot")
+    if program is None:
+        raise HwsolveError(f"drawing {path.name} needs Graphviz's 'dot' program, which is not "
+                           "installed; install Graphviz (Debian: apt-get install graphviz), "
+                           "or write a .dot file instead", where="--output")
+    try:
+        done = subprocess.run([program, f"-T{fmt}", "-o", str(path)], input=source.encode(),
+                              capture_output=True, timeout=300, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise HwsolveError(f"Graphviz's dot failed: {exc}", where="--output") from None
+    if done.returncode != 0:
+        message = done.stderr.decode(errors="replace").strip() or f"exit code {done.returncode}"
+        raise HwsolveError(f"Graphviz's dot could not draw {path.name}: {message}",
+                           where="--output")

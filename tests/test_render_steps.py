@@ -1,0 +1,148 @@
+"""The work shown (--steps, --exact) in every format, through the command line."""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from hwsolve import api, render
+from conftest import PROBLEMS, ROOT, check_golden, run_cli
+
+SHIPPED = sorted(PROBLEMS.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("name", ["q3a", "q3b"])
+def test_terminal_steps_match_golden_files(name):
+    result = run_cli(name, "--steps", "--width", "80")
+    assert result.exit_code == 0
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+    check_golden(f"steps_{name}_80.txt", result.output)
+
+
+@pytest.mark.parametrize("name", ["q3a", "q3b"])
+def test_markdown_steps_match_golden_files(name):
+    result = run_cli(name, "--steps", "--format", "markdown")
+    assert result.exit_code == 0
+    check_golden(f"steps_{name}.md", result.output)
+
+
+@pytest.mark.parametrize("name", ["q3a", "q3b"])
+def test_latex_steps_match_golden_files(name):
+    result = run_cli(name, "--steps", "--format", "latex")
+    assert result.exit_code == 0
+    assert r"\begin{align*}" in result.output and r"\documentclass" not in result.output
+    check_golden(f"steps_{name}.tex", result.output)
+
+
+def test_q3b_steps_show_the_derivations_a_grader_accepts():
+    output = run_cli("q3b", "--steps", "--width", "200").output
+    for line in [
+        "H4 = W2·(H2/H1) = -3·(-1/1.5) = 2",
+        "dL/dŶ = (Ŷ - Y)/(Ŷ·(1 - Ŷ)) = (0.378 - 1)/(0.378·(1 - 0.378)) = -2.65",
+        "where dŶ/dR = σ(R)·(1 - σ(R)) = 0.378·(1 - 0.378) = 0.235",
+        "dL/dH1 = dL/dH3·∂H3/∂H1 + dL/dH4·∂H4/∂H1 + dL/dH5·∂H5/∂H1",
+        "∂H4/∂H1 = -W2·H2/H1² = -(-3)·(-1)/1.5² = -1.33",
+        "∂H5/∂H1 = 0 since H1 = 1.5 < H4 = 2: max passes the gradient only to its larger",
+        "∂H3/∂X1 = 0 since X1 = 2 > H1 = 1.5: min passes the gradient only to its smaller "
+        "argument",
+        "so dL/dX1 = -1.45·1.5 + (-1.24)·(-1) + (-0.622)·0 = -2.18 + 1.24 + 0 = -0.934",
+    ]:
+        assert line in output, line
+
+
+def test_q3a_steps_read_like_the_seed():
+    output = run_cli("q3a", "--steps", "--width", "200").output
+    assert "H1 = leaky_relu(z1, alpha) = leaky_relu(-2, 0.1) = -1/5 = -0.2" in output
+    assert "where ∂H1/∂z1 = alpha = 0.1 since z1 = -2 < 0" in output
+    assert "so dL/dX2 = 0.069·(-1) + 0.69·0.5 = -0.069 + 0.345 = 0.276" in output
+
+
+def test_exact_shows_closed_forms():
+    assert "Ŷ = σ(R) = 1/(1 + e^(-R)) = 1/(1 + e^(-(-0.5))) = 1/(1 + e^(1/2)) ≈ 0.378" in \
+        run_cli("q3b", "--steps", "--exact", "--width", "200").output
+    table = run_cli("q3b", "--exact", "--width", "100")
+    assert table.exit_code == 0 and "Closed forms" in table.output
+    assert "log(1 + e^(1/2))" in table.output
+    document = json.loads(run_cli("q3b", "--exact", "--format", "json").output)
+    assert document["closed_forms"]["Yhat"]["latex"] == r"\frac{1}{1 + e^{\frac{1}{2}}}"
+
+
+def test_json_steps_are_structured_data():
+    document = json.loads(run_cli("q3b", "--steps", "--format", "json").output)
+    work = document["steps"]
+    assert [eq["name"] for eq in work["forward"]] == ["H1", "H2", "H3", "H4", "H5", "R"]
+    h1 = next(step for step in work["backward"] if step["node"] == "H1")
+    assert [t["consumer"] for t in h1["terms"]] == ["H3", "H4", "H5"]
+    h4 = h1["terms"][1]["local"]
+    assert h4["formula"]["text"] == "-W2·H2/H1²" and h4["case_rule"] is False
+    assert h1["terms"][2]["local"]["cases"][0]["reason"]["text"] == "H1 = 1.5 < H4 = 2"
+    assert h1["total"] == pytest.approx(document["grad"]["H1"])
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+@pytest.mark.parametrize("fmt", ["table", "markdown", "latex", "json"])
+def test_steps_work_for_every_problem_and_format(path, fmt):
+    for variant in [None, *api.load(path).variants]:
+        args = [str(path), "--steps", "--exact", "--format", fmt, "--width", "80"]
+        result = run_cli(*args, *(["--variant", variant] if variant else []))
+        assert result.exit_code == 0, result.output
+
+
+def test_latex_without_steps_is_the_answer_table():
+    output = run_cli("q3a", "--format", "latex").output
+    assert r"\begin{tabular}" in output and r"\begin{align*}" not in output
+
+
+@pytest.mark.parametrize("args", [["--standalone"], ["--steps", "--format", "csv"],
+                                  ["--exact", "--format", "csv"]])
+def test_misplaced_options_are_usage_errors(args):
+    result = run_cli("q3a", *args)
+    assert result.exit_code == 2
+
+
+def _table_numbers(name):
+    solution = api.solve_file(PROBLEMS / f"{name}.yaml")
+    return {column: render.fmt(render.column_value(solution, column), 3)
+            for column in solution.problem.columns}
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+@pytest.mark.parametrize("name", ["q3a", "q3b"])
+def test_standalone_latex_compiles_with_numbers_matching_the_table(name, tmp_path):
+    result = run_cli(name, "--steps", "--format", "latex", "--standalone")
+    assert result.exit_code == 0
+    tex = result.output
+    for column, shown in _table_numbers(name).items():
+        assert f"${shown}$" in tex, column                      # the tabular
+        for entry in shown.strip("[]").split(", "):             # each derivation's result
+            if column not in ("Yhat", "L"):
+                assert rf"\mathbf{{{entry}}}" in tex, column
+    (tmp_path / f"{name}.tex").write_text(tex)
+    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
+                           f"{name}.tex"], cwd=tmp_path, capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+    assert (tmp_path / f"{name}.pdf").stat().st_size > 0
+    assert not re.search(r"^! ", (tmp_path / f"{name}.log").read_text(errors="replace"), re.M)
+
+
+def test_the_table_path_never_imports_sympy(tmp_path):
+    graph_file = tmp_path / "q3a.dot"
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from hwsolve.cli import cli\n"
+        "for args in (['q3a'], ['q3b', '--values'], ['q3a', '--format', 'json'],\n"
+        "             ['q3a', '--format', 'markdown'],\n"
+        f"             ['graph', 'q3a', '-o', {str(graph_file)!r}]):\n"
+        "    CliRunner().invoke(cli, args)\n"
+        "assert 'sympy' not in sys.modules, 'sympy was imported'\n"
+        "CliRunner().invoke(cli, ['q3a', '--steps'])\n"
+        "assert 'sympy' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert graph_file.exists()
