@@ -204,6 +204,30 @@ def graph(problem, output, edges, digits, variant):
     click.echo(f"wrote {output}")
 
 
+@cli.command()
+@click.argument("nodes", type=click.IntRange(1, 100_000))
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--kinks", is_flag=True, help="Plant exact kinks: relu/abs at 0, min/max ties.")
+@click.option("--act", "--activation", "activation", type=click.Choice(ACTIVATIONS),
+              help="Fix the output activation.")
+@click.option("--loss", type=click.Choice(LOSSES), help="Fix the loss.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="File to write (default: standard output).")
+def generate(nodes, seed, kinks, activation, loss, output):
+    """Write a random practice problem of NODES nodes (deterministic for a seed)."""
+    from hwsolve.generate import generate_problem
+
+    try:
+        text = generate_problem(nodes, seed, kinks=kinks, activation=activation, loss=loss)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
 @cli.command(name="list")
 def list_problems():
     """List every problem with its title."""

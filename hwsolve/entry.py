@@ -27,10 +27,11 @@ Options:
   -h, --help  Show this message and exit.
 
 Commands:
-  check  Check answer keys: solve each problem and variant and compare...
-  graph  Draw PROBLEM's computational graph with every value and gradient.
-  list   List every problem with its title.
-  solve  Solve PROBLEM (a name from 'hwsolve list' or a path to a .yaml file).
+  check     Check answer keys: solve each problem and variant and compare...
+  generate  Write a random practice problem of NODES nodes (deterministic...
+  graph     Draw PROBLEM's computational graph with every value and gradient.
+  list      List every problem with its title.
+  solve     Solve PROBLEM (a name from 'hwsolve list' or a path to a .yaml...
 """
 
 

@@ -16,18 +16,18 @@ exactly 0 and 2-way and 3-way ties in min / max (of scalars and over a vector).
 Names are short (x1 inputs, u1 input vectors, p1 params, w1 param vectors, c1 constants,
 k1 constant vectors, n1 nodes) so that 20,000 nodes stay well under 4 MiB.
 
-Command line: ``python -m hwsolve.generate N --seed S [--kinks] [-o FILE]``.
+Command line: ``hwsolve generate N --seed S [--kinks] [-o FILE]``.
 """
 
 from __future__ import annotations
 
-import argparse
 import math
 import random
 import re
-import sys
 from collections import deque
 from itertools import accumulate
+
+from hwsolve.vocab import ACTIVATIONS, LOSSES
 
 VMAX = 8.0
 """Largest magnitude a node value may take."""
@@ -44,11 +44,6 @@ RCAP = 60
 
 PREACT_RANGE = {"sigmoid": 4.0, "tanh": 2.5, "identity": 5.0}
 
-ACTIVATIONS = ("sigmoid", "tanh", "identity")
-LOSSES = ("bce", "mse")
-
-FUNCTIONS = ("min", "max", "abs", "exp", "log", "sqrt", "sigmoid", "tanh", "relu",
-             "leaky_relu", "dot", "sum")
 
 _SLOPES = ("0.1", "0.2", "0.05", "0.3", "1e-2", "0.02")
 
@@ -874,30 +869,3 @@ def generate_problem(n_nodes: int, seed: int, *, kinks: bool = False, activation
     """
     return _Generator(n_nodes, seed, kinks, activation, loss).build()
 
-
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m hwsolve.generate",
-                                 description="Write a random hwsolve problem (YAML).")
-    ap.add_argument("n_nodes", type=int, help="number of nodes")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--kinks", action="store_true",
-                    help="plant exact kinks (relu/abs at 0, min/max ties)")
-    ap.add_argument("--activation", choices=ACTIVATIONS)
-    ap.add_argument("--loss", choices=LOSSES)
-    ap.add_argument("-o", "--output", help="file to write (default: standard output)")
-    a = ap.parse_args(argv)
-    try:
-        text = generate_problem(a.n_nodes, a.seed, kinks=a.kinks, activation=a.activation,
-                                loss=a.loss)
-    except ValueError as e:
-        ap.error(str(e))
-    if a.output:
-        with open(a.output, "w", encoding="utf-8") as f:
-            f.write(text)
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

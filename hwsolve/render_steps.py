@@ -434,7 +434,7 @@ def to_json(steps: Steps, digits: int = 3) -> dict:
         "digits": digits,
         "output": steps.output.name,
         "forward": [_equation_json(eq, digits) for eq in steps.forward],
-        "output": [_equation_json(eq, digits) for eq in steps.head],
+        "head": [_equation_json(eq, digits) for eq in steps.head],
         "loss_gradient": _equation_json(steps.loss_gradient, digits),
         "backward": [_backward_json(step, digits) for step in steps.backward],
         "warnings": list(steps.warnings),

@@ -189,14 +189,18 @@ def test_bad_options_exit_2(args):
 
 
 def test_spec_text_is_never_executed(write, tmp_path):
+    import yaml
     marker = tmp_path / "pwned"
     payloads = [f"__import__('os').system('touch {marker}')",
                 f"exp(__import__('os').system('touch {marker}'))",
-                f"[c for c in ().__class__.__base__.__subclasses__()]",
-                f"open('{marker}', 'w')"]
+                "[c for c in ().__class__.__base__.__subclasses__()]",
+                f"open('{marker}', 'w')",
+                f"eval(\"open('{marker}', 'w')\")"]
     for payload in payloads:
-        result = run_cli(str(write(spec("{a: " + repr(payload).replace("'", "''") + "}"))))
-        assert result.exit_code == 2
+        text = yaml.safe_dump({"title": "t", "inputs": {"X1": 1}, "nodes": {"a": payload},
+                               "label": 1})
+        result = run_cli(str(write(text)))
+        assert result.exit_code == 2 and "at nodes.a" in result.stderr, payload
     assert not marker.exists()
 
 

@@ -15,7 +15,8 @@ import time
 import pytest
 import yaml
 
-from hwsolve.generate import KINK_EPS, VMAX, generate_problem, main
+from hwsolve.generate import KINK_EPS, VMAX, generate_problem
+from conftest import run_cli
 
 SEEDS = range(8)
 TOP_KEYS = {"title", "description", "inputs", "params", "constants", "nodes", "output",
@@ -259,12 +260,14 @@ def test_heads():
                       ("identity", "mse")}
 
 
-def test_main_writes_file(tmp_path, capsys):
+def test_generate_command_writes_file_or_stdout(tmp_path):
     out = tmp_path / "g.yaml"
-    assert main(["12", "--seed", "5", "--kinks", "-o", str(out)]) == 0
+    assert run_cli("generate", "12", "--seed", "5", "--kinks", "-o", str(out)).exit_code == 0
     assert out.read_text() == generate_problem(12, 5, kinks=True)
-    assert main(["7", "--seed", "2", "--activation", "tanh"]) == 0
-    assert capsys.readouterr().out == generate_problem(7, 2, activation="tanh")
+    result = run_cli("generate", "7", "--seed", "2", "--act", "tanh")
+    assert result.exit_code == 0 and result.stdout == generate_problem(7, 2, activation="tanh")
+    assert run_cli(str(out)).exit_code == 0  # the practice problem solves
+    assert run_cli("generate", "0").exit_code == 2
 
 
 # --------------------------------------------------------------------------- hwsolve.verify
