@@ -212,10 +212,12 @@ class _Generator:
             k = r.randint(2, 8)
             self._add_vector(self.inputs, f"u{i + 1}",
                              [self._rand_dec(-30, 30, 1) for _ in range(k)])
-        self.n_p = max(2, r.randint(n // 6, n // 4 + 2))
+        # Leaf counts are proportional to n (no random spread), so that a graph twice as large
+        # is twice the work: the benchmark's linear-cost target compares N and 2N.
+        self.n_p = max(2, n // 5)
         for i in range(self.n_p):
             self._add_scalar(self.params, f"p{i + 1}", self._leaf_value())
-        self.n_w = max(1, r.randint(n // 16, n // 10 + 1))
+        self.n_w = max(1, n // 13)
         for i in range(self.n_w):
             self._add_vector(self.params, f"w{i + 1}", self._distinct_entries(r.randint(2, 8)))
         for i in range(r.randint(1, 2) + n // 100):
