@@ -12,7 +12,7 @@ from pathlib import Path
 from hwsolve import num
 from hwsolve.errors import HwsolveError
 from hwsolve.solve import Solution, evaluate, resolve_setup, solve
-from hwsolve.spec import Answers, Key, load_problem
+from hwsolve.spec import Answers, Key, entry_name, load_problem
 
 
 @dataclass
@@ -72,10 +72,15 @@ def compare(solution: Solution, answers: Answers, variant: str | None) -> list:
         add("Yhat", answers.yhat, solution.head.yhat)
     if answers.loss:
         add("L", answers.loss, solution.head.loss)
-    grads, values = solution.grad, solution.values
-    for name, key in answers.grad.items():
-        add(f"∇{name}", key, grads[name])
-    for name, key in answers.values.items():
-        add(f"value {name}", key, values[name])
+    for prefix, table, keys in (("∇", solution.grad, answers.grad),
+                                ("value ", solution.values, answers.values)):
+        for name, key in keys.items():
+            add(f"{prefix}{name}", key, _lookup(table, name))
     return found
+
+
+def _lookup(table: dict, name: str):
+    """A whole entry, or one entry ``W1[2]`` of a vector."""
+    base, index = entry_name(name)
+    return table[base] if index is None else table[base][index - 1]
 

@@ -37,6 +37,11 @@ class _Cli(click.Group):
             _fail("error: the input is nested too deeply to process")
         except MemoryError:
             _fail("error: the input needs more memory than is available")
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # a bug: still one paragraph, never a traceback
+            _fail(f"internal error ({type(exc).__name__}: {exc}); this is a bug in hwsolve, "
+                  "please report it with the problem file")
 
 
 def _fail(message: str) -> None:

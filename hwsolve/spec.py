@@ -30,6 +30,13 @@ _ANSWER_KEYS = ("Yhat", "L", "grad", "values")
 _VARIANT_KEYS = ("activation", "loss", "label", "answers")
 
 Value = Fraction | tuple  # a scalar, or a vector as a tuple of Fractions
+_ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([0-9]{1,6})\]")
+
+
+def entry_name(name: str) -> tuple:
+    """``W1[2]`` -> ("W1", 2): an answer key may give one entry of a vector; else (name, None)."""
+    match = _ENTRY.fullmatch(name)
+    return (match[1], int(match[2])) if match else (name, None)
 
 
 @dataclass(frozen=True)
@@ -341,13 +348,22 @@ class _Builder:
             target = answers.grad if section == "grad" else answers.values
             for name, entry in entries.values.items():
                 path = f"{where}.{section}.{name}"
-                if name not in shapes:
-                    raise self.fail(f"{name!r} is not an input, param, constant or node", path,
-                                    entries.key_lines[name])
-                if section == "grad" and name in self.constant_names:
-                    raise self.fail(f"{name!r} is a constant: it has no gradient", path,
-                                    entries.key_lines[name])
-                target[name] = self.key_entry(entry, path, shapes[name])
+                line = entries.key_lines[name]
+                base, index = entry_name(name)
+                if base not in shapes:
+                    raise self.fail(f"{base!r} is not an input, param, constant or node", path,
+                                    line)
+                if section == "grad" and base in self.constant_names:
+                    raise self.fail(f"{base!r} is a constant: it has no gradient", path, line)
+                if index is None:
+                    target[name] = self.key_entry(entry, path, shapes[name])
+                elif shapes[base] is None or not 1 <= index <= shapes[base]:
+                    raise self.fail(f"{name} does not exist: {base} is "
+                                    + ("a scalar" if shapes[base] is None else
+                                       f"a vector of {shapes[base]} entries, numbered from 1"),
+                                    path, line)
+                else:
+                    target[name] = self.key_entry(entry, path, None)
         return answers
 
     def variants(self, node: Node | None, base: Head, shapes: dict) -> dict:

@@ -255,3 +255,32 @@ def test_titles_in_unusual_yaml_forms(tmp_path, monkeypatch):
         path = tmp_path / f"{name}.yaml"
         path.write_text(text)
         assert read_title(str(path)) == title, name
+
+
+def test_an_internal_bug_is_one_paragraph_not_a_traceback(monkeypatch):
+    from hwsolve import render
+    monkeypatch.setattr(render, "to_json", lambda solution: 1 / 0)
+    result = run_cli("q3a", "--format", "json")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("hwsolve: internal error (ZeroDivisionError")
+    assert "Traceback" not in result.output
+
+
+def test_check_accepts_single_vector_entries_and_folders(tmp_path):
+    text = (PROBLEMS / "q3a.yaml").read_text().replace(
+        "  values: {z1: -2,", "  values: {'W3[2]': 1, z1: -2,").replace(
+        "grad: {W3: [-0.138, 1.38],", "grad: {'W3[2]': 1.38, 'W1[1]': -0.069,")
+    (tmp_path / "q3a_entries.yaml").write_text(text)
+    (tmp_path / "q3b_wrong.yaml").write_text(
+        (PROBLEMS / "q3b.yaml").read_text().replace("X3: 2.49", "X3: 2.48"))
+    result = run_cli("check", str(tmp_path), "--width", "120", "--all")
+    assert result.exit_code == 1
+    assert "∇W3[2]" in result.output and "value W3[2]" in result.output
+    assert "q3a_entries: 22/22" in result.output and "q3b_wrong: 19/20" in result.output
+
+
+def test_an_entry_of_a_missing_index_is_an_error(write):
+    path = write(spec("{a: 'W[1] * X1'}", params="{W: [1, 2]}",
+                      extra="answers: {grad: {'W[3]': 1}}\n"))
+    result = run_cli("check", str(path))
+    assert result.exit_code == 2 and "W[3] does not exist" in result.output
