@@ -18,14 +18,6 @@ class HwsolveError(Exception):
         self.where = where
         self.line = line
 
-    def located(self, *, file: str | None = None, where: str | None = None,
-                line: int | None = None) -> "HwsolveError":
-        """Fill in location fields that are still unknown (inner code knows less than outer)."""
-        self.file = self.file or file
-        self.where = self.where or where
-        self.line = self.line or line
-        return self
-
     def __str__(self) -> str:
         place = ", ".join(part for part in (
             self.file,

@@ -322,17 +322,3 @@ def _negate(term: Expr) -> Expr:
 def _size(vector: VectorName | VectorLit) -> int:
     return vector.size if isinstance(vector, VectorName) else len(vector.items)
 
-
-def names_used(expr: Expr) -> list:
-    """Every name an expression refers to, in order of first use (iteratively)."""
-    seen: dict = {}
-    stack = [expr]
-    while stack:
-        e = stack.pop()
-        if isinstance(e, (Name, Item, VectorName)):
-            seen.setdefault(e.name, None)
-        elif isinstance(e, VectorLit):
-            stack.extend(reversed(e.items))
-        elif isinstance(e, Apply):
-            stack.extend(reversed(e.args))
-    return list(seen)

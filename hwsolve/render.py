@@ -46,11 +46,6 @@ def head_summary(solution: Solution) -> str:
     return ", ".join(parts)
 
 
-def label_for(solution: Solution) -> str:
-    return solution.problem.name + (f" [{solution.setup.variant}]" if solution.setup.variant
-                                     else "")
-
-
 # ----------------------------------------------------------------------------- rich table
 
 def answer_table(solution: Solution, digits: int = 3, width: int = 80) -> Group:

@@ -171,19 +171,33 @@ def resolve_setup(problem: Problem, *, variant: str | None = None, activation: s
     setup = Setup(chosen_activation, chosen_loss, label_given, label_given, variant)
     if chosen_loss == "bce":
         if chosen_activation != "sigmoid":
+            where, line = _place(problem, variant, "activation", "--act" if activation else None)
             raise HwsolveError(
                 f"bce needs an output in (0, 1), but the activation is {chosen_activation}, "
                 "whose output can leave (0, 1); use sigmoid with bce, or the mse loss",
-                file=problem.file, where="--act" if activation else "activation")
+                file=problem.file, where=where, line=line)
         if not 0 <= label_given <= 1:
+            where, line = _place(problem, variant, "label", "--label" if label is not None
+                                 else None)
             raise HwsolveError(f"bce needs a label in [0, 1], not {label_given}",
-                               file=problem.file, where="--label" if label is not None
-                               else "label")
+                               file=problem.file, where=where, line=line)
     if chosen_activation == "tanh" and label_given == 0:
         setup.label = Fraction(-1)
         setup.warnings.append("label 0 was replaced by -1: tanh outputs lie in (-1, 1), so "
                               "the negative class is -1")
     return setup
+
+
+def _place(problem: Problem, variant: str | None, key: str, option: str | None) -> tuple:
+    """Where a head choice came from: the command-line option, the variant's key or the
+    spec's key, with its line."""
+    if option:
+        return option, None
+    if variant is not None and f"variants.{variant}.{key}" in problem.lines:
+        key = f"variants.{variant}.{key}"
+    elif key not in problem.lines:
+        key = "loss" if "loss" in problem.lines else key  # the default activation met bce
+    return key, problem.lines.get(key)
 
 
 def _exact_label(label) -> Fraction:

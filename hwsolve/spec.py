@@ -94,16 +94,6 @@ class Problem:
     variants: dict
     lines: dict          # key path -> line, for errors raised by later stages
 
-    def kind_of(self, name: str) -> str:
-        for kind, table in (("input", self.inputs), ("param", self.params),
-                            ("constant", self.constants)):
-            if name in table:
-                return kind
-        return "node"
-
-    def error(self, message: str, where: str) -> HwsolveError:
-        return HwsolveError(message, file=self.file, where=where, line=self.lines.get(where))
-
 
 def load_problem(path: str | Path) -> Problem:
     path = Path(path)
