@@ -177,11 +177,19 @@ def _head_closed_forms(solution: Solution, closed: dict) -> tuple:
         return None, None
     setup = solution.setup
     y = symbolic.exact_number(setup.label)
-    yhat = {"sigmoid": 1 / (1 + sp.exp(-z)), "tanh": sp.tanh(z), "identity": z}[setup.activation]
+    ev = bool(z.is_Number)  # see symbolic._Converter.apply: never evaluate nested forms
+
+    def softplus(x):
+        return sp.log(sp.Add(1, sp.exp(x, evaluate=ev), evaluate=ev), evaluate=ev)
+
+    yhat = {"sigmoid": symbolic.sigmoid_form(z, ev), "tanh": sp.tanh(z, evaluate=ev),
+            "identity": z}[setup.activation]
     if setup.loss == "bce":  # the solver's softplus form: log(1 + e^{1/2}), not -log(1/(1 + …))
-        loss = y * sp.log(1 + sp.exp(-z)) + (1 - y) * sp.log(1 + sp.exp(z))
+        loss = sp.Add(sp.Mul(y, softplus(sp.Mul(-1, z, evaluate=ev)), evaluate=ev),
+                      sp.Mul(1 - y, softplus(z), evaluate=ev), evaluate=ev)
     else:
-        loss = (yhat - y) ** 2 / 2
+        loss = sp.Mul(sp.Rational(1, 2), sp.Pow(sp.Add(yhat, -y, evaluate=ev), 2, evaluate=ev),
+                      evaluate=ev)
     return tuple(e if symbolic.size_ok(e) else None for e in (yhat, loss))
 
 

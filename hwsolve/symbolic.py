@@ -145,13 +145,27 @@ def closed_form(graph: Graph, program: NodeProgram, exact_inputs: dict, tape_val
     return value if size_ok(value) else None
 
 
+def sigmoid_form(z: sp.Expr, evaluate: bool = True) -> sp.Expr:
+    """1/(1 + e^(-z)), unevaluated for a non-number z (see _Converter.apply)."""
+    exp = sp.exp(sp.Mul(-1, z, evaluate=evaluate), evaluate=evaluate)
+    return sp.Pow(sp.Add(1, exp, evaluate=evaluate), -1, evaluate=evaluate)
+
+
 def exact_number(value) -> sp.Expr:
     """A solver Fraction as a SymPy Rational."""
     return sp.Rational(value.numerator, value.denominator)
 
 
 def size_ok(expr: sp.Expr) -> bool:
-    return sp.count_ops(expr) <= MAX_CLOSED_FORM_OPS
+    """At most MAX_CLOSED_FORM_OPS operations: counted as the tree's function, power, sum and
+    product nodes (``sp.count_ops`` would ask SymPy's assumptions, which evalf the whole
+    nested form)."""
+    operations = 0
+    for sub in sp.preorder_traversal(expr):
+        operations += not sub.is_Atom
+        if operations > MAX_CLOSED_FORM_OPS:
+            return False
+    return True
 
 
 def is_number(expr: sp.Expr) -> bool:
@@ -221,6 +235,11 @@ class _Converter:
 
     def apply(self, op: str, args: list, position: int, arg_positions: tuple) -> sp.Expr:
         ev = self.evaluate
+        if self.mode == "exact" and not all(a.is_Number for a in args):
+            # Evaluating tanh(e^(...) + ...) makes SymPy ask for signs, which runs evalf over
+            # the whole nested closed form, retrying at rising precision: seconds to minutes
+            # for a 20-node graph.  Numbers still evaluate (e^(1/2), not exp(-(-1/2))).
+            ev = False
         if op in ("add", "sum"):
             return sp.Add(*args, evaluate=ev)
         if op == "sub":
@@ -238,21 +257,22 @@ class _Converter:
             return sp.Add(*(sp.Mul(u, v, evaluate=ev) for u, v in zip(args[:half], args[half:])),
                           evaluate=ev)
         if self.mode == "exact":
-            return self.exact_call(op, args, position, arg_positions)
+            return self.exact_call(op, args, position, arg_positions, ev)
         if op == "sqrt":
             return sp.sqrt(args[0], evaluate=ev)
         if op in _SMOOTH:
             return _SMOOTH[op](*args, evaluate=ev)
         return _KINKED[op](*args, evaluate=ev)
 
-    def exact_call(self, op: str, args: list, position: int, arg_positions: tuple) -> sp.Expr:
+    def exact_call(self, op: str, args: list, position: int, arg_positions: tuple,
+                   ev: bool) -> sp.Expr:
         """A function of exact values; a kink takes the branch the solver's values chose."""
         if op == "sigmoid":
-            return 1 / (1 + sp.exp(-args[0]))
+            return sigmoid_form(args[0], ev)
         if op == "sqrt":
-            return sp.sqrt(args[0])
+            return sp.Pow(args[0], sp.Rational(1, 2), evaluate=ev)
         if op in _SMOOTH:
-            return _SMOOTH[op](*args)
+            return _SMOOTH[op](*args, evaluate=ev)
         values = [self.tape_values[p] for p in arg_positions]
         if op in ("max", "min"):
             out = self.tape_values[position]
@@ -261,8 +281,8 @@ class _Converter:
         if op == "relu":
             return args[0] if positive else sp.Integer(0)
         if op == "leaky_relu":
-            return args[0] if positive else args[1] * args[0]
-        return args[0] * num.sign(values[0])  # abs
+            return args[0] if positive else sp.Mul(args[1], args[0], evaluate=ev)
+        return sp.Mul(num.sign(values[0]), args[0], evaluate=ev)  # abs
 
 
 _SMOOTH = {"exp": sp.exp, "log": sp.log, "tanh": sp.tanh, "sigmoid": Sigmoid}

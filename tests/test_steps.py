@@ -177,3 +177,16 @@ def test_a_closed_form_too_large_is_skipped_with_a_note():
     assert work.forward[0].closed_form is not None
     assert work.forward[-1].closed_form is None
     assert any("closed form skipped" in note for note in work.forward[-1].notes)
+
+
+@pytest.mark.parametrize("seed", [12, 18])
+def test_closed_forms_of_nested_transcendentals_stay_fast(seed):
+    """Evaluating nested closed forms made SymPy evalf them again and again (20+ s here)."""
+    import time
+
+    from hwsolve.generate import generate_problem
+    solution = api.solve_text(generate_problem(8 + seed % 15, seed), name=f"g{seed}")
+    start = time.perf_counter()
+    built = steps.build(solution, exact=True)
+    assert time.perf_counter() - start < 8
+    assert built.backward
