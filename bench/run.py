@@ -157,7 +157,9 @@ def render(base: dict, graphs: dict, rows: list, args, torch_available: bool) ->
              f"Command: `python bench/run.py{' --quick' if args.quick else ''}` "
              f"({time.strftime('%Y-%m-%d')}). Each figure is the median wall time of separate "
              "processes (9 runs for small commands and graphs up to 1,000 nodes, 5 for larger "
-             "graphs, the sizes interleaved) and the largest peak resident memory seen.", "",
+             "graphs, the sizes interleaved) and the largest peak resident memory seen. hwsolve runs "
+             "as the `hwsolve` command installed next to this Python; PyTorch runs "
+             "`bench/torch_graph.py` (float64 autograd) in its own process.", "",
              "| command | median wall time | peak memory |", "| --- | ---: | ---: |"]
     lines += [f"| {label} | {seconds:.3f} s | {mb:.0f} MB |" for label, seconds, mb in rows]
     lines += ["", "## Graphs", "",
