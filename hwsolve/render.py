@@ -54,13 +54,13 @@ def answer_table(solution: Solution, digits: int = 3, width: int = 80) -> Group:
     When the row is wider than ``width`` it is stacked as several tables, each column whole,
     so that no number is ever cut.
     """
-    cells = [(header(c), fmt(column_value(solution, c), digits))
+    cells = [(header(c), _fold(fmt(column_value(solution, c), digits), width - 4))
              for c in solution.problem.columns]
     parts: list = [Text(solution.problem.title, style="bold")]
     for chunk in _chunks(cells, width):
         table = Table(box=box.SQUARE)
-        for head, _ in chunk:
-            table.add_column(head, justify="right", no_wrap=True)
+        for head, value in chunk:
+            table.add_column(head, justify="left" if "\n" in value else "right", no_wrap=True)
         table.add_row(*(value for _, value in chunk))
         parts.append(table)
     parts.append(Text(head_summary(solution), style="dim"))
@@ -68,12 +68,26 @@ def answer_table(solution: Solution, digits: int = 3, width: int = 80) -> Group:
     return Group(*parts)
 
 
+def _fold(value: str, limit: int) -> str:
+    """A vector too wide for one line, broken after commas: the cell grows down, and no number
+    is ever cut."""
+    if len(value) <= limit:
+        return value
+    lines: list = [[]]
+    for item in value.split(", "):
+        candidate = ", ".join(lines[-1] + [item]) + ","  # every line but the last ends in ","
+        if lines[-1] and len(candidate) > limit:
+            lines.append([])
+        lines[-1].append(item)
+    return ",\n".join(", ".join(items) for items in lines)
+
+
 def _chunks(cells: list, width: int) -> list:
     """Split columns greedily so that each table fits ``width`` (padding 2 + border 1 each)."""
     chunks: list = [[]]
     used = 1
     for head, value in cells:
-        need = max(len(head), len(value)) + 3
+        need = max(len(head), *(len(line) for line in value.splitlines())) + 3
         if chunks[-1] and used + need > width:
             chunks.append([])
             used = 1

@@ -284,3 +284,17 @@ def test_an_entry_of_a_missing_index_is_an_error(write):
                       extra="answers: {grad: {'W[3]': 1}}\n"))
     result = run_cli("check", str(path))
     assert result.exit_code == 2 and "W[3] does not exist" in result.output
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 120])
+def test_a_vector_wider_than_the_terminal_folds_and_no_number_is_cut(write, width):
+    import re
+    entries = ", ".join(f"{(-1) ** i * (0.1 + i / 7):.3f}" for i in range(16))
+    path = write(spec("{z: 'dot(W, X)'}", inputs=f"{{X: [{entries}]}}",
+                      params=f"{{W: [{entries}]}}"))
+    output = run_cli(str(path), "--width", str(width)).output
+    assert max(len(line) for line in output.splitlines()) <= width
+    from hwsolve import api, num
+    gradient = api.solve_file(path).grad["W"]
+    shown = re.findall(r"-?[0-9][0-9.e-]*", output.split("∇W", 1)[1].split("∇X", 1)[0])
+    assert shown == [num.fmt_sig(g, 3) for g in gradient]
