@@ -39,6 +39,9 @@ class _Cli(click.Group):
             _fail("error: the input needs more memory than is available")
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"error: {where}{exc.strerror or exc}")
         except Exception as exc:  # a bug: still one paragraph, never a traceback
             _fail(f"internal error ({type(exc).__name__}: {exc}); this is a bug in hwsolve, "
                   "please report it with the problem file")

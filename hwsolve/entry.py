@@ -8,6 +8,7 @@ identical, so a new command or option fails the suite until this copy is refresh
 """
 
 import gc
+import signal
 import sys
 
 GROUP_HELP = """\
@@ -50,6 +51,9 @@ def main() -> None:
     # cyclic collector would rescan them again and again (about 40% of the time of a
     # 10,000-node graph) and find nothing, since the data structures hold no cycles.
     gc.disable()
+    # Like grep and cat, stop quietly when the reader goes away (hwsolve ... | head).
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     from hwsolve.cli import main as click_main
 
     click_main()

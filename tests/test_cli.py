@@ -298,3 +298,21 @@ def test_a_vector_wider_than_the_terminal_folds_and_no_number_is_cut(write, widt
     gradient = api.solve_file(path).grad["W"]
     shown = re.findall(r"-?[0-9][0-9.e-]*", output.split("∇W", 1)[1].split("∇X", 1)[0])
     assert shown == [num.fmt_sig(g, 3) for g in gradient]
+
+
+def test_an_unwritable_output_is_an_error_not_a_bug(tmp_path):
+    result = run_cli("generate", "5", "-o", str(tmp_path / "missing" / "p.yaml"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("hwsolve: error: ") and "No such file" in result.stderr
+
+
+def test_a_closed_pipe_stops_quietly():
+    code = ("import sys; sys.argv = ['hwsolve', 'generate', '20000']; "
+            "from hwsolve.entry import main; main()")
+    reader = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, cwd=ROOT)
+    reader.stdout.read(100)
+    reader.stdout.close()
+    stderr = reader.stderr.read().decode()
+    reader.wait()
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
