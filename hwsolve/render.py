@@ -105,20 +105,36 @@ def values_table(solution: Solution, digits: int = 3) -> Table:
     table = Table(box=box.SIMPLE_HEAD, title="Forward values and gradients", title_justify="left")
     for column, justify in (("name", "left"), ("kind", "left"), ("value", "right"),
                             ("exact", "right"), ("∂L/∂·", "right")):
-        table.add_column(column, justify=justify, no_wrap=column != "exact")
+        # A long exact fraction folds onto more lines rather than ending in "…".
+        table.add_column(column, justify=justify, no_wrap=column != "exact",
+                         overflow="fold" if column == "exact" else "ellipsis")
     values, grads = solution.evaluation.values, solution.grads
     for number, slot in enumerate(solution.graph.slots):
         value = values[number]
-        exact = num.exact_text(value) or ""
         gradient = "" if slot.kind == "constant" else num.fmt_sig(grads[number], digits)
         table.add_row(slot.label, slot.kind, num.fmt_sig(value, digits),
-                      exact if exact != num.fmt_sig(value, digits) else "", gradient)
+                      _exact_beside(value, digits), gradient)
     head = solution.head
-    table.add_row("Ŷ", "output", num.fmt_sig(head.yhat, digits), num.exact_text(head.yhat) or "",
+    table.add_row("Ŷ", "output", num.fmt_sig(head.yhat, digits), _exact_beside(head.yhat, digits),
                   num.fmt_sig(head.dL_dyhat, digits))
-    table.add_row("L", "loss", num.fmt_sig(head.loss, digits), num.exact_text(head.loss) or "",
+    table.add_row("L", "loss", num.fmt_sig(head.loss, digits), _exact_beside(head.loss, digits),
                   "")
     return table
+
+
+def _exact_beside(value, digits: int) -> str:
+    """The exact fraction where it says more than the rounded decimal beside it: -1/5 beside
+    -0.2, 1/3 beside 0.333; not 2 beside 2, nor 300 zeros beside 1e300."""
+    exact = num.exact_text(value)
+    if exact is None or exact == num.fmt_sig(value, digits):
+        return ""
+    denominator = value.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator == 1 and len(exact) > 20:  # a long terminating decimal: 1e-300 says it all
+        return ""
+    return exact
 
 
 # ----------------------------------------------------------------------------- text formats
