@@ -1,11 +1,13 @@
 """The command line, through click's CliRunner: outputs, formats and exit codes."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
 
 import pytest
+import yaml
 
 from conftest import PROBLEMS, ROOT, check_golden, run_cli, spec
 
@@ -171,7 +173,6 @@ def test_bad_input_exits_2_with_one_clear_paragraph(case, write):
     assert result.stderr.startswith("hwsolve: error: ")
     assert str(path) in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
-    import re
     assert re.search(message, result.stderr), result.stderr
 
 
@@ -189,7 +190,6 @@ def test_bad_options_exit_2(args):
 
 
 def test_spec_text_is_never_executed(write, tmp_path):
-    import yaml
     marker = tmp_path / "pwned"
     payloads = [f"__import__('os').system('touch {marker}')",
                 f"exp(__import__('os').system('touch {marker}'))",
@@ -288,7 +288,6 @@ def test_an_entry_of_a_missing_index_is_an_error(write):
 
 @pytest.mark.parametrize("width", [40, 60, 80, 120])
 def test_a_vector_wider_than_the_terminal_folds_and_no_number_is_cut(write, width):
-    import re
     entries = ", ".join(f"{(-1) ** i * (0.1 + i / 7):.3f}" for i in range(16))
     path = write(spec("{z: 'dot(W, X)'}", inputs=f"{{X: [{entries}]}}",
                       params=f"{{W: [{entries}]}}"))
