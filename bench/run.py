@@ -93,7 +93,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer runs, sizes up to 10,000")
     parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
     args = parser.parse_args()
-    small_runs, large_runs = (3, 1) if args.quick else (9, 5)
+    small_runs, large_runs = (3, 1) if args.quick else (9, 7)
     sizes = SIZES[:-1] if args.quick else SIZES
     hw = hwsolve_command()
     py = sys.executable
@@ -129,10 +129,8 @@ def main() -> None:
                 if torch_available:
                     commands["torch"] = [py, str(ROOT / "bench" / "torch_graph.py"),
                                          str(paths[n])]
-                repeat = small_runs // large_runs if n <= 1_000 else 1
                 for tool, command in commands.items():
-                    for _ in range(repeat):
-                        samples.setdefault((n, tool), []).append(measure(command, 1))
+                    samples.setdefault((n, tool), []).append(measure(command, 1))
         for n in sizes:
             graphs[n] = {"kb": paths[n].stat().st_size / 1024}
             for tool in ("hwsolve", "torch") if torch_available else ("hwsolve",):
@@ -156,8 +154,8 @@ def render(base: dict, graphs: dict, rows: list, args, torch_available: bool) ->
              f"Machine: {machine()}.", f"Packages: {versions()}.", "",
              f"Command: `python bench/run.py{' --quick' if args.quick else ''}` "
              f"({time.strftime('%Y-%m-%d')}). Each figure is the median wall time of separate "
-             "processes (9 runs for small commands and graphs up to 1,000 nodes, 5 for larger "
-             "graphs, the sizes interleaved) and the largest peak resident memory seen. hwsolve runs "
+             "processes (9 runs for small commands, 7 for every graph size, "
+             "the sizes interleaved) and the largest peak resident memory seen. hwsolve runs "
              "as the `hwsolve` command installed next to this Python; PyTorch runs "
              "`bench/torch_graph.py` (float64 autograd) in its own process.", "",
              "| command | median wall time | peak memory |", "| --- | ---: | ---: |"]

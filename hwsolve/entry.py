@@ -8,7 +8,6 @@ identical, so a new command or option fails the suite until this copy is refresh
 """
 
 import gc
-import signal
 import sys
 
 GROUP_HELP = """\
@@ -51,7 +50,10 @@ def main() -> None:
     # cyclic collector would rescan them again and again (about 40% of the time of a
     # 10,000-node graph) and find nothing, since the data structures hold no cycles.
     gc.disable()
-    # Like grep and cat, stop quietly when the reader goes away (hwsolve ... | head).
+    # Like grep and cat, stop quietly when the reader goes away (hwsolve ... | head).  Imported
+    # here: `signal` pulls in enum, 9 ms, which the fast paths above cannot afford.
+    import signal
+
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     from hwsolve.cli import main as click_main
