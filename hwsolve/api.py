@@ -52,17 +52,5 @@ def solve_text(text: str, *, name: str = "problem", **choices) -> Solution:
 
 
 def check(names: list | None = None) -> list:
-    """Check the answer keys of the named problems or folders (default: every known problem).
-
-    A folder stands for every .yaml/.yml file in it, so a course can check a whole key tree.
-    """
-    if not names:
-        return [check_file(Path(p)) for p in _problems.all_problems()]
-    paths: list = []
-    for name in map(str, names):
-        folder = Path(name)
-        if folder.is_dir():
-            paths += sorted(p for p in folder.iterdir() if p.suffix in _problems.SUFFIXES)
-        else:
-            paths.append(Path(find(name)))
-    return [check_file(p) for p in paths]
+    """Check the answer keys of the named problems or folders (default: every known problem)."""
+    return [check_file(Path(p)) for p in _problems.files_for(names)]

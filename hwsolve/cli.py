@@ -73,16 +73,6 @@ def cli():
     """
 
 
-def _parse_label(text: str | None):
-    if text is None:
-        return None
-    from hwsolve import num
-    try:
-        return num.parse_decimal(text)
-    except ValueError as exc:
-        raise HwsolveError(str(exc), where="--label") from None
-
-
 @cli.command()
 @click.argument("problem")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table",
@@ -113,7 +103,7 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
 
     _check_work_options(fmt, show_steps, exact, standalone)
     solution = api.solve_file(api.find(problem), activation=activation, loss=loss,
-                              label=_parse_label(label), variant=variant)
+                              label=label, variant=variant)
     if verify:
         _verify(solution, width)
         return
@@ -138,10 +128,12 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
     elif fmt == "csv":
         click.echo(render.csv_text(solution), nl=False)
     else:
+        from hwsolve import tables
+
         console = _console(width)
-        console.print(render.answer_table(solution, digits, console.width))
+        console.print(tables.answer_table(solution, digits, console.width))
         if show_values:
-            console.print(render.values_table(solution, digits))
+            console.print(tables.values_table(solution, digits))
         if steps is not None:
             from hwsolve import render_steps
             console.print(render_steps.terminal(steps, digits, console.width) if show_steps
@@ -149,11 +141,11 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
 
 
 def _verify(solution, width: int | None) -> None:
-    from hwsolve import render
+    from hwsolve import tables
     from hwsolve.verify import verify_entries
 
     rows = verify_entries(solution)
-    _console(width).print(render.verify_report(solution, rows))
+    _console(width).print(tables.verify_report(solution, rows))
     if not all(row[-1] for row in rows):
         sys.exit(EXIT_DIFFERENCE)
 
@@ -185,10 +177,10 @@ def check(problems, show_all, width):
     Default: every problem in ./problems/ and the packaged problems.  Exit 1 when a key
     differs, 2 when a problem cannot be solved.
     """
-    from hwsolve import api, render
+    from hwsolve import api, tables
 
     results = api.check(list(problems))
-    _console(width).print(render.check_report(results, show_all))
+    _console(width).print(tables.check_report(results, show_all))
     if any(r.error is not None for r in results):
         sys.exit(EXIT_ERROR)
     if any(r.failures for r in results):

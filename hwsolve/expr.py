@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from hwsolve import num
+from hwsolve.vocab import FUNCTIONS
 
 MAX_DEPTH = 100
-UNARY_FUNCTIONS = ("abs", "exp", "log", "sqrt", "sigmoid", "tanh", "relu")
 DEFAULT_LEAKY_SLOPE = Fraction(1, 100)
 
 
@@ -227,7 +227,7 @@ class _Converter:
     def lookup(self, name: str):
         if name.startswith("__"):
             raise ExprError(f"{name!r}: names starting with __ are not allowed")
-        if name in _FUNCTION_ARITY:
+        if name in FUNCTIONS:
             raise ExprError(f"{name} is a function; call it as {name}(...)")
         if name == self.node:
             raise ExprError(f"the node {name} refers to itself")
@@ -261,9 +261,9 @@ class _Converter:
         if not isinstance(node.func, ast.Name):
             raise ExprError("only the functions of the format can be called, by name")
         fn = node.func.id
-        if fn not in _FUNCTION_ARITY:
+        if fn not in FUNCTIONS:
             raise ExprError(f"unknown function {fn!r}; the functions are "
-                            + ", ".join(_FUNCTION_ARITY))
+                            + ", ".join(FUNCTIONS))
         if node.keywords:
             raise ExprError(f"{fn}() takes no keyword arguments")
         args = node.args
@@ -307,10 +307,6 @@ class _Converter:
                 raise ExprError(f"{fn}() needs a vector here, but {node.id} is a scalar")
             return VectorName(node.id, shape)
         raise ExprError(f"{fn}() needs a vector here: a vector name or a literal [a, b]")
-
-
-_FUNCTION_ARITY = {fn: None for fn in ("min", "max", *UNARY_FUNCTIONS, "leaky_relu", "dot",
-                                       "sum")}
 
 
 def _negate(term: Expr) -> Expr:

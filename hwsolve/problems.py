@@ -55,6 +55,21 @@ def all_problems() -> list:
     return list(found.values())
 
 
+def files_for(names: list | None) -> list:
+    """The problem files that names stand for: a folder is every .yaml/.yml file in it (a
+    course's whole key tree), nothing at all means every known problem."""
+    if not names:
+        return all_problems()
+    files: list = []
+    for name in map(str, names):
+        if os.path.isdir(name):
+            files += sorted(os.path.join(name, entry) for entry in os.listdir(name)
+                            if os.path.splitext(entry)[1] in SUFFIXES)
+        else:
+            files.append(find(name))
+    return files
+
+
 def list_titles() -> list:
     """(name, title) for every problem; a file that cannot be read shows why instead."""
     rows = []

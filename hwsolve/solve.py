@@ -201,15 +201,14 @@ def _place(problem: Problem, variant: str | None, key: str, option: str | None) 
 
 
 def _exact_label(label) -> Fraction:
-    """A label from Python code: a Fraction, an int, a decimal string, or a float taken by its
-    shortest decimal text (0.1 means 1/10, as in a spec)."""
+    """A label from the command line or Python code: a decimal string, a Fraction, an int, or
+    a float taken by its shortest decimal text (0.1 means 1/10, as in a spec)."""
     try:
         if isinstance(label, (str, float)):
             return num.parse_decimal(repr(label) if isinstance(label, float) else label)
         return Fraction(label)
     except (ValueError, TypeError) as exc:
-        raise HwsolveError(f"the label must be a finite decimal number ({exc})",
-                           where="--label") from None
+        raise HwsolveError(str(exc), where="--label") from None
 
 
 def solve(problem: Problem, setup: Setup | None = None,

@@ -99,10 +99,17 @@ def test_check_passes_on_shipped_problems():
     assert "0 difference(s), 0 error(s)" in result.output
 
 
+def edited_copy(folder, problem: str, old: str, new: str):
+    """A shipped problem with one piece of text replaced, saved as FOLDER/PROBLEM_edited.yaml."""
+    text = (PROBLEMS / f"{problem}.yaml").read_text()
+    assert old in text
+    path = folder / f"{problem}_edited.yaml"
+    path.write_text(text.replace(old, new))
+    return path
+
+
 def test_check_reports_a_wrong_key_with_expected_and_computed(tmp_path):
-    text = (PROBLEMS / "q3b.yaml").read_text().replace("X1: -0.934}", "X1: -0.943}")
-    path = tmp_path / "q3b_wrong.yaml"
-    path.write_text(text)
+    path = edited_copy(tmp_path, "q3b", "X1: -0.934}", "X1: -0.943}")
     result = run_cli("check", str(path), "--width", "120")
     assert result.exit_code == 1
     assert "∇X1" in result.output and "-0.943" in result.output and "-0.933689" in result.output
@@ -110,9 +117,7 @@ def test_check_reports_a_wrong_key_with_expected_and_computed(tmp_path):
 
 
 def test_check_reports_a_wrong_variant_key(tmp_path):
-    text = (PROBLEMS / "q3a.yaml").read_text().replace("L: 1.385", "L: 1.386")
-    path = tmp_path / "q3a_wrong.yaml"
-    path.write_text(text)
+    path = edited_copy(tmp_path, "q3a", "L: 1.385", "L: 1.386")
     result = run_cli("check", str(path), "--width", "120")
     assert result.exit_code == 1 and "tanh-mse" in result.output
 

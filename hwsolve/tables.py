@@ -1,0 +1,158 @@
+"""Rich renderables for the terminal: the answer table, the forward values, the check report
+and the --verify report.  Data in, renderable out; nothing here computes a value."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from hwsolve import num
+from hwsolve.render import column_value, fmt, head_summary, header
+from hwsolve.solve import Solution
+
+
+# ----------------------------------------------------------------------------- rich table
+
+def answer_table(solution: Solution, digits: int = 3, width: int = 80) -> Group:
+    """The seed's layout: a header row Ŷ, L, ∇… in ``columns`` order and one row of values.
+
+    When the row is wider than ``width`` it is stacked as several tables, each column whole,
+    so that no number is ever cut.
+    """
+    cells = [(header(c), _fold(fmt(column_value(solution, c), digits), width - 4))
+             for c in solution.problem.columns]
+    parts: list = [Text(solution.problem.title, style="bold")]
+    for chunk in _chunks(cells, width):
+        table = Table(box=box.SQUARE)
+        for head, value in chunk:
+            table.add_column(head, justify="left" if "\n" in value else "right", no_wrap=True)
+        table.add_row(*(value for _, value in chunk))
+        parts.append(table)
+    parts.append(Text(head_summary(solution), style="dim"))
+    parts.extend(notes(solution))
+    return Group(*parts)
+
+
+def _fold(value: str, limit: int) -> str:
+    """A vector too wide for one line, broken after commas: the cell grows down, and no number
+    is ever cut."""
+    if len(value) <= limit:
+        return value
+    lines: list = [[]]
+    for item in value.split(", "):
+        candidate = ", ".join(lines[-1] + [item]) + ","  # every line but the last ends in ","
+        if lines[-1] and len(candidate) > limit:
+            lines.append([])
+        lines[-1].append(item)
+    return ",\n".join(", ".join(items) for items in lines)
+
+
+def _chunks(cells: list, width: int) -> list:
+    """Split columns greedily so that each table fits ``width`` (padding 2 + border 1 each)."""
+    chunks: list = [[]]
+    used = 1
+    for head, value in cells:
+        need = max(len(head), *(len(line) for line in value.splitlines())) + 3
+        if chunks[-1] and used + need > width:
+            chunks.append([])
+            used = 1
+        chunks[-1].append((head, value))
+        used += need
+    return chunks
+
+
+def notes(solution: Solution) -> list:
+    return [Text(f"note: {warning}", style="yellow") for warning in solution.warnings]
+
+
+def values_table(solution: Solution, digits: int = 3) -> Table:
+    """Every forward value, with its exact form where it is rational, and its gradient."""
+    table = Table(box=box.SIMPLE_HEAD, title="Forward values and gradients", title_justify="left")
+    for column, justify in (("name", "left"), ("kind", "left"), ("value", "right"),
+                            ("exact", "right"), ("∂L/∂·", "right")):
+        # A long exact fraction folds onto more lines rather than ending in "…".
+        table.add_column(column, justify=justify, no_wrap=column != "exact",
+                         overflow="fold" if column == "exact" else "ellipsis")
+    values, grads = solution.evaluation.values, solution.grads
+    for number, slot in enumerate(solution.graph.slots):
+        value = values[number]
+        gradient = "" if slot.kind == "constant" else num.fmt_sig(grads[number], digits)
+        table.add_row(slot.label, slot.kind, num.fmt_sig(value, digits),
+                      _exact_beside(value, digits), gradient)
+    head = solution.head
+    table.add_row("Ŷ", "output", num.fmt_sig(head.yhat, digits), _exact_beside(head.yhat, digits),
+                  num.fmt_sig(head.dL_dyhat, digits))
+    table.add_row("L", "loss", num.fmt_sig(head.loss, digits), _exact_beside(head.loss, digits),
+                  "")
+    return table
+
+
+def _exact_beside(value, digits: int) -> str:
+    """The exact fraction where it says more than the rounded decimal beside it: -1/5 beside
+    -0.2, 1/3 beside 0.333; not 2 beside 2, nor 300 zeros beside 1e300."""
+    exact = num.exact_text(value)
+    if exact is None or exact == num.fmt_sig(value, digits):
+        return ""
+    denominator = value.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator == 1 and len(exact) > 20:  # a long terminating decimal: 1e-300 says it all
+        return ""
+    return exact
+
+
+# ----------------------------------------------------------------------------- check report
+
+def check_report(results: list, show_all: bool = False) -> Group:
+    """One table per problem: entry, key, computed, ✓/✗ (only the differences unless
+    ``show_all``), then a one-line summary."""
+    parts: list = []
+    for result in results:
+        if result.error is not None:
+            parts.append(Text(f"✗ {result.name}: error: {result.error}", style="bold red"))
+            continue
+        if not result.comparisons:
+            parts.append(Text(f"- {result.name}: no answer key", style="dim"))
+            continue
+        failures = result.failures
+        mark, style = ("✓", "green") if not failures else ("✗", "bold red")
+        parts.append(Text(f"{mark} {result.name}: {len(result.comparisons) - len(failures)}"
+                          f"/{len(result.comparisons)} key entries match", style=style))
+        shown = result.comparisons if show_all else failures
+        if shown:
+            table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+            for column in ("variant", "entry", "key", "computed", ""):
+                table.add_column(column, justify="right" if column in ("key", "computed")
+                                 else "left", no_wrap=True)
+            for c in shown:
+                table.add_row(c.variant or "-", c.entry, c.key,
+                              num.fmt_sig(c.computed, 6), "✓" if c.ok else "✗",
+                              style=None if c.ok else "red")
+            parts.append(table)
+    entries = sum(len(r.comparisons) for r in results)
+    wrong = sum(len(r.failures) for r in results)
+    errors = sum(r.error is not None for r in results)
+    parts.append(Text(f"{len(results)} problem(s), {entries} key entries, {wrong} "
+                      f"difference(s), {errors} error(s)", style="bold"))
+    return Group(*parts)
+
+
+# ----------------------------------------------------------------------------- --verify
+
+def verify_report(solution: Solution, rows: list) -> Group:
+    """Every entry beside PyTorch's float64 value, then a one-line verdict."""
+    table = Table(box=box.SIMPLE_HEAD, title=f"{solution.problem.title}: hwsolve (exact) vs "
+                  "PyTorch float64 autograd", title_justify="left")
+    for column in ("quantity", "hwsolve", "PyTorch", "rel. diff", ""):
+        table.add_column(column, justify="left" if column == "quantity" else "right",
+                         no_wrap=True)
+    for label, exact, reference, relative, agrees in rows:
+        table.add_row(label, num.fmt_sig(exact, 12), f"{reference:.12g}", f"{relative:.1e}",
+                      "✓" if agrees else "✗", style=None if agrees else "red")
+    disagreements = sum(not row[4] for row in rows)
+    verdict = (f"{len(rows)} entries, all agree within 1e-9 relative (1e-12 absolute near 0)"
+               if not disagreements else f"{disagreements} of {len(rows)} entries disagree")
+    return Group(table, Text(verdict, style="bold green" if not disagreements else "bold red"))
