@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from hwsolve.generate import generate_problem
+from hwsolve.tools.generate import generate_problem
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (100, 1_000, 10_000, 20_000)
@@ -161,7 +161,7 @@ def render(base: dict, graphs: dict, rows: list, args, torch_available: bool) ->
              "| command | median wall time | peak memory |", "| --- | ---: | ---: |"]
     lines += [f"| {label} | {seconds:.3f} s | {mb:.0f} MB |" for label, seconds, mb in rows]
     lines += ["", "## Graphs", "",
-              "Seeded graphs from `hwsolve.generate` (seed 2026): dot products over vectors, "
+              "Seeded graphs from `hwsolve.tools.generate` (seed 2026): dot products over vectors, "
               "tanh, sigmoid, relu, leaky_relu, min, max, abs, exp, log, sqrt, division, powers, "
               "products and sums, with fan-out and long chains.", "",
               "| nodes | file | hwsolve (exact) | PyTorch float64 | hwsolve / PyTorch | peak memory |",

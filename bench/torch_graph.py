@@ -7,7 +7,7 @@ autograd, as a user reaching for PyTorch instead of hwsolve would, and prints it
 import sys
 from pathlib import Path
 
-from hwsolve.verify import plain_spec, torch_evaluate
+from hwsolve.tools.verify import plain_spec, torch_evaluate
 
 
 def main() -> None:

@@ -1,3 +1,3 @@
-from hwsolve.entry import main
+from hwsolve.cli.entry import main
 
 main()

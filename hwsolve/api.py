@@ -15,11 +15,11 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
-from hwsolve import problems as _problems
-from hwsolve.check import ProblemCheck, check_file
-from hwsolve.render import to_json
-from hwsolve.solve import Solution, resolve_setup, solve
-from hwsolve.spec import Problem, load_problem, load_problem_text
+from hwsolve.spec import problems as _problems
+from hwsolve.tools.check import ProblemCheck, check_file
+from hwsolve.render.common import to_json
+from hwsolve.engine.solve import Solution, resolve_setup, solve
+from hwsolve.spec.load import Problem, load_problem, load_problem_text
 
 __all__ = ["find", "load", "solve_problem", "solve_file", "solve_text", "to_json", "check",
            "Solution", "Problem", "ProblemCheck"]

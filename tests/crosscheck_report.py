@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_crosscheck_torch import crosscheck_text, graph_cases  # noqa: E402
 from test_finite_differences import fd_check  # noqa: E402
 
-from hwsolve.generate import generate_problem  # noqa: E402
+from hwsolve.tools.generate import generate_problem  # noqa: E402
 
 
 def main() -> int:

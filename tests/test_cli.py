@@ -219,7 +219,7 @@ def test_module_entry_point_and_console_script():
 
 
 def test_plain_solve_does_not_import_sympy():
-    code = ("import sys; from click.testing import CliRunner; from hwsolve.cli import cli; "
+    code = ("import sys; from click.testing import CliRunner; from hwsolve.cli.app import cli; "
             "r = CliRunner().invoke(cli, ['q3a']); assert r.exit_code == 0, r.output; "
             "print('sympy' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -228,12 +228,12 @@ def test_plain_solve_does_not_import_sympy():
 
 
 def test_fast_help_is_exactly_clicks_help():
-    from hwsolve.entry import GROUP_HELP
+    from hwsolve.cli.entry import GROUP_HELP
     assert run_cli("--help").output == GROUP_HELP
 
 
 def test_fast_list_equals_the_click_command(monkeypatch, capsys):
-    from hwsolve import entry
+    from hwsolve.cli import entry
     monkeypatch.setattr(sys, "argv", ["hwsolve", "list"])
     entry.main()
     assert capsys.readouterr().out == run_cli("list").output
@@ -241,7 +241,7 @@ def test_fast_list_equals_the_click_command(monkeypatch, capsys):
 
 def test_help_and_list_import_neither_click_nor_yaml():
     for command in ("--help", "list"):
-        code = (f"import sys; sys.argv = ['hwsolve', '{command}']; from hwsolve.entry import "
+        code = (f"import sys; sys.argv = ['hwsolve', '{command}']; from hwsolve.cli.entry import "
                 "main; main(); print([m for m in ('click', 'yaml', 'sympy', 'mpmath', 'rich') "
                 "if m in sys.modules])")
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -250,7 +250,7 @@ def test_help_and_list_import_neither_click_nor_yaml():
 
 
 def test_titles_in_unusual_yaml_forms(tmp_path, monkeypatch):
-    from hwsolve.problems import read_title
+    from hwsolve.spec.problems import read_title
     cases = {"plain": ("title: Plain title # comment\n", "Plain title"),
              "single": ("title: 'It''s quoted'\n", "It's quoted"),
              "double": ('title: "Say \\"hi\\""\n', 'Say "hi"'),
@@ -263,7 +263,7 @@ def test_titles_in_unusual_yaml_forms(tmp_path, monkeypatch):
 
 
 def test_an_internal_bug_is_one_paragraph_not_a_traceback(monkeypatch):
-    from hwsolve import render
+    from hwsolve.render import common as render
     monkeypatch.setattr(render, "to_json", lambda solution: 1 / 0)
     result = run_cli("q3a", "--format", "json")
     assert result.exit_code == 2
@@ -312,7 +312,7 @@ def test_an_unwritable_output_is_an_error_not_a_bug(tmp_path):
 
 def test_a_closed_pipe_stops_quietly():
     code = ("import sys; sys.argv = ['hwsolve', 'generate', '20000']; "
-            "from hwsolve.entry import main; main()")
+            "from hwsolve.cli.entry import main; main()")
     reader = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, cwd=ROOT)
     reader.stdout.read(100)

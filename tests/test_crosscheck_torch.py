@@ -1,4 +1,4 @@
-"""hwsolve against an independent reference: float64 PyTorch autograd (hwsolve.verify).
+"""hwsolve against an independent reference: float64 PyTorch autograd (hwsolve.tools.verify).
 
 500 random graphs (5-60 nodes, every activation/loss combination) must agree in every value
 and every gradient to a relative 1e-9 (absolute 1e-12 near zero), and so must graphs with
@@ -25,8 +25,8 @@ with warnings.catch_warnings():
 import yaml  # noqa: E402
 
 from hwsolve.api import solve_text  # noqa: E402
-from hwsolve.generate import generate_problem  # noqa: E402
-from hwsolve.verify import compare, plain_spec, torch_evaluate  # noqa: E402
+from hwsolve.tools.generate import generate_problem  # noqa: E402
+from hwsolve.tools.verify import compare, plain_spec, torch_evaluate  # noqa: E402
 
 REL, ABS = 1e-9, 1e-12
 N_GRAPHS, CHUNK = 500, 50

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hwsolve import expr as E
+from hwsolve.spec import expr as E
 
 SHAPES = {"X1": None, "X2": None, "W": 2, "H1": None}
 

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from hwsolve.api import solve_text
-from hwsolve.generate import generate_problem
+from hwsolve.tools.generate import generate_problem
 
 H = Fraction(1, 10 ** 20)
 DIGITS = 25

@@ -15,7 +15,7 @@ import time
 import pytest
 import yaml
 
-from hwsolve.generate import KINK_EPS, VMAX, generate_problem
+from hwsolve.tools.generate import KINK_EPS, VMAX, generate_problem
 from conftest import run_cli
 
 SEEDS = range(8)
@@ -270,12 +270,12 @@ def test_generate_command_writes_file_or_stdout(tmp_path):
     assert run_cli("generate", "0").exit_code == 2
 
 
-# --------------------------------------------------------------------------- hwsolve.verify
+# --------------------------------------------------------------------------- hwsolve.tools.verify
 def test_verify_without_torch_says_how_to_install(monkeypatch):
     import sys
 
     from hwsolve.errors import HwsolveError
-    from hwsolve.verify import plain_spec, torch_evaluate
+    from hwsolve.tools.verify import plain_spec, torch_evaluate
 
     monkeypatch.setitem(sys.modules, "torch", None)  # makes `import torch` fail
     spec = plain_spec(generate_problem(5, 1))

@@ -4,7 +4,8 @@ import shutil
 
 import pytest
 
-from hwsolve import api, graphviz
+from hwsolve import api
+from hwsolve.render import graphviz
 from conftest import PROBLEMS, run_cli
 
 

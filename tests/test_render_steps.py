@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from hwsolve import api, render
+from hwsolve import api
+from hwsolve.render import common as render
 from conftest import PROBLEMS, ROOT, check_golden, run_cli
 
 SHIPPED = sorted(PROBLEMS.glob("*.yaml"))
@@ -133,7 +134,7 @@ def test_the_table_path_never_imports_sympy(tmp_path):
     code = (
         "import sys\n"
         "from click.testing import CliRunner\n"
-        "from hwsolve.cli import cli\n"
+        "from hwsolve.cli.app import cli\n"
         "for args in (['q3a'], ['q3b', '--values'], ['q3a', '--format', 'json'],\n"
         "             ['q3a', '--format', 'markdown'],\n"
         f"             ['graph', 'q3a', '-o', {str(graph_file)!r}]):\n"

@@ -3,7 +3,7 @@ from fractions import Fraction
 import pytest
 
 from hwsolve.errors import HwsolveError
-from hwsolve.spec import load_problem, load_problem_text
+from hwsolve.spec.load import load_problem, load_problem_text
 from conftest import PROBLEMS, spec
 
 

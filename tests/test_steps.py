@@ -1,4 +1,4 @@
-"""The derivation data (hwsolve.steps): the right terms and case rules, and every number the
+"""The derivation data (hwsolve.work.steps): the right terms and case rules, and every number the
 solver's own."""
 
 from fractions import Fraction
@@ -7,8 +7,10 @@ import mpmath
 import pytest
 import sympy as sp
 
-from hwsolve import api, num, steps, symbolic
-from hwsolve.symbolic import Slope, leaf
+from hwsolve import api, num
+from hwsolve.work import steps
+from hwsolve.work import symbolic
+from hwsolve.work.symbolic import Slope, leaf
 from conftest import PROBLEMS, spec
 
 SHIPPED = sorted(PROBLEMS.glob("*.yaml"))
@@ -184,7 +186,7 @@ def test_closed_forms_of_nested_transcendentals_stay_fast(seed):
     """Evaluating nested closed forms made SymPy evalf them again and again (20+ s here)."""
     import time
 
-    from hwsolve.generate import generate_problem
+    from hwsolve.tools.generate import generate_problem
     solution = api.solve_text(generate_problem(8 + seed % 15, seed), name=f"g{seed}")
     start = time.perf_counter()
     built = steps.build(solution, exact=True)

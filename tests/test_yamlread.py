@@ -1,7 +1,7 @@
 import pytest
 
 from hwsolve.errors import HwsolveError
-from hwsolve.yamlread import MAX_BYTES, Mapping, Scalar, Sequence, parse_text, read_file
+from hwsolve.spec.yamlread import MAX_BYTES, Mapping, Scalar, Sequence, parse_text, read_file
 
 
 def test_scalars_keep_their_text_and_line():

@@ -15,11 +15,11 @@ import mpmath
 
 from hwsolve import num
 from hwsolve.errors import HwsolveError
-from hwsolve.graph import Graph, build
+from hwsolve.engine.graph import Graph, build
 from hwsolve.num import ONE, ZERO, NumericError
-from hwsolve.ops import RULES
-from hwsolve.spec import Head, Problem
-from hwsolve.vocab import ACTIVATIONS, LOSSES
+from hwsolve.ops.rules import RULES
+from hwsolve.spec.load import Head, Problem
+from hwsolve.spec.vocab import ACTIVATIONS, LOSSES
 
 TWO = Fraction(2)
 

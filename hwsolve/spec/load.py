@@ -15,8 +15,8 @@ from pathlib import Path
 
 from hwsolve import num
 from hwsolve.errors import HwsolveError
-from hwsolve.vocab import ACTIVATIONS, FUNCTIONS, LOSSES
-from hwsolve.yamlread import Mapping, Node, Scalar, Sequence, parse_text, read_file
+from hwsolve.spec.vocab import ACTIVATIONS, FUNCTIONS, LOSSES
+from hwsolve.spec.yamlread import Mapping, Node, Scalar, Sequence, parse_text, read_file
 
 RESERVED = {"Yhat", "L"}
 MAX_NAME = 64

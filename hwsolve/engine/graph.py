@@ -3,7 +3,7 @@
 Inputs, params and constants are leaf slots (a vector W of n entries is n slots W[1]..W[n]);
 each node is one slot computed by a tape, a postorder list of ``(op, args, payload)`` where
 ``op`` is ``"load"`` (payload: a slot), ``"const"`` (payload: a number) or a key of
-:data:`hwsolve.ops.RULES` (args: earlier tape positions).  Flat lists keep evaluation
+:data:`hwsolve.ops.rules.RULES` (args: earlier tape positions).  Flat lists keep evaluation
 iterative and linear in the size of the graph.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hwsolve import expr as E
+from hwsolve.spec import expr as E
 from hwsolve.errors import HwsolveError
-from hwsolve.spec import Problem
+from hwsolve.spec.load import Problem
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Text renderers: a solved problem in, Markdown, CSV or the JSON document out, plus the
 pieces every renderer shares.  Nothing here computes a value; it only selects, rounds and lays
-out what the solver produced.  (Rich renderables live in :mod:`hwsolve.tables`, so that JSON,
+out what the solver produced.  (Rich renderables live in :mod:`hwsolve.render.table`, so that JSON,
 Markdown and CSV output and the Python API never pay for importing rich.)"""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import csv
 import io
 
 from hwsolve import num
-from hwsolve.solve import Solution
+from hwsolve.engine.solve import Solution
 
 HEADERS = {"Yhat": "Ŷ", "L": "L"}
 

@@ -1,4 +1,4 @@
-"""Renderers of the work shown (:mod:`hwsolve.steps`): terminal, Markdown, LaTeX and JSON.
+"""Renderers of the work shown (:mod:`hwsolve.work.steps`): terminal, Markdown, LaTeX and JSON.
 
 Nothing here computes a value.  Each step becomes a list of :class:`Row` (``lead lhs = rhs``),
 written once against a :class:`_Dialect`; the plain dialect prints Unicode for the terminal,
@@ -18,10 +18,12 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from hwsolve import num, render, symbolic
-from hwsolve.solve import Solution
-from hwsolve.steps import BackwardStep, Case, Equation, Local, Relation, Steps
-from hwsolve.symbolic import LOSS
+from hwsolve import num
+from hwsolve.render import common as render
+from hwsolve.work import symbolic
+from hwsolve.engine.solve import Solution
+from hwsolve.work.steps import BackwardStep, Case, Equation, Local, Relation, Steps
+from hwsolve.work.symbolic import LOSS
 
 TERMS_PER_ROW = 3
 TABLE_COLUMNS_PER_ROW = 7

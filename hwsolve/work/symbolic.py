@@ -28,9 +28,9 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.printer import Printer
 
-from hwsolve import expr as E
+from hwsolve.spec import expr as E
 from hwsolve import num
-from hwsolve.graph import Graph, NodeProgram
+from hwsolve.engine.graph import Graph, NodeProgram
 
 MAX_CLOSED_FORM_OPS = 300
 """A closed form with more operations than this is skipped (with a note): nobody reads it."""

@@ -9,8 +9,8 @@ from rich.table import Table
 from rich.text import Text
 
 from hwsolve import num
-from hwsolve.render import column_value, fmt, head_summary, header
-from hwsolve.solve import Solution
+from hwsolve.render.common import column_value, fmt, head_summary, header
+from hwsolve.engine.solve import Solution
 
 
 # ----------------------------------------------------------------------------- rich table

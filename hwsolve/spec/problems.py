@@ -17,7 +17,7 @@ SUFFIXES = (".yaml", ".yml")
 def packaged_dir() -> str:
     """Inside an installed wheel the problems live in hwsolve/problems; in a source checkout
     (or an editable install) they are the repository's top-level problems/ folder."""
-    here = os.path.dirname(os.path.abspath(__file__))
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # hwsolve/
     inside = os.path.join(here, "problems")
     return inside if os.path.isdir(inside) else os.path.join(os.path.dirname(here), "problems")
 
@@ -126,7 +126,7 @@ def _one_line_scalar(text: str):
 
 
 def _title_by_yaml(path: str) -> str:
-    from hwsolve.yamlread import Mapping, Scalar, read_file
+    from hwsolve.spec.yamlread import Mapping, Scalar, read_file
     from pathlib import Path
 
     tree = read_file(Path(path), path)

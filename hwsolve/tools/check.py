@@ -11,8 +11,8 @@ from pathlib import Path
 
 from hwsolve import num
 from hwsolve.errors import HwsolveError
-from hwsolve.solve import Solution, evaluate, resolve_setup, solve
-from hwsolve.spec import Answers, Key, entry_name, load_problem
+from hwsolve.engine.solve import Solution, evaluate, resolve_setup, solve
+from hwsolve.spec.load import Answers, Key, entry_name, load_problem
 
 
 @dataclass

@@ -13,7 +13,7 @@ import click
 
 from hwsolve import __version__
 from hwsolve.errors import HwsolveError
-from hwsolve.vocab import ACTIVATIONS, FORMATS, LOSSES
+from hwsolve.spec.vocab import ACTIVATIONS, FORMATS, LOSSES
 
 EXIT_DIFFERENCE = 1
 EXIT_ERROR = 2
@@ -99,7 +99,8 @@ def cli():
 def solve(problem, fmt, digits, activation, loss, label, variant, show_values, width,
           show_steps, exact, standalone, verify):
     """Solve PROBLEM (a name from 'hwsolve list' or a path to a .yaml file)."""
-    from hwsolve import api, render
+    from hwsolve import api
+    from hwsolve.render import common as render
 
     _check_work_options(fmt, show_steps, exact, standalone)
     solution = api.solve_file(api.find(problem), activation=activation, loss=loss,
@@ -111,7 +112,7 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
     if fmt == "json":
         document = render.to_json(solution)
         if steps is not None:
-            from hwsolve import render_steps
+            from hwsolve.render import steps as render_steps
             document["closed_forms"] = render_steps.closed_forms_json(steps)
             if show_steps:
                 document["steps"] = render_steps.to_json(steps, digits)
@@ -119,30 +120,30 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
     elif fmt == "markdown":
         click.echo(render.markdown(solution, digits), nl=False)
         if steps is not None:
-            from hwsolve import render_steps
+            from hwsolve.render import steps as render_steps
             click.echo(render_steps.markdown(steps, digits, work=show_steps), nl=False)
     elif fmt == "latex":
-        from hwsolve import render_steps
+        from hwsolve.render import steps as render_steps
         click.echo(render_steps.latex(solution, steps, digits, standalone, work=show_steps),
                    nl=False)
     elif fmt == "csv":
         click.echo(render.csv_text(solution), nl=False)
     else:
-        from hwsolve import tables
+        from hwsolve.render import table as tables
 
         console = _console(width)
         console.print(tables.answer_table(solution, digits, console.width))
         if show_values:
             console.print(tables.values_table(solution, digits))
         if steps is not None:
-            from hwsolve import render_steps
+            from hwsolve.render import steps as render_steps
             console.print(render_steps.terminal(steps, digits, console.width) if show_steps
                           else render_steps.closed_forms_table(steps, digits))
 
 
 def _verify(solution, width: int | None) -> None:
-    from hwsolve import tables
-    from hwsolve.verify import verify_entries
+    from hwsolve.render import table as tables
+    from hwsolve.tools.verify import verify_entries
 
     rows = verify_entries(solution)
     _console(width).print(tables.verify_report(solution, rows))
@@ -162,7 +163,7 @@ def _work(solution, show_steps: bool, exact: bool):
     """The derivation, built only when asked for (it loads SymPy)."""
     if not (show_steps or exact):
         return None
-    from hwsolve import steps
+    from hwsolve.work import steps
     return steps.build(solution, exact=exact)
 
 
@@ -177,7 +178,8 @@ def check(problems, show_all, width):
     Default: every problem in ./problems/ and the packaged problems.  Exit 1 when a key
     differs, 2 when a problem cannot be solved.
     """
-    from hwsolve import api, tables
+    from hwsolve import api
+    from hwsolve.render import table as tables
 
     results = api.check(list(problems))
     _console(width).print(tables.check_report(results, show_all))
@@ -197,7 +199,8 @@ def check(problems, show_all, width):
 @click.option("--variant", help="Use one of the problem's variants.")
 def graph(problem, output, edges, digits, variant):
     """Draw PROBLEM's computational graph with every value and gradient."""
-    from hwsolve import api, graphviz
+    from hwsolve import api
+    from hwsolve.render import graphviz
 
     solution = api.solve_file(api.find(problem), variant=variant)
     graphviz.write(solution, output, edges=edges, digits=digits)
@@ -215,7 +218,7 @@ def graph(problem, output, edges, digits, variant):
               help="File to write (default: standard output).")
 def generate(nodes, seed, kinks, activation, loss, output):
     """Write a random practice problem of NODES nodes (deterministic for a seed)."""
-    from hwsolve.generate import generate_problem
+    from hwsolve.tools.generate import generate_problem
 
     try:
         text = generate_problem(nodes, seed, kinks=kinks, activation=activation, loss=loss)
@@ -231,7 +234,7 @@ def generate(nodes, seed, kinks, activation, loss, output):
 @cli.command(name="list")
 def list_problems():
     """List every problem with its title."""
-    from hwsolve.problems import titles_text
+    from hwsolve.spec.problems import titles_text
 
     click.echo(titles_text(), nl=False)
 

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 import mpmath
 import sympy as sp
 
-from hwsolve import num, symbolic
-from hwsolve.ops import RULES
-from hwsolve.solve import Solution, tape_values
-from hwsolve.symbolic import LABEL, LOSS, YHAT, Slope, leaf
+from hwsolve import num
+from hwsolve.work import symbolic
+from hwsolve.ops.rules import RULES
+from hwsolve.engine.solve import Solution, tape_values
+from hwsolve.work.symbolic import LABEL, LOSS, YHAT, Slope, leaf
 
 ZERO = num.ZERO
 

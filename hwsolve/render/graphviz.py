@@ -15,7 +15,7 @@ from pathlib import Path
 
 from hwsolve import num
 from hwsolve.errors import HwsolveError
-from hwsolve.solve import Solution
+from hwsolve.engine.solve import Solution
 
 DRAWN = ("svg", "png", "pdf")
 GRADIENT_COLOUR = "#b91c1c"

@@ -2,7 +2,7 @@
 
 Those two must start in about the time of a bare ``python -c pass`` (under 2x), which leaves
 no room for importing click (about 40 ms) or PyYAML.  They are answered here with plain
-``os`` and ``print``; everything else goes to the click application in :mod:`hwsolve.cli`.
+``os`` and ``print``; everything else goes to the click application in :mod:`hwsolve.cli.app`.
 ``GROUP_HELP`` is click's own rendering of ``hwsolve --help``; a test asserts that the two stay
 identical, so a new command or option fails the suite until this copy is refreshed.
 """
@@ -42,7 +42,7 @@ def main() -> None:
         sys.stdout.write(GROUP_HELP)
         return
     if args == ["list"]:
-        from hwsolve.problems import titles_text
+        from hwsolve.spec.problems import titles_text
 
         sys.stdout.write(titles_text())
         return
@@ -56,6 +56,6 @@ def main() -> None:
 
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    from hwsolve.cli import main as click_main
+    from hwsolve.cli.app import main as click_main
 
     click_main()

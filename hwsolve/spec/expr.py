@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from hwsolve import num
-from hwsolve.vocab import FUNCTIONS
+from hwsolve.spec.vocab import FUNCTIONS
 
 MAX_DEPTH = 100
 DEFAULT_LEAKY_SLOPE = Fraction(1, 100)
