@@ -1,30 +1,36 @@
-"""The computational graph: every scalar as a numbered slot, every node as a flat tape.
+"""The computational graph: every scalar as a numbered slot, every node entry as a flat tape.
 
-Inputs, params and constants are leaf slots (a vector W of n entries is n slots W[1]..W[n]);
-each node is one slot computed by a tape, a postorder list of ``(op, args, payload)`` where
+Inputs, params and constants are leaf slots (a vector W of n entries is n slots W[1]..W[n], a
+matrix M of m×n entries is M[1, 1]..M[m, n], row-major).  A node of shape s is one program per
+entry, each computing one slot with a tape: a postorder list of ``(op, args, payload)`` where
 ``op`` is ``"load"`` (payload: a slot), ``"const"`` (payload: a number) or a key of
-:data:`hwsolve.ops.rules.RULES` (args: earlier tape positions).  Flat lists keep evaluation
-iterative and linear in the size of the graph.
+:data:`hwsolve.ops.rules.RULES` (args: earlier tape positions; payload: the entry index of a
+vector function such as softmax, else None).  Flat lists keep evaluation iterative and linear
+in the size of the graph.
+
+The output head (Ŷ, and the loss L) is compiled the same way by :mod:`hwsolve.engine.head`,
+into ``head_nodes`` after the spec's nodes; its label entries are leaf slots of kind "label".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hwsolve.spec import expr as E
 from hwsolve.errors import HwsolveError
+from hwsolve.spec import expr as E
 from hwsolve.spec.load import Problem
+from hwsolve.spec.shapes import flatten, indices, label as entry_label, shape_of
 
 
 @dataclass(frozen=True)
 class Slot:
     name: str
-    index: int | None  # 1-based entry of a vector, None for a scalar
-    kind: str          # input, param, constant or node
+    index: int | tuple | None  # 1-based entry of a vector (int) or matrix ((i, j)); None: scalar
+    kind: str                  # input, param, constant, node, yhat, label or loss
 
     @property
     def label(self) -> str:
-        return self.name if self.index is None else f"{self.name}[{self.index}]"
+        return entry_label(self.name, self.index)
 
 
 @dataclass
@@ -37,6 +43,11 @@ class NodeProgram:
     tape: list
     needs: list          # per tape position: does a gradient flow through it?
     inputs: list = field(default_factory=list)  # direct-input slots, in order of first use
+    index: int | tuple | None = None            # the entry of the node this program computes
+
+    @property
+    def label(self) -> str:
+        return entry_label(self.name, self.index)
 
 
 @dataclass
@@ -44,84 +55,146 @@ class Graph:
     problem: Problem
     slots: list
     leaf_values: dict    # slot -> exact value
-    vectors: dict        # vector name -> list of slots
+    vectors: dict        # tensor name -> its slots, row-major
     scalars: dict        # scalar name -> slot
-    nodes: list
+    nodes: list          # the spec's nodes, one program per entry
+    shapes: dict = field(default_factory=dict)   # name -> shape
+    head_nodes: list = field(default_factory=list)
 
-    def slot_of(self, name: str, index: int | None = None) -> int:
-        return self.scalars[name] if index is None else self.vectors[name][index - 1]
+    def slot_of(self, name: str, index=None) -> int:
+        if index is None:
+            return self.scalars[name]
+        shape = self.shapes[name]
+        if isinstance(index, int):
+            return self.vectors[name][index - 1]
+        i, j = index
+        return self.vectors[name][(i - 1) * shape[1] + (j - 1)]
+
+    def slots_of(self, name: str) -> list:
+        """Every slot of ``name``, row-major (one for a scalar)."""
+        return [self.scalars[name]] if name in self.scalars else self.vectors[name]
+
+    @property
+    def programs(self) -> list:
+        return self.nodes + self.head_nodes
 
 
-def build(problem: Problem) -> Graph:
+def build(problem: Problem, values: dict | None = None) -> Graph:
+    """The graph of ``problem``'s spec nodes.  ``values`` may replace the leaf values by name
+    (a variant's inputs, params or constants, of the same shapes)."""
     graph = Graph(problem, [], {}, {}, {}, [])
     shapes: dict = {}
     for kind, table in (("input", problem.inputs), ("param", problem.params),
                         ("constant", problem.constants)):
         for name, value in table.items():
-            if isinstance(value, tuple):
-                graph.vectors[name] = [_add_slot(graph, Slot(name, i, kind), v)
-                                       for i, v in enumerate(value, start=1)]
-                shapes[name] = len(value)
-            else:
-                graph.scalars[name] = _add_slot(graph, Slot(name, None, kind), value)
-                shapes[name] = None
+            if values and name in values:
+                value = values[name]
+            add_leaf(graph, name, kind, value)
+            shapes[name] = graph.shapes[name]
     remaining = {node.name for node in problem.nodes}
     for source in problem.nodes:
         remaining.discard(source.name)
         where = f"nodes.{source.name}"
         try:
-            parsed = E.parse(source.text, shapes, node=source.name, later=remaining)
+            tree = E.parse_tensor(source.text, shapes, node=source.name, later=remaining)
         except E.ExprError as exc:
             raise HwsolveError(str(exc), file=problem.file, where=where,
                                line=source.line) from None
-        slot = len(graph.slots)
-        graph.slots.append(Slot(source.name, None, "node"))
-        graph.scalars[source.name] = slot
-        shapes[source.name] = None
-        graph.nodes.append(_compile(graph, source, parsed, slot))
+        if len(tree.shape) > 2:
+            raise HwsolveError("a node may be a scalar, a vector or a matrix", file=problem.file,
+                               where=where, line=source.line)
+        shapes[source.name] = tree.shape
+        graph.nodes += compile_tree(graph, source.name, "node", tree, source.text, source.line)
     return graph
 
 
-def _add_slot(graph: Graph, slot: Slot, value) -> int:
-    graph.slots.append(slot)
-    number = len(graph.slots) - 1
-    graph.leaf_values[number] = value
-    return number
+def add_leaf(graph: Graph, name: str, kind: str, value) -> list:
+    shape = shape_of(value)
+    graph.shapes[name] = shape
+    numbers = []
+    for index, entry in zip(indices(shape), flatten(value)):
+        graph.slots.append(Slot(name, index, kind))
+        number = len(graph.slots) - 1
+        graph.leaf_values[number] = entry
+        numbers.append(number)
+    if shape:
+        graph.vectors[name] = numbers
+    else:
+        graph.scalars[name] = numbers[0]
+    return numbers
 
 
-def _compile(graph: Graph, source, parsed: E.Expr, slot: int) -> NodeProgram:
-    program = NodeProgram(source.name, slot, source.text, source.line, parsed, [], [])
+def compile_tree(graph: Graph, name: str, kind: str, tree: E.Tensor, text: str,
+                 line: int) -> list:
+    """Add the slots of a node of this shape and one program per entry."""
+    programs = []
+    numbers = []
+    for index, expr in zip(indices(tree.shape), E.lower(tree)):
+        slot = len(graph.slots)
+        graph.slots.append(Slot(name, index, kind))
+        numbers.append(slot)
+        programs.append(_compile(graph, name, index, text, line, expr, slot))
+    graph.shapes[name] = tree.shape
+    if tree.shape:
+        graph.vectors[name] = numbers
+    else:
+        graph.scalars[name] = numbers[0]
+    return programs
+
+
+def _compile(graph: Graph, name: str, index, text: str, line: int, parsed: E.Expr,
+             slot: int) -> NodeProgram:
+    program = NodeProgram(name, slot, text, line, parsed, [], [], index=index)
     tape, needs, slots = program.tape, program.needs, graph.slots
     seen_inputs: dict = {}
 
     def load(target: int) -> int:
         seen_inputs[target] = None
         tape.append(("load", (), target))
-        needs.append(slots[target].kind != "constant")
+        needs.append(slots[target].kind not in ("constant", "label"))
         return len(tape) - 1
 
-    def emit(e: E.Expr) -> list:
-        """Append ``e`` to the tape; returns its positions (several for a vector)."""
+    # Postorder with an explicit stack: a lowered entry may be deep (a chain of element-wise
+    # functions over a whole tensor) without meeting Python's recursion limit.
+    out: list = []       # positions produced, as a stack of lists
+    stack = [(parsed, False)]
+    while stack:
+        e, ready = stack.pop()
         kind = type(e)
         if kind is E.Apply:
-            args = []
-            for arg in e.args:
-                args += emit(arg)
-            tape.append((e.op, tuple(args), None))
+            if not ready:
+                stack.append((e, True))
+                stack.extend((a, False) for a in reversed(e.args))
+                continue
+            count = len(e.args)
+            parts = out[len(out) - count:]
+            del out[len(out) - count:]
+            args = tuple(p for part in parts for p in part)
+            tape.append((e.op, args, e.index))
             needs.append(any(needs[a] for a in args))
-            return [len(tape) - 1]
-        if kind is E.Name:
-            return [load(graph.scalars[e.name])]
-        if kind is E.Num:
+            out.append([len(tape) - 1])
+        elif kind is E.Name:
+            out.append([load(graph.scalars[e.name])])
+        elif kind is E.Num:
             tape.append(("const", (), e.value))
             needs.append(False)
-            return [len(tape) - 1]
-        if kind is E.Item:
-            return [load(graph.vectors[e.name][e.index - 1])]
-        if kind is E.VectorName:
-            return [load(s) for s in graph.vectors[e.name]]
-        return [p for item in e.items for p in emit(item)]  # VectorLit
-
-    emit(parsed)
+            out.append([len(tape) - 1])
+        elif kind is E.Item:
+            out.append([load(graph.slot_of(e.name, e.index))])
+        elif kind is E.Context:
+            tape.append(("load", (), e.slot))
+            needs.append(False)
+            out.append([len(tape) - 1])
+        elif kind is E.VectorName:
+            out.append([load(s) for s in graph.vectors[e.name]])
+        else:  # VectorLit: its items are scalars
+            if not ready:
+                stack.append((e, True))
+                stack.extend((a, False) for a in reversed(e.items))
+                continue
+            count = len(e.items)
+            parts = out[len(out) - count:]
+            del out[len(out) - count:]
+            out.append([p for part in parts for p in part])
     program.inputs = list(seen_inputs)
     return program

@@ -19,9 +19,13 @@ from hwsolve.engine.graph import Graph, build
 from hwsolve.num import ONE, ZERO, NumericError
 from hwsolve.ops.rules import RULES
 from hwsolve.spec.load import Head, Problem
+from hwsolve.spec.shapes import flatten, nest
+from hwsolve.engine.head import attach
 from hwsolve.spec.vocab import ACTIVATIONS, LOSSES
 
 TWO = Fraction(2)
+_VALUE_KINDS = frozenset(("input", "param", "constant", "node", "yhat", "loss"))
+_GRAD_KINDS = frozenset(("input", "param", "node", "yhat"))
 
 
 @dataclass
@@ -37,11 +41,14 @@ class Evaluation:
 class Setup:
     """The head actually used, after variant and command-line overrides."""
     activation: str
-    loss: str
-    label: Fraction              # the target used (tanh turns 0 into -1)
-    label_given: Fraction
+    loss: str                    # a preset of LOSSES, or a loss expression
+    label: object                # the target used (tanh turns 0 into -1): a value, or None
+    label_given: object
     variant: str | None
     warnings: list = field(default_factory=list)
+    output_grad: object = None   # loss: none with a vector output: the upstream gradient
+    class_index: int | None = None   # cross_entropy/hinge with a class-number label
+    values: dict | None = None       # a variant's inputs, params or constants, by name
 
 
 @dataclass
@@ -58,11 +65,13 @@ class HeadValues:
 @dataclass
 class Solution:
     problem: Problem
-    evaluation: Evaluation
+    evaluation: Evaluation       # over the graph with its head (Yhat, Y, L)
     setup: Setup
     head: HeadValues
-    grads: list                  # slot -> dL/dslot (ZERO for constants)
+    grads: list                  # slot -> dL/dslot (ZERO for constants and labels)
     warnings: list
+    head_slots: object = None
+    full: Evaluation | None = None   # the graph with its head: Yhat, Y and L as slots
 
     @property
     def graph(self) -> Graph:
@@ -70,48 +79,64 @@ class Solution:
 
     @property
     def values(self) -> dict:
-        """name -> value (vectors as lists) for inputs, params, constants, nodes, Yhat, L."""
-        table = self._by_name(self.evaluation.values, include_constants=True)
-        table["Yhat"] = self.head.yhat
-        table["L"] = self.head.loss
-        return table
+        """name -> value (vectors as lists, matrices as lists of rows) for inputs, params,
+        constants, nodes, Yhat and L (absent with loss: none).  Built once."""
+        if self._values is None:
+            self._values = self._by_name(self.full.values, _VALUE_KINDS)
+        return self._values
 
     @property
     def grad(self) -> dict:
-        """name -> dL/dname for inputs, params, nodes and Yhat."""
-        table = self._by_name(self.grads, include_constants=False)
-        table["Yhat"] = self.head.dL_dyhat
-        return table
+        """name -> dL/dname for inputs, params, nodes and Yhat.  Built once."""
+        if self._grad is None:
+            self._grad = self._by_name(self.grads, _GRAD_KINDS)
+        return self._grad
 
-    def _by_name(self, per_slot: list, include_constants: bool) -> dict:
+    def __post_init__(self):
+        self._values = None
+        self._grad = None
+
+    def _by_name(self, per_slot: list, kinds: frozenset) -> dict:
         table: dict = {}
-        for number, slot in enumerate(self.graph.slots):
-            if slot.kind == "constant" and not include_constants:
+        graph = self.full.graph
+        for number, slot in enumerate(graph.slots):
+            if slot.kind not in kinds:
                 continue
             if slot.index is None:
                 table[slot.name] = per_slot[number]
-            else:
-                table.setdefault(slot.name, []).append(per_slot[number])
+            elif slot.name not in table:
+                table[slot.name] = nest([per_slot[s] for s in graph.vectors[slot.name]],
+                                        graph.shapes[slot.name])
         return table
 
 
-def evaluate(problem: Problem) -> Evaluation:
-    graph = build(problem)
-    values = [graph.leaf_values.get(i) for i in range(len(graph.slots))]
-    evaluation = Evaluation(graph, values, [], [])
+def evaluate(problem: Problem, values: dict | None = None) -> Evaluation:
+    graph = build(problem, values)
+    slot_values = [graph.leaf_values.get(i) for i in range(len(graph.slots))]
+    evaluation = Evaluation(graph, slot_values, [], [])
+    _run(evaluation, graph.nodes, problem)
+    return evaluation
+
+
+def _run(evaluation: Evaluation, programs: list, problem: Problem) -> None:
+    """Values and local derivatives of ``programs``, appended to ``evaluation``."""
+    values = evaluation.values
     with mpmath.workdps(num.WORK_DPS):
-        for node in graph.nodes:
+        for node in programs:
             try:
                 computed = tape_values(node, values)
                 values[node.slot] = computed[-1]
                 local, kinks = _local_derivatives(node, computed)
             except NumericError as exc:
-                raise HwsolveError(f"cannot evaluate node {node.name} at the given values: "
-                                   f"{exc}", file=problem.file, where=f"nodes.{node.name}",
-                                   line=node.line) from None
+                where = f"nodes.{node.name}" if f"nodes.{node.name}" in problem.lines else \
+                    ("loss" if node.name == "L" else "activation")
+                what = f"node {node.label}" if node in evaluation.graph.nodes[-1:] or \
+                    f"nodes.{node.name}" in problem.lines else node.label
+                raise HwsolveError(f"cannot evaluate {what} at the given values: "
+                                   f"{exc}", file=problem.file, where=where,
+                                   line=node.line or problem.lines.get(where)) from None
             evaluation.local.append(local)
             evaluation.kinks.append(kinks)
-    return evaluation
 
 
 def tape_values(node, values: list) -> list:
@@ -122,8 +147,10 @@ def tape_values(node, values: list) -> list:
             computed.append(values[payload])
         elif op == "const":
             computed.append(payload)
-        else:
+        elif payload is None:
             computed.append(RULES[op].forward([computed[a] for a in args]))
+        else:
+            computed.append(RULES[op].forward([computed[a] for a in args], payload))
     return computed
 
 
@@ -142,8 +169,12 @@ def _local_derivatives(node, computed: list) -> tuple:
         if op == "const" or not node.needs[position]:
             continue
         arg_values = [computed[a] for a in args]
-        partials, note = RULES[op].backward(arg_values, computed[position],
-                                            [node.needs[a] for a in args])
+        arg_needs = [node.needs[a] for a in args]
+        if payload is None:
+            partials, note = RULES[op].backward(arg_values, computed[position], arg_needs)
+        else:
+            partials, note = RULES[op].backward(arg_values, computed[position], arg_needs,
+                                                payload)
         if note:
             kinks.append(note)
         for a, partial in zip(args, partials):
@@ -153,22 +184,25 @@ def _local_derivatives(node, computed: list) -> tuple:
 
 
 def resolve_setup(problem: Problem, *, variant: str | None = None, activation: str | None = None,
-                  loss: str | None = None, label: Fraction | None = None) -> Setup:
+                  loss: str | None = None, label=None) -> Setup:
     """Combine spec, variant and command-line choices into the head actually used."""
     head: Head = problem.head
+    values = None
     if variant is not None:
         if variant not in problem.variants:
             known = ", ".join(problem.variants) or "none"
             raise HwsolveError(f"no variant {variant!r} (variants: {known})",
                                file=problem.file, where="--variant")
         head = problem.variants[variant].head
+        values = problem.variants[variant].values or None
     chosen_activation = activation or head.activation
     chosen_loss = loss or head.loss
     label_given = head.label if label is None else _exact_label(label)
-    if chosen_activation not in ACTIVATIONS or chosen_loss not in LOSSES:
-        raise HwsolveError(f"unknown activation or loss {chosen_activation!r}/{chosen_loss!r}",
-                           file=problem.file)
-    setup = Setup(chosen_activation, chosen_loss, label_given, label_given, variant)
+    if chosen_activation not in ACTIVATIONS:
+        raise HwsolveError(f"unknown activation {chosen_activation!r}", file=problem.file)
+    setup = Setup(chosen_activation, chosen_loss, label_given, label_given, variant,
+                  output_grad=head.output_grad, values=values)
+    entries = flatten(label_given) if label_given is not None else []
     if chosen_loss == "bce":
         if chosen_activation != "sigmoid":
             where, line = _place(problem, variant, "activation", "--act" if activation else None)
@@ -176,16 +210,28 @@ def resolve_setup(problem: Problem, *, variant: str | None = None, activation: s
                 f"bce needs an output in (0, 1), but the activation is {chosen_activation}, "
                 "whose output can leave (0, 1); use sigmoid with bce, or the mse loss",
                 file=problem.file, where=where, line=line)
-        if not 0 <= label_given <= 1:
+        bad = [y for y in entries if not 0 <= y <= 1]
+        if bad:
             where, line = _place(problem, variant, "label", "--label" if label is not None
                                  else None)
-            raise HwsolveError(f"bce needs a label in [0, 1], not {label_given}",
+            raise HwsolveError(f"bce needs a label in [0, 1], not {bad[0]}",
                                file=problem.file, where=where, line=line)
-    if chosen_activation == "tanh" and label_given == 0:
-        setup.label = Fraction(-1)
+    for preset, needed in (("cross_entropy", "softmax"), ("hinge", "identity")):
+        if chosen_loss == preset and chosen_activation != needed:
+            where, line = _place(problem, variant, "activation", "--act" if activation else None)
+            raise HwsolveError(f"{preset} needs activation: {needed}, not {chosen_activation}",
+                               file=problem.file, where=where, line=line)
+    if chosen_activation == "tanh" and chosen_loss in ("mse", "bce") and 0 in entries:
+        setup.label = _replace_zeros(label_given)
         setup.warnings.append("label 0 was replaced by -1: tanh outputs lie in (-1, 1), so "
                               "the negative class is -1")
     return setup
+
+
+def _replace_zeros(value):
+    if isinstance(value, tuple):
+        return tuple(_replace_zeros(v) for v in value)
+    return Fraction(-1) if value == 0 else value
 
 
 def _place(problem: Problem, variant: str | None, key: str, option: str | None) -> tuple:
@@ -214,67 +260,65 @@ def _exact_label(label) -> Fraction:
 def solve(problem: Problem, setup: Setup | None = None,
           evaluation: Evaluation | None = None) -> Solution:
     setup = setup or resolve_setup(problem)
-    evaluation = evaluation or evaluate(problem)
-    graph = evaluation.graph
+    if setup.values:
+        evaluation = evaluate(problem, setup.values)
+    body = evaluation or evaluate(problem)
+    graph, slots = attach(body.graph, setup)
+    values = body.values + [graph.leaf_values.get(s) for s in range(len(body.values),
+                                                                      len(graph.slots))]
+    full = Evaluation(graph, values, list(body.local), list(body.kinks))
+    _run(full, graph.head_nodes, problem)
     with mpmath.workdps(num.WORK_DPS):
-        output_slot = graph.scalars[problem.output]
-        try:
-            head = head_values(evaluation.values[output_slot], setup)
-        except NumericError as exc:
-            raise HwsolveError(f"cannot evaluate the output head: {exc}", file=problem.file,
-                               where="output") from None
-        grads = _backpropagate(evaluation, output_slot, head.dL_dz)
-    warnings = [f"{node.name}: {note}" for node, notes in zip(graph.nodes, evaluation.kinks)
+        grads = _backpropagate(full, slots.seeds)
+    programs = graph.nodes + graph.head_nodes
+    warnings = [f"{node.label}: {note}" for node, notes in zip(programs, full.kinks)
                 for note in notes]
     warnings += setup.warnings + _unused_nodes(problem)
-    return Solution(problem, evaluation, setup, head, grads, warnings)
+    # ``evaluation`` keeps the v1 view (the spec's nodes; values and grads are indexed by slot and
+    # also cover the head's slots); ``full`` has the head's programs too.
+    view = Evaluation(body.graph, values, full.local[:len(body.local)],
+                      full.kinks[:len(body.kinks)])
+    return Solution(problem, view, setup, _facade(full, slots, grads), grads, warnings, slots,
+                    full)
 
 
-def _backpropagate(evaluation: Evaluation, output_slot: int, dL_dz) -> list:
-    grads: list = [ZERO] * len(evaluation.graph.slots)
-    grads[output_slot] = dL_dz
-    slots = evaluation.graph.slots
-    for node, local in zip(reversed(evaluation.graph.nodes), reversed(evaluation.local)):
+def _backpropagate(evaluation: Evaluation, seeds: dict) -> list:
+    graph = evaluation.graph
+    grads: list = [ZERO] * len(graph.slots)
+    for slot, seed in seeds.items():
+        grads[slot] = seed
+    slots = graph.slots
+    programs = graph.nodes + graph.head_nodes
+    for node, local in zip(reversed(programs), reversed(evaluation.local)):
         upstream = grads[node.slot]
         if not upstream:
             continue
         for slot, partial in local:
-            if slots[slot].kind != "constant":
+            if slots[slot].kind not in ("constant", "label"):
                 grads[slot] = num.add(grads[slot], num.mul(upstream, partial))
     return grads
 
 
-def head_values(z, setup: Setup) -> HeadValues:
-    """Ŷ, L and their derivatives, with the cancellations of 1 - σ(z) and 1 - tanh(z) avoided.
-
-    bce is computed from z as Y·softplus(-z) + (1 - Y)·softplus(z), which stays finite and
-    exact to the working precision even where σ(z) rounds to 1.
-    """
-    y = setup.label
-    if setup.activation == "sigmoid":
-        yhat, complement = num.sigmoid(z), num.sigmoid(num.neg(z))
-        slope = num.mul(yhat, complement)
-        residual = num.sub(num.mul(ONE - y, yhat), num.mul(y, complement))
-    elif setup.activation == "tanh":
-        yhat, slope = num.tanh(z), num.tanh_slope(z)
-        if y == 1:
-            residual = num.mul(-TWO, num.sigmoid(num.mul(-TWO, z)))
-        elif y == -1:
-            residual = num.mul(TWO, num.sigmoid(num.mul(TWO, z)))
-        else:
-            residual = num.sub(yhat, y)
-    else:
-        yhat, slope, residual = z, ONE, num.sub(z, y)
-    if setup.loss == "bce":
-        loss = num.add(num.mul(y, num.softplus(num.neg(z))),
-                       num.mul(ONE - y, num.softplus(z)))
-        dL_dyhat = num.div(residual, num.mul(yhat, complement))
-        dL_dz = residual
-    else:
-        loss = num.mul(Fraction(1, 2), num.mul(residual, residual))
-        dL_dyhat = residual
-        dL_dz = num.mul(residual, slope)
-    return HeadValues(z, yhat, loss, residual, dL_dyhat, slope, dL_dz)
+def _facade(evaluation: Evaluation, slots, grads: list) -> HeadValues:
+    """The head's numbers by name: scalars for one output, lists for a vector output."""
+    values = evaluation.values
+    shape = evaluation.graph.shapes["Yhat"]
+    first_yhat = len(evaluation.graph.nodes)
+    slopes = []
+    for k, (y, z) in enumerate(zip(slots.yhat, slots.z)):
+        local = dict(evaluation.local[first_yhat + k])
+        slopes.append(local.get(z, ZERO))
+    pick = (lambda xs: xs[0]) if not shape else list
+    yhat = pick([values[s] for s in slots.yhat])
+    dL_dyhat = pick([grads[s] for s in slots.yhat])
+    dyhat_dz = pick(slopes)
+    dL_dz = pick([num.mul(grads[s], d) for s, d in zip(slots.yhat, slopes)])
+    loss = values[slots.loss] if slots.loss is not None else None
+    residual = None
+    if slots.label and len(slots.label) == len(slots.yhat):
+        residual = pick([num.sub(values[y], values[l]) for y, l in zip(slots.yhat, slots.label)])
+    return HeadValues(pick([values[s] for s in slots.z]), yhat, loss, residual, dL_dyhat,
+                      dyhat_dz, dL_dz)
 
 
 def _unused_nodes(problem: Problem) -> list:

@@ -263,3 +263,8 @@ RULES = {
     "exp": Exp, "log": Log, "sqrt": Sqrt, "sigmoid": Sigmoid, "tanh": Tanh, "relu": Relu,
     "leaky_relu": LeakyRelu, "abs": Abs, "max": Max, "min": Min, "dot": Dot, "sum": Sum,
 }
+
+
+from hwsolve.ops.vector import RULES as _VECTOR_RULES  # noqa: E402
+
+RULES.update(_VECTOR_RULES)

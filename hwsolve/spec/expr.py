@@ -1,9 +1,16 @@
-"""Safe expression parsing: Python's ``ast`` with a whitelist, into a small typed tree.
+"""Safe expression parsing: Python's ``ast`` with a whitelist, into shaped tensor expressions.
 
-Spec text is never evaluated.  ``ast.parse`` only builds a syntax tree; this module accepts
-the handful of node types the format allows, checks names, vector shapes and arities, and
-returns :class:`Expr` objects.  Anything else (attribute access, lambdas, strings,
-comparisons, ``^``, dunder names, ...) is an :class:`ExprError` with a sentence saying why.
+Spec text is never evaluated.  ``ast.parse`` only builds a syntax tree; this module accepts the
+node types the format allows, checks names, shapes and arities, and returns a :class:`Tensor`
+tree in which every subexpression knows its shape: ``()`` for a scalar, ``(n,)`` for a vector,
+``(m, n)`` for a matrix.  Anything else (attribute access, lambdas, strings, comparisons, ``^``,
+dunder names, ...) is an :class:`ExprError` with a sentence saying why.
+
+:func:`lower` then writes a tensor expression as one *scalar* expression per entry (row-major),
+made of the scalar types :class:`Num`, :class:`Name`, :class:`Item`, :class:`VectorName`,
+:class:`VectorLit` and :class:`Apply`: ``(W @ x)[2]`` becomes ``dot([W[2, 1], W[2, 2]], x)``, so
+that every entry of a tensor is a scalar quantity with its own tape, local derivatives and shown
+work.  A scalar v1 expression lowers to exactly the tree v1 built.
 
 Long ``+``/``-`` and ``*``/``/`` chains are collected iteratively into n-ary nodes, so a wide
 weighted sum does not count as deep nesting; real nesting is limited to ``MAX_DEPTH``.
@@ -17,15 +24,19 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from hwsolve import num
+from hwsolve.spec.shapes import describe, entries_of, indices
 from hwsolve.spec.vocab import FUNCTIONS
 
 MAX_DEPTH = 100
 DEFAULT_LEAKY_SLOPE = Fraction(1, 100)
+MAX_CONV = 64  # stride and padding of conv2d
 
 
 class ExprError(ValueError):
     """An expression the format does not allow (the message is one sentence)."""
 
+
+# ----------------------------------------------------------------------------- scalar trees
 
 @dataclass(slots=True)
 class Num:
@@ -41,9 +52,9 @@ class Name:
 
 @dataclass(slots=True)
 class Item:
-    """``W[i]``: one entry of a vector, 1-based."""
+    """``W[i]`` or ``M[i, j]``: one entry of a tensor, 1-based (index: int or (i, j))."""
     name: str
-    index: int
+    index: int | tuple
 
 
 @dataclass(slots=True)
@@ -59,19 +70,41 @@ class VectorLit:
 
 @dataclass(slots=True)
 class Apply:
-    """An operator or function: add, mul (n-ary), sub, div, pow, neg, and the functions."""
+    """An operator or function on scalars: add, mul (n-ary), sub, div, pow, neg, the functions,
+    and the per-entry forms of vector functions (``softmax`` entry ``index`` of its vector)."""
     op: str
     args: tuple
+    index: int | None = None
 
 
-Expr = Num | Name | Item | VectorName | VectorLit | Apply
+@dataclass(slots=True)
+class Context:
+    """A value an operation reads without a gradient flowing back to it (the pre-activation z
+    that a loss reads to stay free of cancellation); only the output head uses it."""
+    slot: int
+
+
+Expr = Num | Name | Item | VectorName | VectorLit | Apply | Context
+
+
+# ----------------------------------------------------------------------------- tensor trees
+
+@dataclass(slots=True)
+class Tensor:
+    """A shaped expression.  ``kind`` is one of: num, name, item, row, lit, ew (element-wise
+    ``op``), reduce (sum/mean/min/max of one tensor), dot, matmul, transpose, outer, softmax,
+    log_softmax, conv2d."""
+    kind: str
+    shape: tuple
+    args: tuple = ()
+    data: object = None
+
 
 _BINARY = {ast.Sub: "sub", ast.Pow: "pow"}
 _FORBIDDEN_OPERATORS = {
     ast.BitXor: "'^' is not a power here; write '**' (x ** 2)",
     ast.FloorDiv: "'//' (floor division) is not allowed; use '/'",
     ast.Mod: "'%' is not allowed",
-    ast.MatMult: "'@' is not allowed; use dot(u, v)",
 }
 _WHY_NOT = {
     ast.Attribute: "attribute access (a.b) is not allowed",
@@ -92,14 +125,24 @@ _WHY_NOT = {
     ast.Slice: "slices are not allowed; index one entry, W[1]",
     ast.Await: "'await' is not allowed",
 }
+ELEMENTWISE = ("abs", "exp", "log", "sqrt", "sigmoid", "tanh", "relu", "softplus")
 
 
 def parse(text: str, shapes: dict, *, node: str | None = None, later=frozenset()) -> Expr:
-    """Parse one node expression.
+    """Parse a scalar expression into its scalar tree (the v1 interface)."""
+    tree = parse_tensor(text, shapes, node=node, later=later)
+    if tree.shape != ():
+        raise ExprError(f"the expression is {describe(tree.shape)}; a scalar is needed here")
+    return lower(tree)[0]
 
-    ``shapes`` maps every name visible to this node to None (scalar) or its vector length.
-    ``node`` (the node being defined) and ``later`` (nodes defined below it) only sharpen the
-    message for a name that is not visible.
+
+def parse_tensor(text: str, shapes: dict, *, node: str | None = None,
+                 later=frozenset()) -> Tensor:
+    """Parse one expression into a shaped tree.
+
+    ``shapes`` maps every name visible here to its shape: ``()`` or None for a scalar, ``(n,)``
+    or n for a vector, ``(m, n)`` for a matrix.  ``node`` (the node being defined) and ``later``
+    (nodes defined below it) only sharpen the message for a name that is not visible.
     """
     if "\0" in text:
         raise ExprError("the expression contains a NUL character")
@@ -114,7 +157,7 @@ def parse(text: str, shapes: dict, *, node: str | None = None, later=frozenset()
     except (RecursionError, MemoryError, ValueError, OverflowError):
         raise ExprError("the expression is too long or too deeply nested to read; "
                         "split it into several nodes") from None
-    return _Converter(text.strip(), shapes, node, later).scalar(tree.body, 0)
+    return _Converter(text.strip(), shapes, node, later).expr(tree.body, 0)
 
 
 def _check_bracket_depth(text: str) -> None:
@@ -128,6 +171,14 @@ def _check_bracket_depth(text: str) -> None:
             depth -= 1
 
 
+def _shape(value) -> tuple:
+    if value is None:
+        return ()
+    if isinstance(value, int):
+        return (value,)
+    return tuple(value)
+
+
 class _Converter:
     def __init__(self, source: str, shapes: dict, node: str | None, later):
         self.source = source
@@ -136,9 +187,7 @@ class _Converter:
         self.node = node
         self.later = later
 
-    # ------------------------------------------------------------------ scalar positions
-
-    def scalar(self, node: ast.AST, depth: int) -> Expr:
+    def expr(self, node: ast.AST, depth: int) -> Tensor:
         if depth > MAX_DEPTH:
             raise ExprError(f"the expression is nested more than {MAX_DEPTH} levels deep")
         depth += 1
@@ -146,53 +195,54 @@ class _Converter:
             return self.binary(node, depth)
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.USub):
-                operand = self.scalar(node.operand, depth)
-                if isinstance(operand, Num):
-                    return Num(-operand.value, "-" + operand.text)
-                return Apply("neg", (operand,))
+                operand = self.expr(node.operand, depth)
+                if operand.kind == "num":
+                    n = operand.data
+                    return Tensor("num", (), data=Num(-n.value, "-" + n.text))
+                return Tensor("ew", operand.shape, (operand,), "neg")
             if isinstance(node.op, ast.UAdd):
-                return self.scalar(node.operand, depth)
+                return self.expr(node.operand, depth)
             raise ExprError("'not' and '~' are not allowed")
         if isinstance(node, ast.Constant):
-            return self.number(node)
+            return Tensor("num", (), data=self.number(node))
         if isinstance(node, ast.Name):
-            shape = self.lookup(node.id)
-            if shape is not None:
-                raise ExprError(
-                    f"{node.id} is a vector of {shape} entries; use {node.id}[i], "
-                    f"dot({node.id}, ...), sum({node.id}), min({node.id}) or max({node.id})")
-            return Name(node.id)
+            return Tensor("name", self.lookup(node.id), data=node.id)
         if isinstance(node, ast.Subscript):
             return self.item(node)
         if isinstance(node, ast.Call):
             return self.call(node, depth)
         if isinstance(node, ast.List):
-            raise ExprError("a vector [..] can only be an argument of dot, sum, min or max")
+            return self.literal(node, depth)
         raise ExprError(_WHY_NOT.get(type(node), f"{type(node).__name__} is not allowed in an "
                                      "expression"))
 
-    def binary(self, node: ast.BinOp, depth: int) -> Expr:
+    # ------------------------------------------------------------------ operators
+
+    def binary(self, node: ast.BinOp, depth: int) -> Tensor:
         op = type(node.op)
         if op in _FORBIDDEN_OPERATORS:
             raise ExprError(_FORBIDDEN_OPERATORS[op])
+        if op is ast.MatMult:
+            return self.matmul(self.expr(node.left, depth), self.expr(node.right, depth))
         if op in (ast.Add, ast.Sub):
             terms = self.chain(node, (ast.Add, ast.Sub), depth)
+            if len(terms) == 2 and terms[1][0] is ast.Sub:
+                return self.elementwise("sub", (terms[0][1], terms[1][1]), "-")
             args = tuple(term if op_ is ast.Add else _negate(term) for op_, term in terms)
-            if len(args) == 2 and terms[1][0] is ast.Sub:
-                return Apply("sub", (args[0], terms[1][1]))
-            return Apply("add", args)
+            return self.elementwise("add", args, "+")
         if op in (ast.Mult, ast.Div):
             factors = self.chain(node, (ast.Mult, ast.Div), depth)
             top = tuple(f for op_, f in factors if op_ is ast.Mult)
             bottom = tuple(f for op_, f in factors if op_ is ast.Div)
-            numerator = top[0] if len(top) == 1 else Apply("mul", top)
+            numerator = top[0] if len(top) == 1 else self.elementwise("mul", top, "*")
             if not bottom:
                 return numerator
-            return Apply("div", (numerator, bottom[0] if len(bottom) == 1
-                                 else Apply("mul", bottom)))
+            denominator = bottom[0] if len(bottom) == 1 else self.elementwise("mul", bottom, "*")
+            return self.elementwise("div", (numerator, denominator), "/")
         if op in _BINARY:
-            return Apply(_BINARY[op], (self.scalar(node.left, depth),
-                                       self.scalar(node.right, depth)))
+            return self.elementwise(_BINARY[op], (self.expr(node.left, depth),
+                                                  self.expr(node.right, depth)),
+                                    "**" if op is ast.Pow else "-")
         raise ExprError(f"the operator {op.__name__} is not allowed")
 
     def chain(self, node: ast.BinOp, ops: tuple, depth: int) -> list:
@@ -205,7 +255,34 @@ class _Converter:
             raise ExprError(_FORBIDDEN_OPERATORS[type(node.op)])
         pairs.append((ast.Add if ops[0] is ast.Add else ast.Mult, node))
         pairs.reverse()
-        return [(op, self.scalar(operand, depth)) for op, operand in pairs]
+        return [(op, self.expr(operand, depth)) for op, operand in pairs]
+
+    @staticmethod
+    def elementwise(op: str, args: tuple, symbol: str) -> Tensor:
+        """Same-shape tensors, or tensors and scalars (only a scalar broadcasts)."""
+        shape = ()
+        for arg in args:
+            if arg.shape == ():
+                continue
+            if shape == ():
+                shape = arg.shape
+            elif arg.shape != shape:
+                raise ExprError(f"'{symbol}' needs operands of one shape (or a scalar), not "
+                                f"{describe(shape)} and {describe(arg.shape)}")
+        return Tensor("ew", shape, tuple(args), op)
+
+    def matmul(self, a: Tensor, b: Tensor) -> Tensor:
+        ra, rb = len(a.shape), len(b.shape)
+        if ra == 0 or rb == 0:
+            raise ExprError(f"'@' needs vectors or matrices, not {describe(a.shape)} and "
+                            f"{describe(b.shape)}; use '*' with a scalar")
+        inner_a = a.shape[-1]
+        inner_b = b.shape[0]
+        if inner_a != inner_b:
+            raise ExprError(f"'@' needs matching inner sizes: {describe(a.shape)} @ "
+                            f"{describe(b.shape)} ({inner_a} against {inner_b})")
+        shape = a.shape[:-1] + b.shape[1:]
+        return Tensor("matmul", shape, (a, b))
 
     def number(self, node: ast.Constant) -> Num:
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
@@ -224,9 +301,13 @@ class _Converter:
             return self.source_bytes[node.col_offset:node.end_col_offset].decode()
         return ast.get_source_segment(self.source, node) or ""
 
-    def lookup(self, name: str):
+    def lookup(self, name: str) -> tuple:
         if name.startswith("__"):
             raise ExprError(f"{name!r}: names starting with __ are not allowed")
+        if not name.isascii():
+            odd = next(ch for ch in name if not ch.isascii())
+            raise ExprError(f"{name!r} contains the non-ASCII character {odd!r} "
+                            f"(U+{ord(odd):04X}); names are ASCII letters, digits and _")
         if name in FUNCTIONS:
             raise ExprError(f"{name} is a function; call it as {name}(...)")
         if name == self.node:
@@ -237,27 +318,50 @@ class _Converter:
         if name not in self.shapes:
             raise ExprError(f"{name!r} is not defined: it is not an input, param, constant or "
                             "node of this problem")
-        return self.shapes[name]
+        return _shape(self.shapes[name])
 
-    def item(self, node: ast.Subscript) -> Item:
+    def item(self, node: ast.Subscript) -> Tensor:
         if not isinstance(node.value, ast.Name):
-            raise ExprError("only a vector name can be indexed, as in W1[2]")
+            raise ExprError("only a name can be indexed, as in W1[2] or M[1, 2]")
         name = node.value.id
         shape = self.lookup(name)
-        if shape is None:
+        if shape == ():
             raise ExprError(f"{name} is a scalar and cannot be indexed")
-        index = node.slice
-        if not (isinstance(index, ast.Constant) and type(index.value) is int):
-            raise ExprError(f"the index of {name}[...] must be a whole number such as "
-                            f"{name}[1]")
-        if not 1 <= index.value <= shape:
-            raise ExprError(f"{name}[{index.value}] is out of range: {name} has {shape} "
-                            "entries, numbered from 1")
-        return Item(name, index.value)
+        parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if len(parts) > len(shape):
+            raise ExprError(f"{name} is {describe(shape)}: it takes at most {len(shape)} "
+                            f"index{'es' if len(shape) > 1 else ''}")
+        index = []
+        for part, size in zip(parts, shape):
+            if isinstance(part, ast.Slice):
+                raise ExprError(_WHY_NOT[ast.Slice])
+            if not (isinstance(part, ast.Constant) and type(part.value) is int):
+                raise ExprError(f"an index of {name}[...] must be a whole number such as "
+                                f"{name}[1]")
+            if not 1 <= part.value <= size:
+                raise ExprError(f"{name}[{', '.join(str(p.value) for p in parts)}] is out of "
+                                f"range: {name} is {describe(shape)}, numbered from 1")
+            index.append(part.value)
+        rest = shape[len(index):]
+        return Tensor("item" if not rest else "row", rest, data=(name, tuple(index)))
+
+    def literal(self, node: ast.List, depth: int) -> Tensor:
+        if not node.elts:
+            raise ExprError("a vector [..] needs at least one entry")
+        items = tuple(self.expr(e, depth) for e in node.elts)
+        inner = items[0].shape
+        if len(inner) > 1:
+            raise ExprError("a literal may be a vector [a, b] or a matrix [[a, b], [c, d]], "
+                            "not deeper")
+        for i, item in enumerate(items, start=1):
+            if item.shape != inner:
+                raise ExprError(f"a matrix literal must be rectangular: row {i} is "
+                                f"{describe(item.shape)}, row 1 {describe(inner)}")
+        return Tensor("lit", (len(items),) + inner, items)
 
     # ------------------------------------------------------------------ calls
 
-    def call(self, node: ast.Call, depth: int) -> Expr:
+    def call(self, node: ast.Call, depth: int) -> Tensor:
         if not isinstance(node.func, ast.Name):
             raise ExprError("only the functions of the format can be called, by name")
         fn = node.func.id
@@ -266,55 +370,203 @@ class _Converter:
                             + ", ".join(FUNCTIONS))
         if node.keywords:
             raise ExprError(f"{fn}() takes no keyword arguments")
-        args = node.args
+        if fn == "conv2d":
+            return self.conv2d(node.args, depth)
+        args = tuple(self.expr(a, depth) for a in node.args)
+        n = len(args)
         if fn in ("min", "max"):
-            if len(args) == 1:
-                return Apply(fn, (self.vector(args[0], fn, depth),))
-            if len(args) < 2:
+            if n == 1:
+                if args[0].shape == ():
+                    raise ExprError(f"{fn}() needs a vector here, or two or more numbers")
+                return Tensor("reduce", (), args, fn)
+            if n < 2:
                 raise ExprError(f"{fn}() needs two or more numbers, or one vector")
-            return Apply(fn, tuple(self.scalar(a, depth) for a in args))
+            return self.elementwise(fn, args, f"{fn}()")
+        if fn in ("sum", "mean"):
+            if n != 1:
+                raise ExprError(f"{fn}(x) takes one vector or matrix")
+            if args[0].shape == ():
+                raise ExprError(f"{fn}() needs a vector or matrix here, but it is a scalar")
+            return Tensor("reduce", (), args, fn)
         if fn == "dot":
-            if len(args) != 2:
+            if n != 2:
                 raise ExprError("dot(u, v) takes two vectors")
-            u, v = (self.vector(a, "dot", depth) for a in args)
-            if _size(u) != _size(v):
-                raise ExprError(f"dot(u, v) needs vectors of equal length, not {_size(u)} "
-                                f"and {_size(v)}")
-            return Apply("dot", (u, v))
-        if fn == "sum":
-            if len(args) != 1:
-                raise ExprError("sum(v) takes one vector")
-            return Apply("sum", (self.vector(args[0], "sum", depth),))
+            u, v = args
+            for arg in args:
+                if len(arg.shape) != 1:
+                    raise ExprError(f"dot() needs a vector here, not {describe(arg.shape)}")
+            if u.shape != v.shape:
+                raise ExprError(f"dot(u, v) needs vectors of equal length, not {u.shape[0]} "
+                                f"and {v.shape[0]}")
+            return Tensor("dot", (), args)
+        if fn == "outer":
+            if n != 2 or any(len(a.shape) != 1 for a in args):
+                raise ExprError("outer(u, v) takes two vectors")
+            return Tensor("outer", (args[0].shape[0], args[1].shape[0]), args)
         if fn == "leaky_relu":
-            if len(args) not in (1, 2):
+            if n not in (1, 2):
                 raise ExprError("leaky_relu(x, slope) takes one or two arguments")
-            x = self.scalar(args[0], depth)
-            slope = self.scalar(args[1], depth) if len(args) == 2 else \
-                Num(DEFAULT_LEAKY_SLOPE, "0.01")
-            return Apply("leaky_relu", (x, slope))
-        if len(args) != 1:
+            slope = args[1] if n == 2 else Tensor("num", (), data=Num(DEFAULT_LEAKY_SLOPE,
+                                                                      "0.01"))
+            if slope.shape != ():
+                raise ExprError("the slope of leaky_relu(x, slope) must be a scalar")
+            return Tensor("ew", args[0].shape, (args[0], slope), "leaky_relu")
+        if n != 1:
             raise ExprError(f"{fn}(x) takes exactly one argument")
-        return Apply(fn, (self.scalar(args[0], depth),))
+        x = args[0]
+        if fn in ("softmax", "log_softmax"):
+            if len(x.shape) != 1:
+                raise ExprError(f"{fn}() needs a vector, not {describe(x.shape)}")
+            return Tensor(fn, x.shape, args)
+        if fn == "transpose":
+            if len(x.shape) != 2:
+                raise ExprError(f"transpose() needs a matrix, not {describe(x.shape)}")
+            return Tensor("transpose", x.shape[::-1], args)
+        return Tensor("ew", x.shape, args, fn)
 
-    def vector(self, node: ast.AST, fn: str, depth: int) -> VectorName | VectorLit:
-        if isinstance(node, ast.List):
-            if not node.elts:
-                raise ExprError("a vector [..] needs at least one entry")
-            return VectorLit(tuple(self.scalar(e, depth) for e in node.elts))
-        if isinstance(node, ast.Name):
-            shape = self.lookup(node.id)
-            if shape is None:
-                raise ExprError(f"{fn}() needs a vector here, but {node.id} is a scalar")
-            return VectorName(node.id, shape)
-        raise ExprError(f"{fn}() needs a vector here: a vector name or a literal [a, b]")
+    def conv2d(self, nodes: list, depth: int) -> Tensor:
+        if len(nodes) not in (2, 4):
+            raise ExprError("conv2d(X, K) or conv2d(X, K, stride, padding) takes 2 or 4 "
+                            "arguments")
+        x, k = (self.expr(a, depth) for a in nodes[:2])
+        for what, arg in (("input", x), ("kernel", k)):
+            if len(arg.shape) != 2:
+                raise ExprError(f"conv2d() needs a matrix as its {what}, not "
+                                f"{describe(arg.shape)}")
+        stride, padding = 1, 0
+        if len(nodes) == 4:
+            values = []
+            for what, arg in (("stride", nodes[2]), ("padding", nodes[3])):
+                if not (isinstance(arg, ast.Constant) and type(arg.value) is int):
+                    raise ExprError(f"the {what} of conv2d() must be a whole number literal")
+                values.append(arg.value)
+            stride, padding = values
+            if not 1 <= stride <= MAX_CONV or not 0 <= padding <= MAX_CONV:
+                raise ExprError(f"conv2d() takes a stride from 1 to {MAX_CONV} and a padding "
+                                f"from 0 to {MAX_CONV}")
+        rows = (x.shape[0] + 2 * padding - k.shape[0]) // stride + 1
+        cols = (x.shape[1] + 2 * padding - k.shape[1]) // stride + 1
+        if rows < 1 or cols < 1:
+            raise ExprError(f"conv2d(): the kernel ({describe(k.shape)}) is larger than the "
+                            f"padded input ({describe(x.shape)}, padding {padding})")
+        return Tensor("conv2d", (rows, cols), (x, k), (stride, padding))
 
 
-def _negate(term: Expr) -> Expr:
-    if isinstance(term, Num):
-        return Num(-term.value, "-" + term.text)
-    return Apply("neg", (term,))
+def _negate(term: Tensor) -> Tensor:
+    if term.kind == "num":
+        n = term.data
+        return Tensor("num", (), data=Num(-n.value, "-" + n.text))
+    return Tensor("ew", term.shape, (term,), "neg")
 
 
-def _size(vector: VectorName | VectorLit) -> int:
-    return vector.size if isinstance(vector, VectorName) else len(vector.items)
+# ----------------------------------------------------------------------------- lowering
 
+def lower(tree: Tensor) -> list:
+    """One scalar expression per entry of ``tree``, in row-major order.
+
+    Iterative over the tree (postorder with an explicit stack) so that deep but legal nesting
+    never meets Python's recursion limit; each subtree is lowered once and shared.
+    """
+    done: dict = {}
+    stack = [(tree, False)]
+    while stack:
+        t, ready = stack.pop()
+        if id(t) in done:
+            continue
+        if not ready:
+            stack.append((t, True))
+            stack.extend((a, False) for a in t.args if id(a) not in done)
+            continue
+        done[id(t)] = _lower_one(t, [done[id(a)] for a in t.args])
+    return done[id(tree)]
+
+
+def _as_vector(t: Tensor, entries: list) -> VectorName | VectorLit:
+    """A whole tensor as the argument of a reduction: the vector's name where it is one (so the
+    shown work reads dot(W1, x)), else the literal list of its entries."""
+    if t.kind == "name" and len(t.shape) == 1:
+        return VectorName(t.data, t.shape[0])
+    return VectorLit(tuple(entries))
+
+
+def _lower_one(t: Tensor, args: list) -> list:
+    kind = t.kind
+    if kind == "fixed":  # a tree built by the engine (the loss presets), already scalar
+        return [t.data]
+    if kind == "num":
+        return [t.data]
+    if kind == "name":
+        if t.shape == ():
+            return [Name(t.data)]
+        if len(t.shape) == 1:
+            return [Item(t.data, i) for i in range(1, t.shape[0] + 1)]
+        return [Item(t.data, ij) for ij in indices(t.shape)]
+    if kind == "item":
+        name, index = t.data
+        return [Item(name, index[0] if len(index) == 1 else index)]
+    if kind == "row":
+        name, (i,) = t.data
+        return [Item(name, (i, j)) for j in range(1, t.shape[0] + 1)]
+    if kind == "lit":
+        return [e for entries in args for e in entries]
+    if kind == "ew":
+        size = entries_of(t.shape)
+        columns = [a if len(a) == size else a * size for a in args]  # a scalar broadcasts
+        return [Apply(t.data, tuple(c[k] for c in columns)) for k in range(size)]
+    if kind == "reduce":
+        return [Apply(t.data, (_as_vector(t.args[0], args[0]),))]
+    if kind == "dot":
+        return [Apply("dot", (_as_vector(t.args[0], args[0]), _as_vector(t.args[1], args[1])))]
+    if kind == "matmul":
+        return _matmul(t, args)
+    if kind == "outer":
+        return [Apply("mul", (u, v)) for u in args[0] for v in args[1]]
+    if kind == "transpose":
+        m, n = t.args[0].shape
+        a = args[0]
+        return [a[i * n + j] for j in range(n) for i in range(m)]
+    if kind in ("softmax", "log_softmax"):
+        vector = _as_vector(t.args[0], args[0])
+        return [Apply(kind, (vector,), i) for i in range(1, t.shape[0] + 1)]
+    if kind == "conv2d":
+        return _conv2d(t, args)
+    raise AssertionError(kind)
+
+
+def _matmul(t: Tensor, args: list) -> list:
+    (a, b), (ea, eb) = t.args, args
+    if len(a.shape) == 1 and len(b.shape) == 1:
+        return [Apply("dot", (_as_vector(a, ea), _as_vector(b, eb)))]
+    inner = a.shape[-1]
+    if len(a.shape) == 1:
+        rows_a = [VectorLit(tuple(ea))] if a.kind != "name" else [_as_vector(a, ea)]
+    else:
+        rows_a = [VectorLit(tuple(ea[i * inner:(i + 1) * inner])) for i in range(a.shape[0])]
+    if len(b.shape) == 1:
+        cols_b = [_as_vector(b, eb)]
+    else:
+        n = b.shape[1]
+        cols_b = [VectorLit(tuple(eb[k * n + j] for k in range(inner))) for j in range(n)]
+    return [Apply("dot", (row, col)) for row in rows_a for col in cols_b]
+
+
+def _conv2d(t: Tensor, args: list) -> list:
+    (x, k), (ex, ek) = t.args, args
+    stride, padding = t.data
+    (xr, xc), (kr, kc) = x.shape, k.shape
+    out = []
+    for i in range(t.shape[0]):
+        for j in range(t.shape[1]):
+            xs, ks = [], []
+            for a in range(kr):
+                r = i * stride + a - padding
+                if not 0 <= r < xr:
+                    continue
+                for b in range(kc):
+                    c = j * stride + b - padding
+                    if 0 <= c < xc:
+                        xs.append(ex[r * xc + c])
+                        ks.append(ek[a * kc + b])
+            out.append(Apply("dot", (VectorLit(tuple(xs)), VectorLit(tuple(ks))))
+                       if xs else Num(Fraction(0), "0"))
+    return out

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from hwsolve import num
 from hwsolve.errors import HwsolveError
+from hwsolve.spec.shapes import describe, shape_of
 from hwsolve.spec.vocab import ACTIVATIONS, FUNCTIONS, LOSSES
 from hwsolve.spec.yamlread import Mapping, Node, Scalar, Sequence, parse_text, read_file
 
@@ -25,9 +26,10 @@ MAX_EXPRESSION = 10_000
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TOP_KEYS = ("title", "description", "inputs", "params", "constants", "nodes", "output",
-             "activation", "loss", "label", "columns", "answers", "variants")
+             "activation", "loss", "label", "output_grad", "columns", "answers", "variants")
 _ANSWER_KEYS = ("Yhat", "L", "grad", "values")
-_VARIANT_KEYS = ("activation", "loss", "label", "answers")
+_VARIANT_KEYS = ("activation", "loss", "label", "output_grad", "inputs", "params", "constants",
+                 "answers")
 
 Value = Fraction | tuple  # a scalar, or a vector as a tuple of Fractions
 _ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([0-9]{1,6})\]")
@@ -58,9 +60,10 @@ class Answers:
 class Head:
     """The output head as written in the spec (or a variant); CLI overrides come later."""
     activation: str = "sigmoid"
-    loss: str = "bce"
-    label: Fraction = Fraction(0)
-    label_text: str = "0"
+    loss: str = "bce"            # a preset, or the text of a loss expression
+    label: Value | None = None   # a number (or class number), a vector, or None
+    label_text: str = ""
+    output_grad: Value | None = None
 
 
 @dataclass
@@ -68,6 +71,7 @@ class Variant:
     name: str
     head: Head
     answers: Answers | None
+    values: dict = field(default_factory=dict)   # overridden inputs, params, constants
 
 
 @dataclass
@@ -123,7 +127,7 @@ class _Builder:
 
     def problem(self, tree: Node, name: str) -> Problem:
         top = self.mapping(tree, None, _TOP_KEYS)
-        for required in ("title", "inputs", "nodes", "label"):
+        for required in ("title", "nodes"):
             if required not in top.values:
                 raise self.fail(f"the required key {required!r} is missing", None, top.line)
         title = self.text(top.values["title"], "title")
@@ -133,7 +137,7 @@ class _Builder:
         tables = {}
         for section in ("inputs", "params", "constants"):
             tables[section] = self.values_table(top.values.get(section), section, declared,
-                                                required=section == "inputs")
+                                                required=False)
         nodes = self.node_sources(top.values["nodes"], declared)
         node_names = [node.name for node in nodes]
         output = self.name_in(top.values["output"], "output", node_names, "a node") \
@@ -146,7 +150,9 @@ class _Builder:
         self.constant_names = set(tables["constants"])
         answers = self.answers(top.values["answers"], "answers", shapes) \
             if "answers" in top.values else None
-        variants = self.variants(top.values.get("variants"), head, shapes)
+        declared_shapes = {name: (section, shape_of(value)) for section in tables
+                           for name, value in tables[section].items()}
+        variants = self.variants(top.values.get("variants"), head, shapes, declared_shapes)
         return Problem(name=name, file=self.file, title=title, description=description,
                        inputs=tables["inputs"], params=tables["params"],
                        constants=tables["constants"], nodes=nodes, output=output, head=head,
@@ -191,15 +197,42 @@ class _Builder:
                         where, node.line)
 
     def value(self, node: Node, where: str) -> Value:
-        if isinstance(node, Sequence):
-            if not node.items:
-                raise self.fail("a vector needs at least one entry", where, node.line)
-            if len(node.items) > MAX_VECTOR:
-                raise self.fail(f"a vector may have at most {MAX_VECTOR} entries", where,
+        """A number, a vector [a, b] or a matrix [[a, b], [c, d]] (rectangular, rows first)."""
+        if not isinstance(node, Sequence):
+            return self.number(node, where)
+        if not node.items:
+            raise self.fail("a vector needs at least one entry", where, node.line)
+        if isinstance(node.items[0], Sequence):
+            rows = []
+            for i, row in enumerate(node.items, start=1):
+                if not isinstance(row, Sequence):
+                    raise self.fail(f"row {i} of the matrix is not a list: every row of a "
+                                    "matrix [[a, b], [c, d]] is a list", f"{where}[{i}]",
+                                    row.line)
+                if any(isinstance(item, Sequence) for item in row.items):
+                    raise self.fail("values may be scalars, vectors or matrices, not nested "
+                                    "deeper", f"{where}[{i}]", row.line)
+                if rows and len(row.items) != len(rows[0]):
+                    raise self.fail(f"the matrix is ragged: row {i} has {len(row.items)} "
+                                    f"entries, row 1 has {len(rows[0])}", f"{where}[{i}]",
+                                    row.line)
+                rows.append(self.vector(row, f"{where}[{i}]"))
+            if len(rows) * len(rows[0]) > MAX_VECTOR:
+                raise self.fail(f"a matrix may have at most {MAX_VECTOR} entries", where,
                                 node.line)
-            return tuple(self.number(item, f"{where}[{i}]")
-                         for i, item in enumerate(node.items, start=1))
-        return self.number(node, where)
+            return tuple(rows)
+        return self.vector(node, where)
+
+    def vector(self, node: Sequence, where: str) -> tuple:
+        if not node.items:
+            raise self.fail("a vector needs at least one entry", where, node.line)
+        if len(node.items) > MAX_VECTOR:
+            raise self.fail(f"a vector may have at most {MAX_VECTOR} entries", where, node.line)
+        if any(isinstance(item, Sequence) for item in node.items):
+            raise self.fail("a matrix must list every row as a list [[a, b], [c, d]]", where,
+                            node.line)
+        return tuple(self.number(item, f"{where}[{i}]")
+                     for i, item in enumerate(node.items, start=1))
 
     def check_name(self, name: str, where: str, line: int) -> None:
         if not _NAME.fullmatch(name) or keyword.iskeyword(name):
@@ -267,15 +300,30 @@ class _Builder:
 
     def head(self, table: dict, where: str | None, base: Head) -> Head:
         prefix = f"{where}." if where else ""
-        head = Head(base.activation, base.loss, base.label, base.label_text)
+        head = Head(base.activation, base.loss, base.label, base.label_text, base.output_grad)
         if "activation" in table:
             head.activation = self.choice(table["activation"], prefix + "activation", ACTIVATIONS)
         if "loss" in table:
-            head.loss = self.choice(table["loss"], prefix + "loss", LOSSES)
+            head.loss = self.loss(table["loss"], prefix + "loss")
         if "label" in table:
-            head.label = self.number(table["label"], prefix + "label")
-            head.label_text = table["label"].text
+            head.label = self.value(table["label"], prefix + "label")
+            head.label_text = getattr(table["label"], "text", "")
+        if "output_grad" in table:
+            head.output_grad = self.value(table["output_grad"], prefix + "output_grad")
         return head
+
+    def loss(self, node: Node, where: str) -> str:
+        """A preset loss, or a loss expression (parsed by the graph stage, with its line)."""
+        value = self.text(node, where).strip()
+        if value in LOSSES:
+            return value
+        if _NAME.fullmatch(value):
+            raise self.fail(f"unknown loss {value!r}; the losses are {', '.join(LOSSES)}, or an "
+                            "expression such as 'mse + 0.01 * sum(W ** 2)'", where, node.line)
+        if len(value) > MAX_EXPRESSION:
+            raise self.fail(f"the loss expression is longer than {MAX_EXPRESSION} characters",
+                            where, node.line)
+        return value
 
     def columns(self, node: Node | None, gradient_names: list, constants: dict) -> list:
         if node is None:
@@ -356,7 +404,29 @@ class _Builder:
                     target[name] = self.key_entry(entry, path, None)
         return answers
 
-    def variants(self, node: Node | None, base: Head, shapes: dict) -> dict:
+    def overrides(self, body: dict, where: str, declared: dict) -> dict:
+        """A variant's new inputs, params or constants: declared names, of the same shapes."""
+        values = {}
+        for section in ("inputs", "params", "constants"):
+            if section not in body:
+                continue
+            table = self.mapping(body[section], f"{where}.{section}", ())
+            for name, node in table.values.items():
+                path = f"{where}.{section}.{name}"
+                if declared.get(name, (None,))[0] != section:
+                    raise self.fail(f"{name!r} is not one of the problem's {section}", path,
+                                    table.key_lines[name])
+                value = self.value(node, path)
+                if shape_of(value) != declared[name][1]:
+                    raise self.fail(f"{name} is {describe(declared[name][1])}; the variant "
+                                    f"gives {describe(shape_of(value))}", path,
+                                    table.key_lines[name])
+                values[name] = value
+        return values
+
+    def variants(self, node: Node | None, base: Head, shapes: dict,
+                 declared_shapes: dict | None = None) -> dict:
+        declared_shapes = declared_shapes or {}
         if node is None:
             return {}
         table = self.mapping(node, "variants", ())
@@ -368,7 +438,8 @@ class _Builder:
                                 table.key_lines[name])
             body = self.mapping(body, where, _VARIANT_KEYS)
             head = self.head(body.values, where, base)
+            values = self.overrides(body.values, where, declared_shapes)
             answers = self.answers(body.values["answers"], f"{where}.answers", shapes) \
                 if "answers" in body.values else None
-            variants[name] = Variant(name, head, answers)
+            variants[name] = Variant(name, head, answers, values)
         return variants

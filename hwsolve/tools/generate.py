@@ -27,7 +27,9 @@ import re
 from collections import deque
 from itertools import accumulate
 
-from hwsolve.spec.vocab import ACTIVATIONS, LOSSES
+# The scalar heads of format v1 (the tensor heads of v2 have their own templates).
+ACTIVATIONS = ("sigmoid", "tanh", "identity")
+LOSSES = ("bce", "mse")
 
 VMAX = 8.0
 """Largest magnitude a node value may take."""

@@ -1,0 +1,183 @@
+"""The output head as ordinary operations on the tape: Ŷ = activation(output), then the loss L.
+
+:func:`attach` adds to a copy of the graph the node ``Yhat`` (one program per output entry),
+the label ``Y`` as leaf slots of kind "label", and the node ``L`` — a loss operation of
+:mod:`hwsolve.ops.vector`, or an expression over ``Yhat``, ``Y`` and every name of the problem in
+which ``bce``, ``mse``, ``cross_entropy`` and ``hinge`` stand for that loss's value.  With
+``loss: none`` there is no L: the objective is Ŷ itself, seeded with ``output_grad``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from hwsolve.engine.graph import Graph, add_leaf, compile_tree
+from hwsolve.errors import HwsolveError
+from hwsolve.spec import expr as E
+from hwsolve.spec.shapes import describe, flatten, shape_of
+
+PRESETS = ("bce", "mse", "cross_entropy", "hinge")
+
+
+@dataclass
+class HeadSlots:
+    yhat: list                    # slots of Ŷ, row-major
+    z: list                       # slots of the output node
+    label: list                   # slots of Y (may be empty)
+    loss: int | None              # slot of L (None for loss: none)
+    seeds: dict = field(default_factory=dict)   # slot -> upstream gradient to start from
+
+
+def copy_graph(graph: Graph) -> Graph:
+    return Graph(graph.problem, list(graph.slots), dict(graph.leaf_values), dict(graph.vectors),
+                 dict(graph.scalars), graph.nodes, dict(graph.shapes), [])
+
+
+def attach(body: Graph, setup) -> tuple:
+    """A copy of ``body`` with the head of ``setup`` compiled after its nodes."""
+    graph = copy_graph(body)
+    problem = graph.problem
+    out = problem.output
+    shape = graph.shapes[out]
+    fail = _failer(problem, setup)
+    if len(shape) > 1:
+        raise fail(f"the output must be a scalar or a vector, but {out} is {describe(shape)}",
+                   "output")
+    act = setup.activation
+    z = graph.slots_of(out)
+    k = len(z)
+    source = E.Tensor("name", shape, data=out)
+    if act == "softmax":
+        if shape == ():
+            raise fail("softmax needs a vector output, but the output is a scalar", "activation")
+        tree = E.Tensor("softmax", shape, (source,))
+    else:
+        tree = E.Tensor("ew", shape, (source,), act)
+    line = problem.lines.get("activation", problem.lines.get("output", 0)) or 0
+    graph.head_nodes += compile_tree(graph, "Yhat", "yhat", tree, f"{act}({out})", line)
+    yhat = graph.slots_of("Yhat")
+    head = HeadSlots(yhat, z, [], None)
+    loss = setup.loss
+    if loss == "none":
+        grads = setup.output_grad
+        if grads is None:
+            if shape:
+                raise fail(f"with loss: none and a vector output ({describe(shape)}), give the "
+                           "upstream gradient as output_grad: [g1, g2, ...] (as backward("
+                           "gradient=...) does in PyTorch)", "output_grad")
+            grads = Fraction(1)
+        if shape_of(grads) != shape:
+            raise fail(f"output_grad must be {describe(shape)}, like the output, not "
+                       f"{describe(shape_of(grads))}", "output_grad")
+        head.seeds = dict(zip(yhat, flatten(grads)))
+        return graph, head
+    line = problem.lines.get("loss", 0) or 0
+    if loss in PRESETS:
+        target = _labels(setup, loss, shape, fail)
+        head.label = add_leaf(graph, "Y", "label", target)
+        graph.head_nodes += _preset(graph, "L", loss, head, act, setup.class_index, line)
+    else:
+        head.label = _expression_labels(graph, setup, shape, fail)
+        graph.head_nodes += _expression(graph, loss, head, act, setup, line, fail)
+    head.loss = graph.scalars["L"]
+    head.seeds = {head.loss: Fraction(1)}
+    return graph, head
+
+
+def _preset(graph: Graph, name: str, loss: str, head: HeadSlots, act: str, class_index,
+            line: int) -> list:
+    k = len(head.yhat)
+    items = tuple(E.Item("Yhat", i) for i in range(1, k + 1)) if graph.shapes["Yhat"] \
+        else (E.Name("Yhat"),)
+    contexts = tuple(E.Context(s) for s in head.z)
+    labels = tuple(E.Context(s) for s in head.label)
+    expr = E.Apply(f"loss_{loss}", (E.VectorLit(items), E.VectorLit(contexts),
+                                     E.VectorLit(labels)), (act, k, class_index))
+    tree = _Fixed(expr)
+    return compile_tree(graph, name, "loss", tree, loss, line)
+
+
+class _Fixed(E.Tensor):
+    """A scalar tree whose lowering is given (the preset losses are built, not parsed)."""
+
+    def __init__(self, expr):
+        super().__init__("fixed", (), (), expr)
+
+
+def _expression(graph: Graph, text: str, head: HeadSlots, act: str, setup, line: int,
+                fail) -> list:
+    programs = []
+    shapes = dict(graph.shapes)
+    used = [p for p in PRESETS if re.search(rf"\b{p}\b", text)]
+    for preset in used:
+        if preset in graph.shapes:
+            raise fail(f"the loss expression uses {preset!r}, which is also a name of this "
+                       "problem", "loss")
+        target = _labels(setup, preset, graph.shapes["Yhat"], fail)
+        saved = head.label
+        head.label = _label_slots(graph, preset, target)
+        programs += _preset(graph, preset, preset, head, act, setup.class_index, line)
+        head.label = saved
+        shapes[preset] = ()
+    try:
+        tree = E.parse_tensor(text, shapes, node="L")
+    except E.ExprError as exc:
+        raise fail(str(exc), "loss") from None
+    if tree.shape != ():
+        raise fail(f"the loss must be a scalar, but the expression is {describe(tree.shape)}; "
+                   "use sum(...) or mean(...)", "loss")
+    programs += compile_tree(graph, "L", "loss", tree, text, line)
+    return programs
+
+
+def _label_slots(graph: Graph, preset: str, target) -> list:
+    return add_leaf(graph, f"Y_{preset}", "label", target)
+
+
+def _expression_labels(graph: Graph, setup, shape: tuple, fail) -> list:
+    if setup.label is None:
+        return []
+    return add_leaf(graph, "Y", "label", setup.label)
+
+
+def _labels(setup, loss: str, shape: tuple, fail):
+    """The label entries a preset loss compares with, checked against the output's shape."""
+    label = setup.label
+    k = shape[0] if shape else 1
+    if label is None:
+        raise fail(f"the {loss} loss needs a label (key 'label')", "label")
+    if loss in ("cross_entropy", "hinge") and shape:
+        if shape_of(label) == ():
+            c = label
+            if c.denominator != 1 or not 1 <= c <= k:
+                raise fail(f"the class number must be a whole number from 1 to {k}, not {c}",
+                           "label")
+            setup.class_index = int(c)
+            return tuple(Fraction(int(j == int(c))) for j in range(1, k + 1))
+        if loss == "hinge":
+            raise fail("the hinge loss takes a class number as its label", "label")
+        if shape_of(label) != shape:
+            raise fail(f"the label must be a class number or {describe(shape)} of "
+                       f"probabilities, not {describe(shape_of(label))}", "label")
+        if any(p < 0 for p in label) or sum(label) != 1:
+            raise fail("a probability label needs entries of at least 0 that sum to 1", "label")
+        return label
+    if shape_of(label) != shape:
+        raise fail(f"the label must be {describe(shape)}, like the output, not "
+                   f"{describe(shape_of(label))}", "label")
+    if loss == "hinge" and label not in (1, -1):
+        raise fail(f"with one output, the hinge loss max(0, 1 - y·s) needs a label of 1 or -1, "
+                   f"not {label}", "label")
+    return label
+
+
+def _failer(problem, setup):
+    def fail(message: str, key: str) -> HwsolveError:
+        where = key
+        if setup.variant is not None and f"variants.{setup.variant}.{key}" in problem.lines:
+            where = f"variants.{setup.variant}.{key}"
+        return HwsolveError(message, file=problem.file, where=where,
+                            line=problem.lines.get(where))
+    return fail

@@ -1,0 +1,235 @@
+"""Operations over a whole vector that give one entry (softmax, log_softmax), mean, softplus,
+identity, and the losses of the output head.
+
+``forward(args, payload)`` and ``backward(args, out, needs, payload)`` take the tape payload:
+the 1-based entry for softmax and log_softmax, and for a loss ``(activation, k, extra)``: the
+output's activation, the number of outputs k, and the class number (hinge) or None.
+
+A loss's arguments are ``ŷ1..ŷk, z1..zk, y1..yk``: the outputs Ŷ (the only arguments with a
+gradient), the pre-activations z, passed as context so that the value and dL/dŶ are computed
+without cancellation where σ(z) or tanh(z) lies close to ±1 (v1's softplus form), and the labels.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from hwsolve import num
+from hwsolve.num import HALF, ONE, ZERO, NumericError
+
+PYTORCH = "PyTorch's convention"
+TWO = Fraction(2)
+
+
+def _softmax_all(v: list) -> list:
+    """p = exp(v - max v) / Σ exp(v - max v): stable, and exact where v is constant."""
+    top = v[0]
+    for x in v[1:]:
+        if num.cmp(x, top) > 0:
+            top = x
+    shifted = [num.exp(num.sub(x, top)) for x in v]
+    total = ZERO
+    for e in shifted:
+        total = num.add(total, e)
+    return [num.div(e, total) for e in shifted]
+
+
+def _logsumexp(v: list) -> object:
+    top = v[0]
+    for x in v[1:]:
+        if num.cmp(x, top) > 0:
+            top = x
+    total = ZERO
+    for x in v:
+        total = num.add(total, num.exp(num.sub(x, top)))
+    return num.add(top, num.log(total))
+
+
+class Softmax:
+    @staticmethod
+    def forward(a, index):
+        return _softmax_all(a)[index - 1]
+
+    @staticmethod
+    def backward(a, out, needs, index):
+        p = _softmax_all(a)
+        i = index - 1
+        return [num.mul(out, num.sub(ONE if j == i else ZERO, p[j])) for j in range(len(a))], None
+
+
+class LogSoftmax:
+    @staticmethod
+    def forward(a, index):
+        return num.sub(a[index - 1], _logsumexp(a))
+
+    @staticmethod
+    def backward(a, out, needs, index):
+        p = _softmax_all(a)
+        i = index - 1
+        return [num.sub(ONE if j == i else ZERO, p[j]) for j in range(len(a))], None
+
+
+class Mean:
+    @staticmethod
+    def forward(a):
+        total = ZERO
+        for x in a:
+            total = num.add(total, x)
+        return num.div(total, Fraction(len(a)))
+
+    @staticmethod
+    def backward(a, out, needs):
+        return [Fraction(1, len(a))] * len(a), None
+
+
+class Softplus:
+    @staticmethod
+    def forward(a):
+        return num.softplus(a[0])
+
+    @staticmethod
+    def backward(a, out, needs):
+        return [num.sigmoid(a[0])], None
+
+
+class Identity:
+    @staticmethod
+    def forward(a):
+        return a[0]
+
+    @staticmethod
+    def backward(a, out, needs):
+        return [ONE], None
+
+
+# ----------------------------------------------------------------------------- losses
+
+def _split(a: list, k: int) -> tuple:
+    return a[:k], a[k:2 * k], a[2 * k:3 * k]
+
+
+def residual(activation: str, yhat, z, y):
+    """Ŷ - Y without cancellation: from z where the activation is sigmoid or tanh."""
+    if activation == "sigmoid":
+        return num.sub(num.mul(ONE - y, yhat), num.mul(y, num.sigmoid(num.neg(z))))
+    if activation == "tanh":
+        if y == 1:
+            return num.mul(-TWO, num.sigmoid(num.mul(-TWO, z)))
+        if y == -1:
+            return num.mul(TWO, num.sigmoid(num.mul(TWO, z)))
+    return num.sub(yhat, y)
+
+
+class Mse:
+    """½ Σ (Ŷk - Yk)²."""
+
+    @staticmethod
+    def forward(a, payload):
+        activation, k, _ = payload
+        yhat, z, y = _split(a, k)
+        total = ZERO
+        for t in range(k):
+            r = residual(activation, yhat[t], z[t], y[t])
+            total = num.add(total, num.mul(r, r))
+        return num.mul(HALF, total)
+
+    @staticmethod
+    def backward(a, out, needs, payload):
+        activation, k, _ = payload
+        yhat, z, y = _split(a, k)
+        partials = [residual(activation, yhat[t], z[t], y[t]) for t in range(k)]
+        return partials + [None] * (2 * k), None
+
+
+class Bce:
+    """-Σ [Yk log Ŷk + (1 - Yk) log(1 - Ŷk)], from z as Y·softplus(-z) + (1 - Y)·softplus(z)."""
+
+    @staticmethod
+    def forward(a, payload):
+        _, k, _ = payload
+        _, z, y = _split(a, k)
+        total = ZERO
+        for t in range(k):
+            total = num.add(total, num.add(num.mul(y[t], num.softplus(num.neg(z[t]))),
+                                           num.mul(ONE - y[t], num.softplus(z[t]))))
+        return total
+
+    @staticmethod
+    def backward(a, out, needs, payload):
+        _, k, _ = payload
+        yhat, z, y = _split(a, k)
+        partials = []
+        for t in range(k):
+            r = residual("sigmoid", yhat[t], z[t], y[t])
+            partials.append(num.div(r, num.mul(yhat[t], num.sigmoid(num.neg(z[t])))))
+        return partials + [None] * (2 * k), None
+
+
+class CrossEntropy:
+    """-Σ Yk log Ŷk with Ŷ = softmax(z), computed from log_softmax(z)."""
+
+    @staticmethod
+    def forward(a, payload):
+        _, k, _ = payload
+        _, z, y = _split(a, k)
+        lse = _logsumexp(z)
+        total = ZERO
+        for t in range(k):
+            if y[t]:
+                total = num.sub(total, num.mul(y[t], num.sub(z[t], lse)))
+        return total
+
+    @staticmethod
+    def backward(a, out, needs, payload):
+        _, k, _ = payload
+        yhat, _, y = _split(a, k)
+        partials = [num.neg(num.div(y[t], yhat[t])) if y[t] else ZERO for t in range(k)]
+        return partials + [None] * (2 * k), None
+
+
+class Hinge:
+    """Multiclass SVM loss Σ_{j≠c} max(0, s_j - s_c + 1) on the scores s = Ŷ; for one output and
+    a label of ±1, max(0, 1 - y·s).  At a margin of exactly 0 the derivative is taken as 0."""
+
+    @staticmethod
+    def _margins(a, payload):
+        _, k, c = payload
+        s, _, y = _split(a, k)
+        if k == 1:
+            return [num.sub(ONE, num.mul(y[0], s[0]))]
+        return [ZERO if j == c - 1 else num.add(num.sub(s[j], s[c - 1]), ONE)
+                for j in range(k)]
+
+    @classmethod
+    def forward(cls, a, payload):
+        total = ZERO
+        for m in cls._margins(a, payload):
+            if num.sign(m) > 0:
+                total = num.add(total, m)
+        return total
+
+    @classmethod
+    def backward(cls, a, out, needs, payload):
+        _, k, c = payload
+        margins = cls._margins(a, payload)
+        at_kink = [j for j, m in enumerate(margins) if num.sign(m) == 0 and (k == 1 or j != c - 1)]
+        note = None
+        if at_kink:
+            note = (f"hinge margin exactly 0 for {len(at_kink)} class(es): derivative taken as 0 "
+                    f"({PYTORCH})")
+        if k == 1:
+            y = a[2]
+            return [num.neg(y) if num.sign(margins[0]) > 0 else ZERO, None, None], note
+        partials = [ZERO] * k
+        for j, m in enumerate(margins):
+            if j != c - 1 and num.sign(m) > 0:
+                partials[j] = ONE
+                partials[c - 1] = num.sub(partials[c - 1], ONE)
+        return partials + [None] * (2 * k), note
+
+
+RULES = {
+    "softmax": Softmax, "log_softmax": LogSoftmax, "mean": Mean, "softplus": Softplus,
+    "identity": Identity, "loss_mse": Mse, "loss_bce": Bce, "loss_cross_entropy": CrossEntropy,
+    "loss_hinge": Hinge,
+}
