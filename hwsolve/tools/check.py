@@ -12,7 +12,8 @@ from pathlib import Path
 from hwsolve import num
 from hwsolve.errors import HwsolveError
 from hwsolve.engine.solve import Solution, evaluate, resolve_setup, solve
-from hwsolve.spec.load import Answers, Key, entry_name, load_problem
+from hwsolve.spec.load import Answers, Key, key_shape_problem, load_problem
+from hwsolve.spec.shapes import entry_name, flatten, indices, label
 
 
 @dataclass
@@ -22,9 +23,12 @@ class Comparison:
     key: str           # as written in the file
     computed: object   # exact value
     line: int
+    exact: object = None   # a key written as an exact fraction '8/3'
 
     @property
     def ok(self) -> bool:
+        if self.exact is not None:
+            return num.is_exact(self.computed) and self.computed == self.exact
         return num.key_matches(self.key, self.computed)
 
 
@@ -60,27 +64,55 @@ def check_file(path: Path) -> ProblemCheck:
 
 def compare(solution: Solution, answers: Answers, variant: str | None) -> list:
     found: list = []
+    problem = solution.problem
+    shapes = solution.full.graph.shapes
 
-    def add(entry: str, key: Key | tuple, value) -> None:
-        if isinstance(key, tuple):
-            for i, (k, v) in enumerate(zip(key, value), start=1):
-                found.append(Comparison(variant, f"{entry}[{i}]", k.text, v, k.line))
-        else:
-            found.append(Comparison(variant, entry, key.text, value, key.line))
+    def add(entry: str, name: str, key, value, where: str) -> None:
+        base, index = entry_name(name)
+        first = key if isinstance(key, Key) else _first(key)
+        problem_text = key_shape_problem(key, shapes.get(base, ()), index, base)
+        if problem_text:
+            raise HwsolveError(problem_text, file=problem.file, where=where, line=first.line)
+        if isinstance(key, Key):
+            found.append(Comparison(variant, entry, key.text, value, key.line, key.exact))
+            return
+        for position, (k, v) in enumerate(zip(flatten(key), flatten(value))):
+            sub = label(entry, _index_at(shapes[base], position))
+            found.append(Comparison(variant, sub, k.text, v, k.line, k.exact))
 
+    prefix_where = f"variants.{variant}.answers" if variant else "answers"
     if answers.yhat:
-        add("Yhat", answers.yhat, solution.head.yhat)
+        add("Yhat", "Yhat", answers.yhat, solution.values["Yhat"], f"{prefix_where}.Yhat")
     if answers.loss:
-        add("L", answers.loss, solution.head.loss)
-    for prefix, table, keys in (("∇", solution.grad, answers.grad),
-                                ("value ", solution.values, answers.values)):
+        if "L" not in solution.values:
+            raise HwsolveError("the key gives L, but this problem has no loss (loss: none)",
+                               file=problem.file, where=f"{prefix_where}.L",
+                               line=answers.loss.line)
+        add("L", "L", answers.loss, solution.values["L"], f"{prefix_where}.L")
+    for prefix, section, table, keys in (("∇", "grad", solution.grad, answers.grad),
+                                         ("value ", "values", solution.values, answers.values)):
         for name, key in keys.items():
-            add(f"{prefix}{name}", key, _lookup(table, name))
+            add(f"{prefix}{name}", name, key, _lookup(table, name),
+                f"{prefix_where}.{section}.{name}")
     return found
 
 
-def _lookup(table: dict, name: str):
-    """A whole entry, or one entry ``W1[2]`` of a vector."""
-    base, index = entry_name(name)
-    return table[base] if index is None else table[base][index - 1]
+def _first(key):
+    while isinstance(key, tuple):
+        key = key[0]
+    return key
 
+
+def _index_at(shape: tuple, position: int):
+    return indices(shape)[position]
+
+
+def _lookup(table: dict, name: str):
+    """A whole entry, or one entry ``W1[2]`` / ``M[1, 2]`` of a tensor."""
+    base, index = entry_name(name)
+    value = table[base]
+    if index is None:
+        return value
+    if isinstance(index, int):
+        return value[index - 1]
+    return value[index[0] - 1][index[1] - 1]
