@@ -37,7 +37,8 @@ def test_edges_carry_local_derivatives_on_request(q3b):
     labelled = graphviz.dot_source(q3b, edges=True)
     assert 's6 -> s9 [label="-1.33"];' in labelled          # ∂H4/∂H1
     assert 's0 -> s8 [label="0"];' in labelled              # ∂H3/∂X1: min passes nothing
-    assert 's11 -> yhat [label="0.235"];' in labelled       # dŶ/dR
+    assert 's11 -> s12 [label="0.235"];' in labelled        # dŶ/dR (s12 is Ŷ)
+    assert 's12 -> s14 [label="-2.65"];' in labelled        # ∂L/∂Ŷ (s14 is L)
 
 
 def test_dot_file_needs_no_external_program(tmp_path, monkeypatch):

@@ -10,6 +10,8 @@ import io
 
 from hwsolve import num
 from hwsolve.engine.solve import Solution
+from hwsolve.spec.shapes import entry_name, flatten, indices, label as entry_label, shape_of
+from hwsolve.spec.vocab import LOSSES
 
 HEADERS = {"Yhat": "Ŷ", "L": "L"}
 
@@ -17,18 +19,27 @@ HEADERS = {"Yhat": "Ŷ", "L": "L"}
 # ----------------------------------------------------------------------------- shared pieces
 
 def fmt(value, digits: int) -> str:
-    """A scalar, or a vector as ``[-0.138, 1.38]``."""
+    """A scalar, a vector as ``[-0.138, 1.38]``, a matrix as ``[[1, 2], [3, 4]]``."""
     if isinstance(value, list):
-        return "[" + ", ".join(num.fmt_sig(x, digits) for x in value) + "]"
+        return "[" + ", ".join(fmt(x, digits) for x in value) + "]"
     return num.fmt_sig(value, digits)
 
 
+def columns(solution: Solution) -> list:
+    """The answer table's columns; L only where there is a loss."""
+    return [c for c in solution.problem.columns if c != "L" or "L" in solution.values]
+
+
 def column_value(solution: Solution, column: str):
-    if column == "Yhat":
-        return solution.head.yhat
-    if column == "L":
-        return solution.head.loss
-    return solution.grad[column]
+    if column in ("Yhat", "L"):
+        return solution.values[column]
+    base, index = entry_name(column)
+    value = solution.grad[base]
+    if index is None:
+        return value
+    if isinstance(index, int):
+        return value[index - 1]
+    return value[index[0] - 1][index[1] - 1]
 
 
 def header(column: str) -> str:
@@ -37,7 +48,17 @@ def header(column: str) -> str:
 
 def head_summary(solution: Solution) -> str:
     setup = solution.setup
-    parts = [f"{setup.activation} output", f"{setup.loss} loss", f"Y = {num.fmt_sig(setup.label, 12)}"]
+    if setup.loss == "none":
+        parts = [f"{setup.activation} output", "no loss: every gradient is of Ŷ"]
+        if setup.output_grad is not None and isinstance(setup.output_grad, tuple):
+            parts[-1] = f"no loss: gradients of Ŷ seeded with {fmt(list(setup.output_grad), 12)}"
+    else:
+        loss = f"{setup.loss} loss" if setup.loss in LOSSES else f"loss {setup.loss}"
+        parts = [f"{setup.activation} output", loss]
+        if setup.class_index is not None:
+            parts.append(f"class {setup.class_index}")
+        elif setup.label is not None:
+            parts.append(f"Y = {fmt(_listed(setup.label), 12)}")
     if setup.variant:
         parts.insert(0, f"variant {setup.variant}")
     return ", ".join(parts)
@@ -45,12 +66,19 @@ def head_summary(solution: Solution) -> str:
 
 # ----------------------------------------------------------------------------- text formats
 
+def _listed(value):
+    """A spec value (tuples) as the nested lists the formatters take."""
+    if isinstance(value, tuple):
+        return [_listed(v) for v in value]
+    return value
+
+
 def markdown(solution: Solution, digits: int = 3) -> str:
-    columns = solution.problem.columns
+    shown = columns(solution)
     lines = [f"### {solution.problem.title}", "",
-             "| " + " | ".join(header(c) for c in columns) + " |",
-             "|" + "|".join("---:" for _ in columns) + "|",
-             "| " + " | ".join(fmt(column_value(solution, c), digits) for c in columns) + " |",
+             "| " + " | ".join(header(c) for c in shown) + " |",
+             "|" + "|".join("---:" for _ in shown) + "|",
+             "| " + " | ".join(fmt(column_value(solution, c), digits) for c in shown) + " |",
              "", f"*{head_summary(solution)}*"]
     lines += [f"\n> **Note:** {warning}" for warning in solution.warnings]
     return "\n".join(lines) + "\n"
@@ -59,14 +87,15 @@ def markdown(solution: Solution, digits: int = 3) -> str:
 def csv_text(solution: Solution) -> str:
     """One header row and one row of full-precision numbers; vectors take one column per entry."""
     names, row = [], []
-    for column in solution.problem.columns:
+    for column in columns(solution):
         value = column_value(solution, column)
-        label = column if column in HEADERS else f"dL/d{column}"
+        name = column if column in HEADERS else f"dL/d{column}"
         if isinstance(value, list):
-            names += [f"{label}[{i}]" for i in range(1, len(value) + 1)]
-            row += [repr(num.to_float(x)) for x in value]
+            shape = shape_of(value)
+            names += [entry_label(name, index) for index in indices(shape)]
+            row += [repr(num.to_float(x)) for x in flatten(value)]
         else:
-            names.append(label)
+            names.append(name)
             row.append(repr(num.to_float(value)))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -83,9 +112,15 @@ def _json_number(x):
 
 
 def _json_value(value):
-    if isinstance(value, list):
-        return [_json_number(x) for x in value]
+    if isinstance(value, (list, tuple)):
+        return [_json_value(x) for x in value]
     return _json_number(value)
+
+
+def _json_label(value):
+    if isinstance(value, tuple):
+        return [_json_label(v) for v in value]
+    return int(value) if value.denominator == 1 else float(value)
 
 
 def to_json(solution: Solution) -> dict:
@@ -96,7 +131,7 @@ def to_json(solution: Solution) -> dict:
         "title": solution.problem.title,
         "activation": solution.setup.activation,
         "loss": solution.setup.loss,
-        "label": int(label) if label.denominator == 1 else float(label),
+        "label": None if label is None else _json_label(label),
         "values": {name: _json_value(v) for name, v in solution.values.items()},
         "grad": {name: _json_value(v) for name, v in solution.grad.items()},
         "warnings": list(solution.warnings),

@@ -31,8 +31,8 @@ STYLES = {
 
 def dot_source(solution: Solution, edges: bool = False, digits: int = 3) -> str:
     """The graph in the dot language; ``edges`` labels each edge with ∂(head)/∂(tail)."""
-    graph, values, grads = solution.graph, solution.evaluation.values, solution.grads
-    head = solution.head
+    full = solution.full
+    graph, values, grads = full.graph, full.values, solution.grads
     lines = ["digraph hwsolve {",
              "  rankdir=LR;",
              f'  label="{_quoted(solution.problem.title)}"; labelloc=t;',
@@ -40,19 +40,18 @@ def dot_source(solution: Solution, edges: bool = False, digits: int = 3) -> str:
              '  node [fontname="Helvetica", fontsize=11];',
              '  edge [fontname="Helvetica", fontsize=9, color="#6b7280", fontcolor="#374151"];']
     for number, slot in enumerate(graph.slots):
-        gradient = None if slot.kind == "constant" else grads[number]
-        lines.append(_vertex(f"s{number}", slot.label, values[number], gradient, slot.kind,
-                             digits))
-    lines.append(_vertex("yhat", "Ŷ", head.yhat, head.dL_dyhat, "output", digits))
-    lines.append(_vertex("loss", "L", head.loss, None, "loss", digits))
-    for node, local in zip(graph.nodes, solution.evaluation.local):
+        gradient = None if slot.kind in ("constant", "label", "loss") else grads[number]
+        name = slot.label.replace("Yhat", "Ŷ", 1) if slot.kind == "yhat" else slot.label
+        kind = "output" if slot.kind == "yhat" else ("constant" if slot.kind == "label"
+                                                     else slot.kind)
+        lines.append(_vertex(f"s{number}", name, values[number], gradient, kind, digits))
+    for node, local in zip(graph.nodes + graph.head_nodes, full.local):
         partials = dict(local)
         for slot in node.inputs:
+            if slot not in partials and graph.slots[slot].kind == "label":
+                continue  # the label is read by the loss, not differentiated
             label = partials.get(slot) if edges else None
             lines.append(_edge(f"s{slot}", f"s{node.slot}", label, digits))
-    output = graph.scalars[solution.problem.output]
-    lines.append(_edge(f"s{output}", "yhat", head.dyhat_dz if edges else None, digits))
-    lines.append(_edge("yhat", "loss", head.dL_dyhat if edges else None, digits))
     lines.append("}")
     return "\n".join(lines) + "\n"
 

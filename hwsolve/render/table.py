@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hwsolve import num
-from hwsolve.render.common import column_value, fmt, head_summary, header
+from hwsolve.render.common import column_value, columns, fmt, head_summary, header
 from hwsolve.engine.solve import Solution
 
 
@@ -22,7 +22,7 @@ def answer_table(solution: Solution, digits: int = 3, width: int = 80) -> Group:
     so that no number is ever cut.
     """
     cells = [(header(c), _fold(fmt(column_value(solution, c), digits), width - 4))
-             for c in solution.problem.columns]
+             for c in columns(solution)]
     parts: list = [Text(solution.problem.title, style="bold")]
     for chunk in _chunks(cells, width):
         table = Table(box=box.SQUARE)
@@ -75,17 +75,15 @@ def values_table(solution: Solution, digits: int = 3) -> Table:
         # A long exact fraction folds onto more lines rather than ending in "…".
         table.add_column(column, justify=justify, no_wrap=column != "exact",
                          overflow="fold" if column == "exact" else "ellipsis")
-    values, grads = solution.evaluation.values, solution.grads
-    for number, slot in enumerate(solution.graph.slots):
+    values, grads = solution.full.values, solution.grads
+    for number, slot in enumerate(solution.full.graph.slots):
         value = values[number]
-        gradient = "" if slot.kind == "constant" else num.fmt_sig(grads[number], digits)
-        table.add_row(slot.label, slot.kind, num.fmt_sig(value, digits),
-                      _exact_beside(value, digits), gradient)
-    head = solution.head
-    table.add_row("Ŷ", "output", num.fmt_sig(head.yhat, digits), _exact_beside(head.yhat, digits),
-                  num.fmt_sig(head.dL_dyhat, digits))
-    table.add_row("L", "loss", num.fmt_sig(head.loss, digits), _exact_beside(head.loss, digits),
-                  "")
+        gradient = "" if slot.kind in ("constant", "label", "loss") else \
+            num.fmt_sig(grads[number], digits)
+        name = slot.label.replace("Yhat", "Ŷ", 1) if slot.kind == "yhat" else slot.label
+        kind = "output" if slot.kind == "yhat" else slot.kind
+        table.add_row(name, kind, num.fmt_sig(value, digits), _exact_beside(value, digits),
+                      gradient)
     return table
 
 
