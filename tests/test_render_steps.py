@@ -10,9 +10,9 @@ import pytest
 
 from hwsolve import api
 from hwsolve.render import common as render
-from conftest import PROBLEMS, ROOT, check_golden, run_cli
+from conftest import PROBLEMS, ROOT, check_golden, network_problems, run_cli
 
-SHIPPED = sorted(PROBLEMS.glob("*.yaml"))
+SHIPPED = network_problems()
 
 
 @pytest.mark.parametrize("name", ["q3a", "q3b"])

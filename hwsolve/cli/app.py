@@ -102,6 +102,10 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
     from hwsolve import api
     from hwsolve.render import common as render
 
+    from hwsolve.teach.kinds import kind_of
+    if kind_of(api.find(problem)):  # kind: curves / identity (hwsolve q2a, hwsolve eca)
+        from hwsolve.cli.teach import solve_kind
+        return solve_kind(api.find(problem), fmt, width, standalone)
     _check_work_options(fmt, show_steps, exact, standalone)
     solution = api.solve_file(api.find(problem), activation=activation, loss=loss,
                               label=label, variant=variant)
@@ -237,6 +241,12 @@ def list_problems():
     from hwsolve.spec.problems import titles_text
 
     click.echo(titles_text(), nl=False)
+
+
+from hwsolve.cli.teach import COMMANDS as _TEACH_COMMANDS  # noqa: E402  info, curves, prove
+
+for _command in _TEACH_COMMANDS:
+    cli.add_command(_command)
 
 
 def main() -> None:
