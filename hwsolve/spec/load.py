@@ -16,7 +16,7 @@ from pathlib import Path
 from hwsolve import num
 from hwsolve.errors import HwsolveError
 from hwsolve.spec.vocab import ACTIVATIONS, FUNCTIONS, LOSSES
-from hwsolve.spec.yamlread import Mapping, Node, Scalar, Sequence, parse_text, read_file
+from hwsolve.spec.yamlread import Mapping, Node, Scalar, Sequence, parse_text, read_text
 
 RESERVED = {"Yhat", "L"}
 MAX_NAME = 64
@@ -93,19 +93,24 @@ class Problem:
     answers: Answers | None
     variants: dict
     lines: dict          # key path -> line, for errors raised by later stages
+    source: str = ""     # the YAML text it was read from (--verify re-reads this, not the file)
 
 
 def load_problem(path: str | Path) -> Problem:
     path = Path(path)
-    return build_problem(read_file(path, str(path)), name=path.stem, file=str(path))
+    text = read_text(path, str(path))
+    return build_problem(parse_text(text, str(path)), name=path.stem, file=str(path),
+                         source=text)
 
 
 def load_problem_text(text: str, name: str = "problem") -> Problem:
-    return build_problem(parse_text(text, name), name=name, file=name)
+    return build_problem(parse_text(text, name), name=name, file=name, source=text)
 
 
-def build_problem(tree: Node, *, name: str, file: str) -> Problem:
-    return _Builder(file).problem(tree, name)
+def build_problem(tree: Node, *, name: str, file: str, source: str = "") -> Problem:
+    problem = _Builder(file).problem(tree, name)
+    problem.source = source
+    return problem
 
 
 class _Builder:
