@@ -183,6 +183,9 @@ def check(problems, show_all, width):
 
     results = api.check(list(problems))
     _console(width).print(tables.check_report(results, show_all))
+    for result in results:  # the report stays on stdout; errors go to stderr
+        if result.error is not None:
+            click.echo(f"hwsolve: error: {result.error}", err=True)
     if any(r.error is not None for r in results):
         sys.exit(EXIT_ERROR)
     if any(r.failures for r in results):

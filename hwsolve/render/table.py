@@ -112,7 +112,8 @@ def check_report(results: list, show_all: bool = False) -> Group:
     parts: list = []
     for result in results:
         if result.error is not None:
-            parts.append(Text(f"✗ {result.name}: error: {result.error}", style="bold red"))
+            parts.append(Text(f"✗ {result.name}: cannot be checked (the error is on stderr)",
+                              style="bold red"))
             continue
         if not result.comparisons:
             parts.append(Text(f"- {result.name}: no answer key", style="dim"))

@@ -63,8 +63,12 @@ def files_for(names: list | None) -> list:
     files: list = []
     for name in map(str, names):
         if os.path.isdir(name):
-            files += sorted(os.path.join(name, entry) for entry in os.listdir(name)
-                            if os.path.splitext(entry)[1] in SUFFIXES)
+            found = sorted(os.path.join(name, entry) for entry in os.listdir(name)
+                           if os.path.splitext(entry)[1] in SUFFIXES)
+            if not found:
+                raise HwsolveError("this folder has no .yaml or .yml problem files, so there "
+                                   "is nothing to check", file=name)
+            files += found
         else:
             files.append(find(name))
     return files
