@@ -6,6 +6,7 @@ imported inside the commands so that ``hwsolve --help`` and ``hwsolve list`` sta
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 
@@ -45,6 +46,21 @@ class _Cli(click.Group):
         except Exception as exc:  # a bug: still one paragraph, never a traceback
             _fail(f"internal error ({type(exc).__name__}: {exc}); this is a bug in hwsolve, "
                   "please report it with the problem file")
+
+
+def _names_the_problem(command):
+    """Out of memory or recursion while working on one PROBLEM: the message names it."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except MemoryError:
+            raise HwsolveError("the problem needs more memory than is available; make it "
+                               "smaller", file=kwargs.get("problem")) from None
+        except RecursionError:
+            raise HwsolveError("the problem is nested too deeply to process",
+                               file=kwargs.get("problem")) from None
+    return run
 
 
 def _fail(message: str) -> None:
@@ -96,10 +112,12 @@ def cli():
 @click.option("--verify", is_flag=True,
               help="Compare every value and gradient with PyTorch float64 autograd (needs the "
               "verify extra); exit 1 on a disagreement.")
+@_names_the_problem
 def solve(problem, fmt, digits, activation, loss, label, variant, show_values, width,
           show_steps, exact, standalone, verify):
     """Solve PROBLEM (a name from 'hwsolve list' or a path to a .yaml file)."""
     from hwsolve import api
+
     from hwsolve.render import common as render
 
     _check_work_options(fmt, show_steps, exact, standalone)
@@ -200,6 +218,7 @@ def check(problems, show_all, width):
 @click.option("-d", "--digits", type=click.IntRange(1, 30), default=3, show_default=True,
               help="Significant figures of the values and gradients.")
 @click.option("--variant", help="Use one of the problem's variants.")
+@_names_the_problem
 def graph(problem, output, edges, digits, variant):
     """Draw PROBLEM's computational graph with every value and gradient."""
     from hwsolve import api
@@ -228,8 +247,12 @@ def generate(nodes, seed, kinks, activation, loss, output):
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:  # a full disk is found at write or close: no filename then
+            raise HwsolveError(f"cannot write the problem ({exc.strerror or exc})",
+                               file=output, where="--output") from None
     else:
         click.echo(text, nl=False)
 

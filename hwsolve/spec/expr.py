@@ -12,6 +12,7 @@ weighted sum does not count as deep nesting; real nesting is limited to ``MAX_DE
 from __future__ import annotations
 
 import ast
+import re
 import warnings
 from dataclasses import dataclass
 from fractions import Fraction
@@ -103,6 +104,8 @@ def parse(text: str, shapes: dict, *, node: str | None = None, later=frozenset()
     """
     if "\0" in text:
         raise ExprError("the expression contains a NUL character")
+    if re.search(f"[0-9]{{{num.MAX_LITERAL_DIGITS + 1}}}", text):  # before Python's int limit
+        raise ExprError(f"a number may have at most {num.MAX_LITERAL_DIGITS} digits")
     _check_bracket_depth(text)
     try:
         with warnings.catch_warnings():  # e.g. "invalid decimal literal" must not reach stderr

@@ -207,7 +207,11 @@ class _Builder:
         return self.number(node, where)
 
     def check_name(self, name: str, where: str, line: int) -> None:
-        if not _NAME.fullmatch(name) or keyword.iskeyword(name):
+        if keyword.iskeyword(name):
+            raise self.fail(f"{name!r} is a Python keyword, and expressions are read with "
+                            f"Python's grammar, so it cannot name a value; use another name "
+                            f"such as {name}_ or {name[:3].lower()}1", where, line)
+        if not _NAME.fullmatch(name):
             hint = ""
             if any(ch in name for ch in "()[], "):
                 hint = ("; in a {...} mapping a comma ends the entry, so quote an expression "

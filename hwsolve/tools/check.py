@@ -55,6 +55,12 @@ def check_file(path: Path) -> ProblemCheck:
             result.comparisons += compare(solve(problem, setup, evaluation), answers, variant)
     except HwsolveError as exc:
         result.error = exc
+    except MemoryError:
+        result.error = HwsolveError("the problem needs more memory than is available",
+                                    file=str(path))
+    except RecursionError:
+        result.error = HwsolveError("the problem is nested too deeply to process",
+                                    file=str(path))
     return result
 
 
