@@ -1,4 +1,7 @@
-"""The command line, through click's CliRunner: outputs, formats and exit codes."""
+"""The command line, through click's CliRunner: outputs, formats and exit codes.
+
+Golden files are compared, never written; HWSOLVE_UPDATE_GOLDEN=1 rewrites them (see conftest).
+"""
 
 import json
 import re
@@ -264,6 +267,7 @@ def test_titles_in_unusual_yaml_forms(tmp_path, monkeypatch):
 
 def test_an_internal_bug_is_one_paragraph_not_a_traceback(monkeypatch):
     from hwsolve.render import common as render
+    monkeypatch.delenv("HWSOLVE_DEBUG")  # what a user sees
     monkeypatch.setattr(render, "to_json", lambda solution: 1 / 0)
     result = run_cli("q3a", "--format", "json")
     assert result.exit_code == 2
@@ -329,3 +333,19 @@ def test_values_table_shows_exact_fractions_only_where_they_add_something(write)
             if line.startswith("  ") and line.strip()}
     assert "1/5" in rows["a"] and "1/15" in rows["b"]
     assert "…" not in output and "0000000000" not in rows["c"]
+
+
+def test_hwsolve_debug_reraises_an_internal_bug(monkeypatch):
+    from hwsolve.render import common as render
+    monkeypatch.setattr(render, "to_json", lambda solution: 1 / 0)
+    monkeypatch.setenv("HWSOLVE_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError):
+        run_cli("q3a", "--format", "json")
+
+
+def test_a_missing_golden_file_fails(monkeypatch):
+    import conftest
+    monkeypatch.setattr(conftest, "UPDATE_GOLDEN", False)
+    with pytest.raises(AssertionError, match="golden file .* is missing"):
+        check_golden("no_such_golden_file.txt", "text")
+    assert not (conftest.GOLDEN / "no_such_golden_file.txt").exists()

@@ -1,4 +1,7 @@
-"""The work shown (--steps, --exact) in every format, through the command line."""
+"""The work shown (--steps, --exact) in every format, through the command line.
+
+Golden files are compared, never written; HWSOLVE_UPDATE_GOLDEN=1 rewrites them (see conftest).
+"""
 
 import json
 import re

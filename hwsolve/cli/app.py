@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 
 import click
@@ -44,6 +45,8 @@ class _Cli(click.Group):
             where = f"{exc.filename}: " if exc.filename else ""
             _fail(f"error: {where}{exc.strerror or exc}")
         except Exception as exc:  # a bug: still one paragraph, never a traceback
+            if os.environ.get("HWSOLVE_DEBUG", "") not in ("", "0"):
+                raise  # HWSOLVE_DEBUG=1: the traceback, for a bug report or a test
             _fail(f"internal error ({type(exc).__name__}: {exc}); this is a bug in hwsolve, "
                   "please report it with the problem file")
 
