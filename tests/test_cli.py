@@ -349,3 +349,18 @@ def test_a_missing_golden_file_fails(monkeypatch):
     with pytest.raises(AssertionError, match="golden file .* is missing"):
         check_golden("no_such_golden_file.txt", "text")
     assert not (conftest.GOLDEN / "no_such_golden_file.txt").exists()
+
+
+def test_values_table_shows_exact_rational_gradients(write):
+    """z = W·X1/X2 = 6/7 with identity/mse and Y = 0, by hand: dL/dz = 6/7, dL/dW = 12/49,
+    dL/dX1 = 18/49, dL/dX2 = -W·X1/X2²·6/7 = -36/343 (printed as -0.105 before)."""
+    path = write(spec("{z: W * X1 / X2}", inputs="{X1: 2, X2: 7}", params="{W: 3}", label="0",
+                      extra="activation: identity\nloss: mse\n"))
+    output = run_cli(str(path), "--values", "--exact", "--width", "100").output
+    rows = {line.split()[0]: line.split() for line in output.splitlines()
+            if line.startswith("  ") and line.strip()}
+    assert rows["W"][-2:] == ["0.245", "12/49"]
+    assert rows["X1"][-2:] == ["0.367", "18/49"]
+    assert rows["X2"][-2:] == ["-0.105", "-36/343"]
+    assert rows["z"][-4:] == ["0.857", "6/7", "0.857", "6/7"]
+    assert rows["L"][-2:] == ["0.367", "18/49"]

@@ -68,24 +68,26 @@ def notes(solution: Solution) -> list:
 
 
 def values_table(solution: Solution, digits: int = 3) -> Table:
-    """Every forward value, with its exact form where it is rational, and its gradient."""
+    """Every forward value and its gradient, each with its exact form where it is rational."""
     table = Table(box=box.SIMPLE_HEAD, title="Forward values and gradients", title_justify="left")
     for column, justify in (("name", "left"), ("kind", "left"), ("value", "right"),
-                            ("exact", "right"), ("∂L/∂·", "right")):
+                            ("exact", "right"), ("∂L/∂·", "right"), ("exact ∂L/∂·", "right")):
         # A long exact fraction folds onto more lines rather than ending in "…".
-        table.add_column(column, justify=justify, no_wrap=column != "exact",
-                         overflow="fold" if column == "exact" else "ellipsis")
+        exact = column.startswith("exact")
+        table.add_column(column, justify=justify, no_wrap=not exact,
+                         overflow="fold" if exact else "ellipsis")
     values, grads = solution.evaluation.values, solution.grads
     for number, slot in enumerate(solution.graph.slots):
-        value = values[number]
-        gradient = "" if slot.kind == "constant" else num.fmt_sig(grads[number], digits)
+        value, gradient = values[number], grads[number]
         table.add_row(slot.label, slot.kind, num.fmt_sig(value, digits),
-                      _exact_beside(value, digits), gradient)
+                      _exact_beside(value, digits),
+                      *(("", "") if slot.kind == "constant" else
+                        (num.fmt_sig(gradient, digits), _exact_beside(gradient, digits))))
     head = solution.head
     table.add_row("Ŷ", "output", num.fmt_sig(head.yhat, digits), _exact_beside(head.yhat, digits),
-                  num.fmt_sig(head.dL_dyhat, digits))
+                  num.fmt_sig(head.dL_dyhat, digits), _exact_beside(head.dL_dyhat, digits))
     table.add_row("L", "loss", num.fmt_sig(head.loss, digits), _exact_beside(head.loss, digits),
-                  "")
+                  "", "")
     return table
 
 
