@@ -14,7 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from hwsolve import num
-from hwsolve.errors import HwsolveError
+from hwsolve.errors import HwsolveError, printable
 from hwsolve.spec.vocab import ACTIVATIONS, FUNCTIONS, LOSSES
 from hwsolve.spec.yamlread import Mapping, Node, Scalar, Sequence, parse_text, read_text
 
@@ -131,8 +131,8 @@ class _Builder:
         for required in ("title", "inputs", "nodes", "label"):
             if required not in top.values:
                 raise self.fail(f"the required key {required!r} is missing", None, top.line)
-        title = self.text(top.values["title"], "title")
-        description = self.text(top.values["description"], "description") \
+        title = printable(self.text(top.values["title"], "title"))  # no terminal escapes
+        description = printable(self.text(top.values["description"], "description")) \
             if "description" in top.values else ""
         declared: dict[str, str] = {}
         tables = {}

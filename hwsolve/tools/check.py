@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hwsolve import num
-from hwsolve.errors import HwsolveError
+from hwsolve.errors import HwsolveError, printable
 from hwsolve.engine.solve import Solution, evaluate, resolve_setup, solve
 from hwsolve.spec.load import Answers, Key, entry_name, load_problem
 
@@ -42,7 +42,7 @@ class ProblemCheck:
 
 def check_file(path: Path) -> ProblemCheck:
     """Never raises for a bad problem: the error is recorded so that other files still run."""
-    result = ProblemCheck(path.stem, str(path))
+    result = ProblemCheck(printable(path.stem), str(path))  # a file name reaches the terminal
     try:
         problem = load_problem(path)
         evaluation = evaluate(problem)
