@@ -18,7 +18,7 @@ from hwsolve.errors import HwsolveError, printable
 from hwsolve.spec.vocab import ACTIVATIONS, FUNCTIONS, LOSSES
 from hwsolve.spec.yamlread import Mapping, Node, Scalar, Sequence, parse_text, read_text
 
-RESERVED = {"Yhat", "L"}
+RESERVED = {"Yhat": "the output Ŷ", "L": "the loss", "Y": "the label (the target)"}
 MAX_NAME = 64
 MAX_VECTOR = 100_000
 MAX_EXPRESSION = 10_000
@@ -222,9 +222,13 @@ class _Builder:
             raise self.fail(f"{name!r}: names starting with __ are not allowed", where, line)
         if len(name) > MAX_NAME:
             raise self.fail(f"names are limited to {MAX_NAME} characters", where, line)
-        if name in RESERVED or name in FUNCTIONS:
-            raise self.fail(f"{name!r} is reserved (it names a table column or a function)",
+        if name in RESERVED:
+            raise self.fail(f"{name!r} is reserved: {name} is {RESERVED[name]} in every output "
+                            "and in the shown work, so a value of that name would be ambiguous",
                             where, line)
+        if name in FUNCTIONS:
+            raise self.fail(f"{name!r} is reserved: it is a function of the format", where,
+                            line)
 
     def declare(self, name: str, section: str, declared: dict, line: int) -> None:
         where = f"{section}.{name}"
