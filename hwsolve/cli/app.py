@@ -155,7 +155,7 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
         console = _console(width)
         console.print(tables.answer_table(solution, digits, console.width))
         if show_values:
-            console.print(tables.values_table(solution, digits))
+            console.print(tables.values_table(solution, digits, console.width))
         if steps is not None:
             from hwsolve.render import steps as render_steps
             console.print(render_steps.terminal(steps, digits, console.width) if show_steps
