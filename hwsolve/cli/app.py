@@ -30,6 +30,14 @@ class _Cli(click.Group):
             args = ["solve", *args]
         return super().resolve_command(ctx, args)
 
+    def shell_complete(self, ctx, incomplete):
+        """``hwsolve q<TAB>``: the commands, and the problem names (short for solve NAME)."""
+        items = super().shell_complete(ctx, incomplete)
+        if not incomplete.startswith("-"):
+            items += [item for item in complete_problem(ctx, None, incomplete)
+                      if not (items and item.type == "file")]  # 'list' is not a file
+        return items
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -66,6 +74,19 @@ def _names_the_problem(command):
     return run
 
 
+def complete_problem(ctx, param, incomplete: str) -> list:
+    """Shell completion of a PROBLEM: the names 'hwsolve list' shows; a path completes as a
+    file (also when no name matches)."""
+    from click.shell_completion import CompletionItem
+    from hwsolve.spec.problems import all_problems
+
+    names = sorted({os.path.splitext(os.path.basename(path))[0] for path in all_problems()})
+    items = [CompletionItem(name) for name in names if name.startswith(incomplete)]
+    if not items or os.sep in incomplete or incomplete.startswith("."):
+        items.append(CompletionItem(incomplete, type="file"))
+    return items
+
+
 def _fail(message: str) -> None:
     click.echo(f"hwsolve: {message}", err=True)
     sys.exit(EXIT_ERROR)
@@ -93,7 +114,7 @@ def cli():
 
 
 @cli.command()
-@click.argument("problem")
+@click.argument("problem", shell_complete=complete_problem)
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table",
               show_default=True, help="Output format.")
 @click.option("-d", "--digits", type=click.IntRange(1, 30), default=3, show_default=True,
@@ -189,7 +210,7 @@ def _work(solution, show_steps: bool, exact: bool):
 
 
 @cli.command()
-@click.argument("problems", nargs=-1)
+@click.argument("problems", nargs=-1, shell_complete=complete_problem)
 @click.option("--all", "show_all", is_flag=True, help="List every key entry, not only the "
               "differences.")
 @click.option("--width", type=click.IntRange(40, 1000), help="Terminal width.")
@@ -214,7 +235,7 @@ def check(problems, show_all, width):
 
 
 @cli.command()
-@click.argument("problem")
+@click.argument("problem", shell_complete=complete_problem)
 @click.option("-o", "--output", required=True, help="The file to write: .dot (always), or "
               ".svg, .png or .pdf (with Graphviz's dot).")
 @click.option("--edges", is_flag=True, help="Label each edge with its local derivative.")
