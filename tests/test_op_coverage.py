@@ -120,11 +120,10 @@ def test_torch_keys_check_fails_on_a_wrong_key(tmp_path):
     import sys
 
     script = ROOT / "tests" / "keys" / "torch_keys.py"
-    good = (ROOT / "problems" / "q3b.yaml").read_text()
-    for text, code in ((good, 0), (good.replace("L: 0.974", "L: 0.975"), 1)):
-        path = tmp_path / "q.yaml"
-        path.write_text(text)
-        done = subprocess.run([sys.executable, str(script), str(path), "--check"],
-                              capture_output=True, text=True, timeout=120)
-        assert done.returncode == code, done.stdout + done.stderr
+    path = tmp_path / "q.yaml"   # q3b with one wrong key (CI checks the right ones)
+    path.write_text((ROOT / "problems" / "q3b.yaml").read_text().replace("L: 0.974", "L: 0.975"))
+    done = subprocess.run([sys.executable, str(script), str(path), "--check"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
     assert "MISMATCH [base] L: key 0.975" in done.stdout
+    assert "20 keys checked, 1 mismatches" in done.stdout
