@@ -22,7 +22,7 @@ def complete(words: str, shell: str = "bash") -> list:
 
 
 def test_a_problem_name_completes_at_the_top_level():
-    assert complete("hwsolve q") == ["plain,q3a", "plain,q3b"]
+    assert complete("hwsolve q3") == ["plain,q3a", "plain,q3b"]
     assert complete("hwsolve tr") == ["plain,transcendental"]
 
 
@@ -34,9 +34,9 @@ def test_the_top_level_offers_commands_and_problems():
 
 
 @pytest.mark.parametrize("words, expected", [
-    ("hwsolve solve m", ["plain,mlp331"]),
-    ("hwsolve graph d", ["plain,deep_chain"]),
-    ("hwsolve check q3a f", ["plain,fanout"]),
+    ("hwsolve solve ml", ["plain,mlp331"]),
+    ("hwsolve graph dee", ["plain,deep_chain"]),
+    ("hwsolve check q3a fan", ["plain,fanout"]),
     ("hwsolve q3a --format m", ["plain,markdown"]),
 ])
 def test_commands_complete_problem_names_and_options(words, expected):
@@ -59,7 +59,7 @@ def test_problems_in_the_working_folder_complete_too(tmp_path, monkeypatch):
 def test_the_fast_launcher_passes_completion_to_click(launcher):
     """hwsolve/cli/entry.py answers --help and list itself; a completion request must reach
     click, whatever the words."""
-    for words, cword, expected in (("hwsolve q", "1", "plain,q3a\nplain,q3b\n"),
+    for words, cword, expected in (("hwsolve q3", "1", "plain,q3a\nplain,q3b\n"),
                                    ("hwsolve list", "1", "plain,list\n"),
                                    ("hwsolve --help", "1", "plain,--help\n")):
         env = {**os.environ, "PYTHONPATH": str(ROOT), "_HWSOLVE_COMPLETE": "bash_complete",
