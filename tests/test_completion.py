@@ -28,8 +28,9 @@ def test_a_problem_name_completes_at_the_top_level():
 
 def test_the_top_level_offers_commands_and_problems():
     items = complete("hwsolve ")
-    assert items[:5] == ["plain,check", "plain,generate", "plain,graph", "plain,list",
-                         "plain,solve"]
+    commands = [f"plain,{name}" for name in cli.list_commands(None)]
+    assert "plain,check" in commands and "plain,solve" in commands
+    assert items[:len(commands)] == commands
     assert "plain,mlp331" in items and "plain,q3a" in items
 
 
