@@ -18,26 +18,31 @@ from pathlib import Path
 from hwsolve.spec import problems as _problems
 from hwsolve.tools.check import ProblemCheck, check_file
 from hwsolve.render.common import to_json
-from hwsolve.engine.solve import Solution, resolve_setup, solve
+from hwsolve.engine.solve import Setup, Solution, resolve_setup, solve
 from hwsolve.spec.load import Problem, load_problem, load_problem_text
 
 __all__ = ["find", "load", "solve_problem", "solve_file", "solve_text", "to_json", "check",
-           "Solution", "Problem", "ProblemCheck", "info", "curves", "prove", "run", "show"]
+           "verify", "Solution", "Problem", "ProblemCheck", "Setup", "info", "curves", "prove",
+           "run", "show"]
 
 
-def find(name: str) -> Path:
+def find(name: str | Path) -> Path:
     """The file for a problem name (./problems/ first, then the packaged problems) or path."""
-    return _problems.find(name)
+    return Path(_problems.find(str(name)))
 
 
 def load(name_or_path: str | Path) -> Problem:
-    return load_problem(find(str(name_or_path)))
+    return load_problem(find(name_or_path))
 
 
 def solve_problem(problem: Problem, *, activation: str | None = None, loss: str | None = None,
-                  label: Fraction | None = None, variant: str | None = None) -> Solution:
-    setup = resolve_setup(problem, variant=variant, activation=activation, loss=loss,
-                          label=label)
+                  label: Fraction | None = None, variant: str | None = None,
+                  setup: Setup | None = None) -> Solution:
+    """Solve with the head chosen by the spec, a variant and overrides, or with a ready
+    ``setup`` (a :class:`Setup`, e.g. ``solution.setup`` of an earlier solve)."""
+    if setup is None:
+        setup = resolve_setup(problem, variant=variant, activation=activation, loss=loss,
+                              label=label)
     return solve(problem, setup)
 
 
@@ -54,6 +59,13 @@ def solve_text(text: str, *, name: str = "problem", **choices) -> Solution:
 def check(names: list | None = None) -> list:
     """Check the answer keys of the named problems or folders (default: every known problem)."""
     return [check_file(Path(p)) for p in _problems.files_for(names)]
+
+
+def verify(solution: Solution) -> list:
+    """``--verify``: every value and gradient beside PyTorch float64 autograd, as rows
+    ``(quantity, exact, torch, relative difference, agrees)``; needs the verify extra."""
+    from hwsolve.tools.verify import verify_entries
+    return verify_entries(solution)
 
 
 # ----------------------------------------------------------------------------- teach (issue 11)

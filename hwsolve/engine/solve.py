@@ -214,6 +214,7 @@ def _exact_label(label) -> Fraction:
 def solve(problem: Problem, setup: Setup | None = None,
           evaluation: Evaluation | None = None) -> Solution:
     setup = setup or resolve_setup(problem)
+    check_setup(setup, problem.file)
     evaluation = evaluation or evaluate(problem)
     graph = evaluation.graph
     with mpmath.workdps(num.WORK_DPS):
@@ -244,12 +245,28 @@ def _backpropagate(evaluation: Evaluation, output_slot: int, dL_dz) -> list:
     return grads
 
 
+def check_setup(setup: Setup, file: str | None = None) -> None:
+    """A head built by hand (``api.Setup``) gets the checks of :func:`resolve_setup`."""
+    if setup.activation not in ACTIVATIONS or setup.loss not in LOSSES:
+        raise HwsolveError(f"unknown activation or loss {setup.activation!r}/{setup.loss!r}; "
+                           f"the activations are {', '.join(ACTIVATIONS)} and the losses "
+                           f"{', '.join(LOSSES)}", file=file, where="setup")
+    if setup.loss == "bce" and setup.activation != "sigmoid":
+        raise HwsolveError(f"bce needs an output in (0, 1), but the activation is "
+                           f"{setup.activation}; use sigmoid with bce, or the mse loss",
+                           file=file, where="setup")
+    if setup.loss == "bce" and not 0 <= setup.label <= 1:
+        raise HwsolveError(f"bce needs a label in [0, 1], not {setup.label}", file=file,
+                           where="setup")
+
+
 def head_values(z, setup: Setup) -> HeadValues:
     """Ŷ, L and their derivatives, with the cancellations of 1 - σ(z) and 1 - tanh(z) avoided.
 
     bce is computed from z as Y·softplus(-z) + (1 - Y)·softplus(z), which stays finite and
     exact to the working precision even where σ(z) rounds to 1.
     """
+    check_setup(setup)
     y = setup.label
     if setup.activation == "sigmoid":
         yhat, complement = num.sigmoid(z), num.sigmoid(num.neg(z))

@@ -36,6 +36,8 @@ _CURVE_KEYS = ("epoch", "train_loss", "val_loss", "train_accuracy", "val_accurac
 
 def kind_of(path: str | Path) -> str | None:
     """'curves' or 'identity' for a file of those kinds, None for a network problem."""
+    if not Path(path).is_file():
+        return None  # a FIFO or device must never be opened (it could block); the loader says why
     try:
         with open(path, "rb") as handle:
             head = handle.read(64 * 1024).decode("utf-8", "replace")
