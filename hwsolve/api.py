@@ -18,26 +18,31 @@ from pathlib import Path
 from hwsolve.spec import problems as _problems
 from hwsolve.tools.check import ProblemCheck, check_file
 from hwsolve.render.common import to_json
-from hwsolve.engine.solve import Solution, resolve_setup, solve
+from hwsolve.engine.solve import Setup, Solution, resolve_setup, solve
 from hwsolve.spec.load import Problem, load_problem, load_problem_text
 
 __all__ = ["find", "load", "solve_problem", "solve_file", "solve_text", "to_json", "check",
-           "Solution", "Problem", "ProblemCheck"]
+           "verify", "Solution", "Problem", "ProblemCheck", "Setup", "info", "curves", "prove",
+           "run", "show"]
 
 
-def find(name: str) -> Path:
+def find(name: str | Path) -> Path:
     """The file for a problem name (./problems/ first, then the packaged problems) or path."""
-    return _problems.find(name)
+    return Path(_problems.find(str(name)))
 
 
 def load(name_or_path: str | Path) -> Problem:
-    return load_problem(find(str(name_or_path)))
+    return load_problem(find(name_or_path))
 
 
 def solve_problem(problem: Problem, *, activation: str | None = None, loss: str | None = None,
-                  label: Fraction | None = None, variant: str | None = None) -> Solution:
-    setup = resolve_setup(problem, variant=variant, activation=activation, loss=loss,
-                          label=label)
+                  label: Fraction | None = None, variant: str | None = None,
+                  setup: Setup | None = None) -> Solution:
+    """Solve with the head chosen by the spec, a variant and overrides, or with a ready
+    ``setup`` (a :class:`Setup`, e.g. ``solution.setup`` of an earlier solve)."""
+    if setup is None:
+        setup = resolve_setup(problem, variant=variant, activation=activation, loss=loss,
+                              label=label)
     return solve(problem, setup)
 
 
@@ -54,3 +59,55 @@ def solve_text(text: str, *, name: str = "problem", **choices) -> Solution:
 def check(names: list | None = None) -> list:
     """Check the answer keys of the named problems or folders (default: every known problem)."""
     return [check_file(Path(p)) for p in _problems.files_for(names)]
+
+
+def verify(solution: Solution) -> list:
+    """``--verify``: every value and gradient beside PyTorch float64 autograd, as rows
+    ``(quantity, exact, torch, relative difference, agrees)``; needs the verify extra."""
+    from hwsolve.tools.verify import verify_entries
+    return verify_entries(solution)
+
+
+# ----------------------------------------------------------------------------- teach (issue 11)
+
+def info(name_or_path, *, activation: str | None = None, loss: str | None = None,
+         variant: str | None = None):
+    """The Q1 table of a network problem: parameters, hyper-parameters, inputs, constants."""
+    from hwsolve.teach.info import info as _info
+    return _info(load(name_or_path), activation=activation, loss=loss, variant=variant)
+
+
+def curves(path, *, window: int | None = None, patience: int | None = None):
+    """Diagnose learning curves from a CSV (or a ``--history`` CSV) or a kind: curves file."""
+    from hwsolve.teach import curves as _curves, kinds
+    path = str(path)
+    if path.endswith((".yaml", ".yml")) or not path.endswith(".csv") and kinds.kind_of(
+            find(path)):
+        loaded = kinds.load(find(path))
+        if not isinstance(loaded, _curves.Curves):
+            from hwsolve.errors import HwsolveError
+            raise HwsolveError("is not a kind: curves problem", file=path)
+    else:
+        loaded = _curves.read_csv(path)
+    return _curves.diagnose(loaded, window=window, patience=patience)
+
+
+def prove(left: str, right: str, *, timeout: float = 10.0, max_ops: int = 400):
+    """Prove ``left = right`` (expressions in the spec format plus diff(expr, var))."""
+    from hwsolve.teach.prove import prove as _prove
+    return _prove(left, right, timeout=timeout, max_ops=max_ops)
+
+
+def run(name_or_path):
+    """Any problem file: a Solution, a curves Diagnosis (kind: curves) or a Proof (identity)."""
+    from hwsolve.teach import kinds
+    path = find(str(name_or_path))
+    if kinds.kind_of(path):
+        return kinds.solve(path)
+    return solve_file(path)
+
+
+def show(solution: Solution, *, steps: bool = False, exact: bool = False, digits: int = 3):
+    """A Jupyter display of a solution (its answer table, and the work with ``steps``)."""
+    from hwsolve.render.notebook import SolutionDisplay
+    return SolutionDisplay(solution, steps=steps, exact=exact, digits=digits)

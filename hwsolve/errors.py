@@ -1,6 +1,20 @@
-"""The one error type a user ever sees."""
+"""The one error type a user ever sees, and the guard for text from a file that reaches a
+terminal.  No imports: ``hwsolve list`` uses both on its fast path."""
 
 from __future__ import annotations
+
+# C0 and C1 control characters (ESC starts a terminal escape sequence) and the bidirectional
+# overrides that reorder what a terminal shows; tab and newline stay.
+_UNPRINTABLE = {code: f"\\x{code:02x}" for code in [*range(0x20), *range(0x7f, 0xa0)]
+                if chr(code) not in "\t\n"}
+_UNPRINTABLE.update({code: f"\\u{code:04x}" for code in [*range(0x202a, 0x202f),
+                                                           *range(0x2066, 0x206a)]})
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character written as an escape (ESC as ``\\x1b``), so that
+    a title or a name from a file cannot drive the terminal it is printed on."""
+    return text.translate(_UNPRINTABLE)
 
 
 class HwsolveError(Exception):
@@ -24,4 +38,4 @@ class HwsolveError(Exception):
             f"line {self.line}" if self.line else None,
             f"at {self.where}" if self.where else None,
         ) if part)
-        return f"{place}: {self.message}" if place else self.message
+        return printable(f"{place}: {self.message}" if place else self.message)

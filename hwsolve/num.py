@@ -56,11 +56,17 @@ def parse_decimal(text: str) -> Fraction:
     ``1_000``, ``.inf``) is refused.
     """
     text = text.strip()
+    if len(text) > MAX_LITERAL_DIGITS + 16:  # sign, point, exponent: never echo a huge text
+        raise ValueError(f"a number may have at most {MAX_LITERAL_DIGITS} digits, and this "
+                         f"text is {len(text)} characters long")
     if not _DECIMAL.fullmatch(text):
         raise ValueError(_why_not_decimal(text))
     mantissa, _, exponent = text.lower().partition("e")
-    if exponent and abs(int(exponent)) > MAX_LITERAL_EXPONENT:
-        raise ValueError(f"{text!r} is out of range: exponents are limited to "
+    # int() of a 5,000-digit exponent fails with Python's own advice: compare its length first
+    if exponent and (len(exponent.lstrip("+-").lstrip("0")) > len(str(MAX_LITERAL_EXPONENT))
+                     or abs(int(exponent)) > MAX_LITERAL_EXPONENT):
+        shown = text if len(text) <= 24 else f"{text[:16]}… ({len(text)} characters)"
+        raise ValueError(f"{shown!r} is out of range: exponents are limited to "
                          f"±{MAX_LITERAL_EXPONENT}")
     if sum(ch.isdigit() for ch in mantissa) > MAX_LITERAL_DIGITS:
         raise ValueError(f"a number may have at most {MAX_LITERAL_DIGITS} digits")

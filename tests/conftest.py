@@ -1,4 +1,13 @@
-"""Shared helpers: problem text builders and a CLI runner that never hides a traceback."""
+"""Shared helpers: problem text builders and a CLI runner that never hides a traceback.
+
+The suite runs with HWSOLVE_DEBUG=1 (set below): the CLI's catch-all, which turns a bug into
+one "internal error" paragraph for users, re-raises instead, so a bug fails its test with
+the traceback rather than passing as "exit code 2".
+
+Golden files (tests/golden/) are compared, never written: a missing or different golden
+file fails.  After a deliberate change of the output, rewrite them explicitly with
+``HWSOLVE_UPDATE_GOLDEN=1 python -m pytest tests`` and review the diff before committing.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +22,16 @@ from hwsolve.cli.app import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBLEMS = ROOT / "problems"
+
+
+def network_problems() -> list:
+    """The shipped network problems (not the kind: curves / kind: identity files)."""
+    return sorted(p for p in PROBLEMS.glob("*.yaml")
+                  if not any(line.startswith("kind:") for line in p.read_text().splitlines()))
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE_GOLDEN = os.environ.get("HWSOLVE_UPDATE_GOLDEN") == "1"
+
+os.environ["HWSOLVE_DEBUG"] = "1"  # also for subprocesses the tests start
 
 
 def spec(nodes: str, *, inputs: str = "{X1: 2, X2: -1}", params: str = "{W: 1.5}",
@@ -49,7 +66,10 @@ def write(tmp_path):
 
 
 def check_golden(name: str, text: str) -> None:
+    """``text`` must equal tests/golden/NAME; only HWSOLVE_UPDATE_GOLDEN=1 (re)writes it."""
     path = GOLDEN / name
-    if UPDATE_GOLDEN or not path.exists():
+    if UPDATE_GOLDEN:
         path.write_text(text)
+    assert path.exists(), (f"the golden file {path} is missing; write it on purpose with "
+                           "HWSOLVE_UPDATE_GOLDEN=1 and review it")
     assert text == path.read_text(), f"output differs from {path} (HWSOLVE_UPDATE_GOLDEN=1 rewrites)"

@@ -1,4 +1,7 @@
-"""The command line, through click's CliRunner: outputs, formats and exit codes."""
+"""The command line, through click's CliRunner: outputs, formats and exit codes.
+
+Golden files are compared, never written; HWSOLVE_UPDATE_GOLDEN=1 rewrites them (see conftest).
+"""
 
 import json
 import re
@@ -264,6 +267,7 @@ def test_titles_in_unusual_yaml_forms(tmp_path, monkeypatch):
 
 def test_an_internal_bug_is_one_paragraph_not_a_traceback(monkeypatch):
     from hwsolve.render import common as render
+    monkeypatch.delenv("HWSOLVE_DEBUG")  # what a user sees
     monkeypatch.setattr(render, "to_json", lambda solution: 1 / 0)
     result = run_cli("q3a", "--format", "json")
     assert result.exit_code == 2
@@ -329,3 +333,34 @@ def test_values_table_shows_exact_fractions_only_where_they_add_something(write)
             if line.startswith("  ") and line.strip()}
     assert "1/5" in rows["a"] and "1/15" in rows["b"]
     assert "…" not in output and "0000000000" not in rows["c"]
+
+
+def test_hwsolve_debug_reraises_an_internal_bug(monkeypatch):
+    from hwsolve.render import common as render
+    monkeypatch.setattr(render, "to_json", lambda solution: 1 / 0)
+    monkeypatch.setenv("HWSOLVE_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError):
+        run_cli("q3a", "--format", "json")
+
+
+def test_a_missing_golden_file_fails(monkeypatch):
+    import conftest
+    monkeypatch.setattr(conftest, "UPDATE_GOLDEN", False)
+    with pytest.raises(AssertionError, match="golden file .* is missing"):
+        check_golden("no_such_golden_file.txt", "text")
+    assert not (conftest.GOLDEN / "no_such_golden_file.txt").exists()
+
+
+def test_values_table_shows_exact_rational_gradients(write):
+    """z = W·X1/X2 = 6/7 with identity/mse and Y = 0, by hand: dL/dz = 6/7, dL/dW = 12/49,
+    dL/dX1 = 18/49, dL/dX2 = -W·X1/X2²·6/7 = -36/343 (printed as -0.105 before)."""
+    path = write(spec("{z: W * X1 / X2}", inputs="{X1: 2, X2: 7}", params="{W: 3}", label="0",
+                      extra="activation: identity\nloss: mse\n"))
+    output = run_cli(str(path), "--values", "--exact", "--width", "100").output
+    rows = {line.split()[0]: line.split() for line in output.splitlines()
+            if line.startswith("  ") and line.strip()}
+    assert rows["W"][-2:] == ["0.245", "12/49"]
+    assert rows["X1"][-2:] == ["0.367", "18/49"]
+    assert rows["X2"][-2:] == ["-0.105", "-36/343"]
+    assert rows["z"][-4:] == ["0.857", "6/7", "0.857", "6/7"]
+    assert rows["L"][-2:] == ["0.367", "18/49"]

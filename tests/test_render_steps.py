@@ -1,18 +1,22 @@
-"""The work shown (--steps, --exact) in every format, through the command line."""
+"""The work shown (--steps, --exact) in every format, through the command line.
+
+Golden files are compared, never written; HWSOLVE_UPDATE_GOLDEN=1 rewrites them (see conftest).
+"""
 
 import json
 import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 
-from hwsolve import api
+from hwsolve import api, num
 from hwsolve.render import common as render
-from conftest import PROBLEMS, ROOT, check_golden, run_cli
+from conftest import PROBLEMS, ROOT, check_golden, network_problems, run_cli
 
-SHIPPED = sorted(PROBLEMS.glob("*.yaml"))
+SHIPPED = network_problems()
 
 
 @pytest.mark.parametrize("name", ["q3a", "q3b"])
@@ -83,13 +87,96 @@ def test_json_steps_are_structured_data():
     assert h1["total"] == pytest.approx(document["grad"]["H1"])
 
 
+def _expected(solution):
+    """From the solver, independently of the renderers: (node, value) per forward step and
+    (label, dL/dlabel) per backward step, at 3 significant figures."""
+    values, grads = solution.evaluation.values, solution.grads
+    slots = solution.graph.slots
+    forward = [(node.name, num.fmt_sig(values[node.slot])) for node in solution.graph.nodes]
+    backward = [(slot.label, num.fmt_sig(grads[i])) for i, slot in enumerate(slots)
+                if slot.kind != "constant"]
+    head = [num.fmt_sig(solution.head.yhat), num.fmt_sig(solution.head.loss),
+            num.fmt_sig(solution.head.dL_dyhat)]
+    return forward, backward, head
+
+
+def _statement(text, start):
+    """The statement that begins with ``start`` (a line of the terminal steps), its wrapped
+    continuation lines joined: up to the next line indented as little as the first."""
+    at = text.index("\n" + start) + 1
+    indent = len(start) - len(start.lstrip())
+    lines = [text[at:].split("\n", 1)[0]]
+    for line in text[at:].split("\n")[1:]:
+        if len(line) - len(line.lstrip()) <= indent:
+            break
+        lines.append(line)
+    return " ".join(part.strip() for part in lines)
+
+
+def _assert_terminal(output, solution):
+    forward, backward, head = _expected(solution)
+    sections = ["Forward pass", "Output and loss", "Backward pass"]
+    assert [output.index(f"\n{s}\n") for s in sections] == \
+        sorted(output.index(f"\n{s}\n") for s in sections)
+    before_backward = output[:output.index("\nBackward pass\n")]
+    for name, value in forward:
+        step = _statement(before_backward, f"  {name} = ")
+        assert step.endswith((f"= {value}", f"≈ {value}")), (name, value, step)
+    for label, value in backward:
+        if label == solution.problem.output:
+            continue  # its step is dL/dz = dL/dŶ·dŶ/dz, checked with the head below
+        total = _statement(output, f"    so dL/d{label} = ")
+        assert total.endswith(f"= {value}"), (label, value, total)
+    assert _statement(output, "  dL/dŶ = ").endswith(f"= {head[2]}")
+    assert max(len(line) for line in output.splitlines()) <= 80
+
+
+def _assert_latex_like(output, solution, fmt):
+    """Markdown and LaTeX set every result of a step in bold: exactly the solver's numbers."""
+    forward, backward, head = _expected(solution)
+    bold = Counter(re.findall(r"\\mathbf\{([^{}]*)\}", output))
+    assert bold == Counter([v for _, v in forward] + [v for _, v in backward] + head), \
+        (Counter([v for _, v in forward] + [v for _, v in backward] + head) - bold,
+         bold - Counter([v for _, v in forward] + [v for _, v in backward] + head))
+    if fmt == "markdown":
+        blocks = output.count("```math\n")
+        assert blocks == output.count("\\begin{aligned}") == output.count("\\end{aligned}")
+        assert blocks >= 2 + len(backward)   # forward, head, one block per gradient
+    else:
+        assert output.count("\\begin{align*}") == output.count("\\end{align*}") >= 3
+        assert r"\begin{tabular}" in output
+
+
+def _assert_json(output, solution):
+    document = json.loads(output)
+    forward, backward, _ = _expected(solution)
+    work = document["steps"]
+    assert [step["name"] for step in work["forward"]] == [name for name, _ in forward]
+    totals = {step["node"]: step["total"] for step in work["backward"]}
+    assert set(totals) == {label for label, _ in backward}
+    grads = solution.grads
+    for i, slot in enumerate(solution.graph.slots):
+        if slot.kind != "constant":
+            assert totals[slot.label] == pytest.approx(float(grads[i]), rel=1e-12, abs=1e-300)
+    assert set(document["closed_forms"]) >= {"Yhat", "L"}
+
+
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
 @pytest.mark.parametrize("fmt", ["table", "markdown", "latex", "json"])
 def test_steps_work_for_every_problem_and_format(path, fmt):
+    """Every shipped problem and variant, in every format: the work is there, in order, and
+    its results are the solver's numbers."""
     for variant in [None, *api.load(path).variants]:
         args = [str(path), "--steps", "--exact", "--format", fmt, "--width", "80"]
         result = run_cli(*args, *(["--variant", variant] if variant else []))
         assert result.exit_code == 0, result.output
+        solution = api.solve_file(path, variant=variant)
+        if fmt == "table":
+            _assert_terminal(result.output, solution)
+        elif fmt == "json":
+            _assert_json(result.output, solution)
+        else:
+            _assert_latex_like(result.output, solution, fmt)
 
 
 def test_latex_without_steps_is_the_answer_table():

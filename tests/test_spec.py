@@ -67,3 +67,13 @@ def test_bad_specs_name_file_key_and_reason(text, where, message):
     assert info.value.file == "bad.yaml"
     assert info.value.where == where
     assert "bad.yaml" in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["lambda", "None", "class", "if"])
+def test_a_keyword_as_a_name_is_refused_as_a_keyword(name):
+    """`lambda` follows the letters-digits-underscore rule; the reason is that it is a
+    keyword, and the message says so (it used to repeat the rule it follows)."""
+    with pytest.raises(HwsolveError, match=f"'{name}' is a Python keyword") as info:
+        load_problem_text(spec("{a: W * X1}", params=f"{{{name}: 1}}"), "bad.yaml")
+    assert info.value.where == f"params.{name}"
+    assert "letters, digits" not in str(info.value)

@@ -6,7 +6,9 @@ imported inside the commands so that ``hwsolve --help`` and ``hwsolve list`` sta
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
 
 import click
@@ -28,6 +30,14 @@ class _Cli(click.Group):
             args = ["solve", *args]
         return super().resolve_command(ctx, args)
 
+    def shell_complete(self, ctx, incomplete):
+        """``hwsolve q<TAB>``: the commands, and the problem names (short for solve NAME)."""
+        items = super().shell_complete(ctx, incomplete)
+        if not incomplete.startswith("-"):
+            items += [item for item in complete_problem(ctx, None, incomplete)
+                      if not (items and item.type == "file")]  # 'list' is not a file
+        return items
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -43,8 +53,38 @@ class _Cli(click.Group):
             where = f"{exc.filename}: " if exc.filename else ""
             _fail(f"error: {where}{exc.strerror or exc}")
         except Exception as exc:  # a bug: still one paragraph, never a traceback
+            if os.environ.get("HWSOLVE_DEBUG", "") not in ("", "0"):
+                raise  # HWSOLVE_DEBUG=1: the traceback, for a bug report or a test
             _fail(f"internal error ({type(exc).__name__}: {exc}); this is a bug in hwsolve, "
                   "please report it with the problem file")
+
+
+def _names_the_problem(command):
+    """Out of memory or recursion while working on one PROBLEM: the message names it."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except MemoryError:
+            raise HwsolveError("the problem needs more memory than is available; make it "
+                               "smaller", file=kwargs.get("problem")) from None
+        except RecursionError:
+            raise HwsolveError("the problem is nested too deeply to process",
+                               file=kwargs.get("problem")) from None
+    return run
+
+
+def complete_problem(ctx, param, incomplete: str) -> list:
+    """Shell completion of a PROBLEM: the names 'hwsolve list' shows; a path completes as a
+    file (also when no name matches)."""
+    from click.shell_completion import CompletionItem
+    from hwsolve.spec.problems import all_problems
+
+    names = sorted({os.path.splitext(os.path.basename(path))[0] for path in all_problems()})
+    items = [CompletionItem(name) for name in names if name.startswith(incomplete)]
+    if not items or os.sep in incomplete or incomplete.startswith("."):
+        items.append(CompletionItem(incomplete, type="file"))
+    return items
 
 
 def _fail(message: str) -> None:
@@ -74,7 +114,7 @@ def cli():
 
 
 @cli.command()
-@click.argument("problem")
+@click.argument("problem", shell_complete=complete_problem)
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table",
               show_default=True, help="Output format.")
 @click.option("-d", "--digits", type=click.IntRange(1, 30), default=3, show_default=True,
@@ -96,12 +136,18 @@ def cli():
 @click.option("--verify", is_flag=True,
               help="Compare every value and gradient with PyTorch float64 autograd (needs the "
               "verify extra); exit 1 on a disagreement.")
+@_names_the_problem
 def solve(problem, fmt, digits, activation, loss, label, variant, show_values, width,
           show_steps, exact, standalone, verify):
     """Solve PROBLEM (a name from 'hwsolve list' or a path to a .yaml file)."""
     from hwsolve import api
+
     from hwsolve.render import common as render
 
+    from hwsolve.teach.kinds import kind_of
+    if kind_of(api.find(problem)):  # kind: curves / identity (hwsolve q2a, hwsolve eca)
+        from hwsolve.cli.teach import solve_kind
+        return solve_kind(api.find(problem), fmt, width, standalone)
     _check_work_options(fmt, show_steps, exact, standalone)
     solution = api.solve_file(api.find(problem), activation=activation, loss=loss,
                               label=label, variant=variant)
@@ -134,7 +180,7 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
         console = _console(width)
         console.print(tables.answer_table(solution, digits, console.width))
         if show_values:
-            console.print(tables.values_table(solution, digits))
+            console.print(tables.values_table(solution, digits, console.width))
         if steps is not None:
             from hwsolve.render import steps as render_steps
             console.print(render_steps.terminal(steps, digits, console.width) if show_steps
@@ -168,7 +214,7 @@ def _work(solution, show_steps: bool, exact: bool):
 
 
 @cli.command()
-@click.argument("problems", nargs=-1)
+@click.argument("problems", nargs=-1, shell_complete=complete_problem)
 @click.option("--all", "show_all", is_flag=True, help="List every key entry, not only the "
               "differences.")
 @click.option("--width", type=click.IntRange(40, 1000), help="Terminal width.")
@@ -183,6 +229,9 @@ def check(problems, show_all, width):
 
     results = api.check(list(problems))
     _console(width).print(tables.check_report(results, show_all))
+    for result in results:  # the report stays on stdout; errors go to stderr
+        if result.error is not None:
+            click.echo(f"hwsolve: error: {result.error}", err=True)
     if any(r.error is not None for r in results):
         sys.exit(EXIT_ERROR)
     if any(r.failures for r in results):
@@ -190,13 +239,14 @@ def check(problems, show_all, width):
 
 
 @cli.command()
-@click.argument("problem")
+@click.argument("problem", shell_complete=complete_problem)
 @click.option("-o", "--output", required=True, help="The file to write: .dot (always), or "
               ".svg, .png or .pdf (with Graphviz's dot).")
 @click.option("--edges", is_flag=True, help="Label each edge with its local derivative.")
 @click.option("-d", "--digits", type=click.IntRange(1, 30), default=3, show_default=True,
               help="Significant figures of the values and gradients.")
 @click.option("--variant", help="Use one of the problem's variants.")
+@_names_the_problem
 def graph(problem, output, edges, digits, variant):
     """Draw PROBLEM's computational graph with every value and gradient."""
     from hwsolve import api
@@ -225,8 +275,12 @@ def generate(nodes, seed, kinks, activation, loss, output):
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:  # a full disk is found at write or close: no filename then
+            raise HwsolveError(f"cannot write the problem ({exc.strerror or exc})",
+                               file=output, where="--output") from None
     else:
         click.echo(text, nl=False)
 
@@ -237,6 +291,12 @@ def list_problems():
     from hwsolve.spec.problems import titles_text
 
     click.echo(titles_text(), nl=False)
+
+
+from hwsolve.cli.teach import COMMANDS as _TEACH_COMMANDS  # noqa: E402  info, curves, prove
+
+for _command in _TEACH_COMMANDS:
+    cli.add_command(_command)
 
 
 def main() -> None:

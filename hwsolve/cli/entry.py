@@ -8,6 +8,7 @@ identical, so a new command or option fails the suite until this copy is refresh
 """
 
 import gc
+import os
 import sys
 
 GROUP_HELP = """\
@@ -29,15 +30,20 @@ Options:
 
 Commands:
   check     Check answer keys: solve each problem and variant and compare...
+  curves    Diagnose learning curves: overfitting, underfitting, a good fit...
   generate  Write a random practice problem of NODES nodes (deterministic...
   graph     Draw PROBLEM's computational graph with every value and gradient.
+  info      Which quantities of PROBLEM are parameters, hyper-parameters,...
   list      List every problem with its title.
+  prove     Prove LEFT = RIGHT with the steps shown; exit 0 proved, 1...
   solve     Solve PROBLEM (a name from 'hwsolve list' or a path to a .yaml...
 """
 
 
 def main() -> None:
     args = sys.argv[1:]
+    if "_HWSOLVE_COMPLETE" in os.environ:  # shell completion: click answers (see README)
+        args = None
     if args in (["--help"], ["-h"]):
         sys.stdout.write(GROUP_HELP)
         return

@@ -260,6 +260,7 @@ def _exact_label(label) -> Fraction:
 def solve(problem: Problem, setup: Setup | None = None,
           evaluation: Evaluation | None = None) -> Solution:
     setup = setup or resolve_setup(problem)
+    check_setup(setup, problem.file)
     if setup.values:
         evaluation = evaluate(problem, setup.values)
     body = evaluation or evaluate(problem)
@@ -319,6 +320,24 @@ def _facade(evaluation: Evaluation, slots, grads: list) -> HeadValues:
         residual = pick([num.sub(values[y], values[l]) for y, l in zip(slots.yhat, slots.label)])
     return HeadValues(pick([values[s] for s in slots.z]), yhat, loss, residual, dL_dyhat,
                       dyhat_dz, dL_dz)
+
+
+def check_setup(setup: Setup, file: str | None = None) -> None:
+    """A head built by hand (``api.Setup``) gets the checks of :func:`resolve_setup`."""
+    if setup.activation not in ACTIVATIONS:
+        raise HwsolveError(f"unknown activation {setup.activation!r}; the activations are "
+                           f"{', '.join(ACTIVATIONS)}", file=file, where="setup")
+    if not isinstance(setup.loss, str) or not setup.loss.strip():
+        raise HwsolveError(f"the loss must be one of {', '.join(LOSSES)} or an expression",
+                           file=file, where="setup")
+    if setup.loss == "bce" and setup.activation != "sigmoid":
+        raise HwsolveError(f"bce needs an output in (0, 1), but the activation is "
+                           f"{setup.activation}; use sigmoid with bce, or the mse loss",
+                           file=file, where="setup")
+    if setup.loss == "bce" and setup.label is not None and \
+            not all(0 <= y <= 1 for y in flatten(setup.label)):
+        raise HwsolveError(f"bce needs a label in [0, 1], not {setup.label}", file=file,
+                           where="setup")
 
 
 def _unused_nodes(problem: Problem) -> list:

@@ -21,7 +21,8 @@ def answer_table(solution: Solution, digits: int = 3, width: int = 80) -> Group:
     When the row is wider than ``width`` it is stacked as several tables, each column whole,
     so that no number is ever cut.
     """
-    cells = [(header(c), _fold(fmt(column_value(solution, c), digits), width - 4))
+    cells = [(_fold_name(header(c), width - 4), _fold(fmt(column_value(solution, c), digits),
+                                                     width - 4))
              for c in columns(solution)]
     parts: list = [Text(solution.problem.title, style="bold")]
     for chunk in _chunks(cells, width):
@@ -49,12 +50,19 @@ def _fold(value: str, limit: int) -> str:
     return ",\n".join(", ".join(items) for items in lines)
 
 
+def _fold_name(name: str, limit: int) -> str:
+    """A column name too wide for the terminal, wrapped onto more lines: never cut to "…",
+    which would leave the column unidentifiable."""
+    return "\n".join(name[i:i + limit] for i in range(0, len(name), limit)) or name
+
+
 def _chunks(cells: list, width: int) -> list:
     """Split columns greedily so that each table fits ``width`` (padding 2 + border 1 each)."""
     chunks: list = [[]]
     used = 1
     for head, value in cells:
-        need = max(len(head), *(len(line) for line in value.splitlines())) + 3
+        need = max(*(len(line) for line in head.splitlines()),
+                   *(len(line) for line in value.splitlines())) + 3
         if chunks[-1] and used + need > width:
             chunks.append([])
             used = 1
@@ -67,23 +75,44 @@ def notes(solution: Solution) -> list:
     return [Text(f"note: {warning}", style="yellow") for warning in solution.warnings]
 
 
-def values_table(solution: Solution, digits: int = 3) -> Table:
-    """Every forward value, with its exact form where it is rational, and its gradient."""
-    table = Table(box=box.SIMPLE_HEAD, title="Forward values and gradients", title_justify="left")
-    for column, justify in (("name", "left"), ("kind", "left"), ("value", "right"),
-                            ("exact", "right"), ("∂L/∂·", "right")):
-        # A long exact fraction folds onto more lines rather than ending in "…".
-        table.add_column(column, justify=justify, no_wrap=column != "exact",
-                         overflow="fold" if column == "exact" else "ellipsis")
+_VALUE_COLUMNS = (("name", "left"), ("kind", "left"), ("value", "right"), ("exact", "right"),
+                  ("∂L/∂·", "right"), ("exact ∂L/∂·", "right"))
+
+
+def values_table(solution: Solution, digits: int = 3, width: int = 80) -> Group:
+    """Every forward value and its gradient, each with its exact form where it is rational.
+
+    One table when it fits ``width``, otherwise the values and the gradients as two tables,
+    so that no number is cut; a long name or exact fraction folds onto more lines."""
     values, grads = solution.full.values, solution.grads
+    rows = []
     for number, slot in enumerate(solution.full.graph.slots):
-        value = values[number]
-        gradient = "" if slot.kind in ("constant", "label", "loss") else \
-            num.fmt_sig(grads[number], digits)
+        value, gradient = values[number], grads[number]
         name = slot.label.replace("Yhat", "Ŷ", 1) if slot.kind == "yhat" else slot.label
         kind = "output" if slot.kind == "yhat" else slot.kind
-        table.add_row(name, kind, num.fmt_sig(value, digits), _exact_beside(value, digits),
-                      gradient)
+        rows.append((name, kind, num.fmt_sig(value, digits), _exact_beside(value, digits),
+                     *(("", "") if slot.kind in ("constant", "label", "loss") else
+                       (num.fmt_sig(gradient, digits), _exact_beside(gradient, digits)))))
+    widths = [max(len(title), *(len(row[i]) for row in rows))
+              for i, (title, _) in enumerate(_VALUE_COLUMNS)]
+    shown = [i for i in range(6) if i not in (3, 5) or widths[i] > len(_VALUE_COLUMNS[i][0])
+             or any(row[i] for row in rows)]  # an exact column with nothing in it is left out
+    if sum(widths[i] + 2 for i in shown) + 2 <= width:
+        return Group(_value_columns("Forward values and gradients", rows, shown))
+    return Group(_value_columns("Forward values", rows, [i for i in shown if i < 4]),
+                 _value_columns("Gradients", [row for row in rows if row[4]],
+                                [i for i in shown if i in (0, 4, 5)]))
+
+
+def _value_columns(title: str, rows: list, columns) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left")
+    for i in columns:
+        column, justify = _VALUE_COLUMNS[i]
+        folds = column == "name" or column.startswith("exact")
+        table.add_column(column, justify=justify, no_wrap=not folds,
+                         overflow="fold" if folds else "ellipsis")
+    for row in rows:
+        table.add_row(*(row[i] for i in columns))
     return table
 
 
@@ -110,7 +139,8 @@ def check_report(results: list, show_all: bool = False) -> Group:
     parts: list = []
     for result in results:
         if result.error is not None:
-            parts.append(Text(f"✗ {result.name}: error: {result.error}", style="bold red"))
+            parts.append(Text(f"✗ {result.name}: cannot be checked (the error is on stderr)",
+                              style="bold red"))
             continue
         if not result.comparisons:
             parts.append(Text(f"- {result.name}: no answer key", style="dim"))
@@ -127,7 +157,7 @@ def check_report(results: list, show_all: bool = False) -> Group:
                                  else "left", no_wrap=True)
             for c in shown:
                 table.add_row(c.variant or "-", c.entry, c.key,
-                              num.fmt_sig(c.computed, 6), "✓" if c.ok else "✗",
+                              c.computed if isinstance(c.computed, str) else num.fmt_sig(c.computed, 6), "✓" if c.ok else "✗",
                               style=None if c.ok else "red")
             parts.append(table)
     entries = sum(len(r.comparisons) for r in results)

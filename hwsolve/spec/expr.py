@@ -19,6 +19,8 @@ weighted sum does not count as deep nesting; real nesting is limited to ``MAX_DE
 from __future__ import annotations
 
 import ast
+import re
+import unicodedata
 import warnings
 from dataclasses import dataclass
 from fractions import Fraction
@@ -146,6 +148,10 @@ def parse_tensor(text: str, shapes: dict, *, node: str | None = None,
     """
     if "\0" in text:
         raise ExprError("the expression contains a NUL character")
+    if re.search(f"[0-9]{{{num.MAX_LITERAL_DIGITS + 1}}}", text):  # before Python's int limit
+        raise ExprError(f"a number may have at most {num.MAX_LITERAL_DIGITS} digits")
+    if not text.isascii():
+        _refuse_non_ascii(text)
     _check_bracket_depth(text)
     try:
         with warnings.catch_warnings():  # e.g. "invalid decimal literal" must not reach stderr
@@ -158,6 +164,18 @@ def parse_tensor(text: str, shapes: dict, *, node: str | None = None,
         raise ExprError("the expression is too long or too deeply nested to read; "
                         "split it into several nodes") from None
     return _Converter(text.strip(), shapes, node, later).expr(tree.body, 0)
+
+
+def _refuse_non_ascii(text: str) -> None:
+    """Python's parser reads the look-alike 𝑋1 as X1 (NFKC), so a name that no declaration
+    could spell would silently mean another; every character must be ASCII, as names are."""
+    ch = next(ch for ch in text if not ch.isascii())
+    what = unicodedata.name(ch, "unnamed character")
+    plain = unicodedata.normalize("NFKC", ch)
+    alike = f" that looks like {plain!r}" if plain.isascii() and plain.isprintable() else ""
+    raise ExprError(f"the expression contains {ch!r} (U+{ord(ch):04X} {what}), a non-ASCII "
+                    f"character{alike}; expressions are written in ASCII (names, numbers, "
+                    f"+ - * / ** and brackets)")
 
 
 def _check_bracket_depth(text: str) -> None:

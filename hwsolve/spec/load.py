@@ -14,12 +14,12 @@ from fractions import Fraction
 from pathlib import Path
 
 from hwsolve import num
-from hwsolve.errors import HwsolveError
+from hwsolve.errors import HwsolveError, printable
 from hwsolve.spec.shapes import describe, entry_name, in_range, label, shape_of
 from hwsolve.spec.vocab import ACTIVATIONS, FUNCTIONS, LOSSES
-from hwsolve.spec.yamlread import Mapping, Node, Scalar, Sequence, parse_text, read_file
+from hwsolve.spec.yamlread import Mapping, Node, Scalar, Sequence, parse_text, read_text
 
-RESERVED = {"Yhat", "L"}
+RESERVED = {"Yhat": "the output Ŷ", "L": "the loss", "Y": "the label (the target)"}
 MAX_NAME = 64
 MAX_VECTOR = 100_000
 MAX_EXPRESSION = 10_000
@@ -110,19 +110,24 @@ class Problem:
     answers: Answers | None
     variants: dict
     lines: dict          # key path -> line, for errors raised by later stages
+    source: str = ""     # the YAML text it was read from (--verify re-reads this, not the file)
 
 
 def load_problem(path: str | Path) -> Problem:
     path = Path(path)
-    return build_problem(read_file(path, str(path)), name=path.stem, file=str(path))
+    text = read_text(path, str(path))
+    return build_problem(parse_text(text, str(path)), name=path.stem, file=str(path),
+                         source=text)
 
 
 def load_problem_text(text: str, name: str = "problem") -> Problem:
-    return build_problem(parse_text(text, name), name=name, file=name)
+    return build_problem(parse_text(text, name), name=name, file=name, source=text)
 
 
-def build_problem(tree: Node, *, name: str, file: str) -> Problem:
-    return _Builder(file).problem(tree, name)
+def build_problem(tree: Node, *, name: str, file: str, source: str = "") -> Problem:
+    problem = _Builder(file).problem(tree, name)
+    problem.source = source
+    return problem
 
 
 class _Builder:
@@ -143,8 +148,8 @@ class _Builder:
         for required in ("title", "nodes"):
             if required not in top.values:
                 raise self.fail(f"the required key {required!r} is missing", None, top.line)
-        title = self.text(top.values["title"], "title")
-        description = self.text(top.values["description"], "description") \
+        title = printable(self.text(top.values["title"], "title"))  # no terminal escapes
+        description = printable(self.text(top.values["description"], "description")) \
             if "description" in top.values else ""
         declared: dict[str, str] = {}
         tables = {}
@@ -248,7 +253,11 @@ class _Builder:
                      for i, item in enumerate(node.items, start=1))
 
     def check_name(self, name: str, where: str, line: int) -> None:
-        if not _NAME.fullmatch(name) or keyword.iskeyword(name):
+        if keyword.iskeyword(name):
+            raise self.fail(f"{name!r} is a Python keyword, and expressions are read with "
+                            f"Python's grammar, so it cannot name a value; use another name "
+                            f"such as {name}_ or {name[:3].lower()}1", where, line)
+        if not _NAME.fullmatch(name):
             hint = ""
             if any(ch in name for ch in "()[], "):
                 hint = ("; in a {...} mapping a comma ends the entry, so quote an expression "
@@ -259,9 +268,13 @@ class _Builder:
             raise self.fail(f"{name!r}: names starting with __ are not allowed", where, line)
         if len(name) > MAX_NAME:
             raise self.fail(f"names are limited to {MAX_NAME} characters", where, line)
-        if name in RESERVED or name in FUNCTIONS:
-            raise self.fail(f"{name!r} is reserved (it names a table column or a function)",
+        if name in RESERVED:
+            raise self.fail(f"{name!r} is reserved: {name} is {RESERVED[name]} in every output "
+                            "and in the shown work, so a value of that name would be ambiguous",
                             where, line)
+        if name in FUNCTIONS:
+            raise self.fail(f"{name!r} is reserved: it is a function of the format", where,
+                            line)
 
     def declare(self, name: str, section: str, declared: dict, line: int) -> None:
         where = f"{section}.{name}"

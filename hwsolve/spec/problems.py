@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from hwsolve.errors import HwsolveError
+from hwsolve.errors import HwsolveError, printable
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -63,8 +63,12 @@ def files_for(names: list | None) -> list:
     files: list = []
     for name in map(str, names):
         if os.path.isdir(name):
-            files += sorted(os.path.join(name, entry) for entry in os.listdir(name)
-                            if os.path.splitext(entry)[1] in SUFFIXES)
+            found = sorted(os.path.join(name, entry) for entry in os.listdir(name)
+                           if os.path.splitext(entry)[1] in SUFFIXES)
+            if not found:
+                raise HwsolveError("this folder has no .yaml or .yml problem files, so there "
+                                   "is nothing to check", file=name)
+            files += found
         else:
             files.append(find(name))
     return files
@@ -84,7 +88,8 @@ def list_titles() -> list:
 
 def titles_text() -> str:
     """The ``hwsolve list`` output: names aligned, then titles."""
-    rows = list_titles()
+    rows = [(printable(name), printable(" ".join(title.split("\n")).strip()))
+            for name, title in list_titles()]  # a title's escape codes never reach the terminal
     width = max((len(name) for name, _ in rows), default=0)
     return "".join(f"{name:<{width}}  {title}\n" for name, title in rows)
 

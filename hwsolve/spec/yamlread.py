@@ -63,9 +63,18 @@ Node = Scalar | Sequence | Mapping
 
 def read_file(path: Path, display: str) -> Node:
     """Read and parse ``path``; every failure is an HwsolveError naming ``display``."""
+    return parse_text(read_text(path, display), display)
+
+
+def read_text(path: Path, display: str) -> str:
+    """The text of ``path``, a regular file of at most ``MAX_BYTES``; a FIFO or a device is
+    refused before it is opened (reading one could wait forever)."""
     try:
         if path.is_dir():
             raise HwsolveError("is a directory, not a problem file", file=display)
+        if path.exists() and not path.is_file():
+            raise HwsolveError("is not a regular file (a named pipe, socket or device); a "
+                               "problem is a .yaml file", file=display)
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
@@ -77,7 +86,7 @@ def read_file(path: Path, display: str) -> Node:
     if len(data) > MAX_BYTES:
         raise HwsolveError(f"is larger than {MAX_BYTES // (1024 * 1024)} MiB; problem files "
                            "are small text files", file=display)
-    return parse_text(decode(data, display), display)
+    return decode(data, display)
 
 
 def decode(data: bytes, display: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hwsolve import num
-from hwsolve.errors import HwsolveError
+from hwsolve.errors import HwsolveError, printable
 from hwsolve.engine.solve import Solution, evaluate, resolve_setup, solve
 from hwsolve.spec.load import Answers, Key, key_shape_problem, load_problem
 from hwsolve.spec.shapes import entry_name, flatten, indices, label
@@ -46,7 +46,10 @@ class ProblemCheck:
 
 def check_file(path: Path) -> ProblemCheck:
     """Never raises for a bad problem: the error is recorded so that other files still run."""
-    result = ProblemCheck(path.stem, str(path))
+    from hwsolve.teach import kinds
+    if kinds.kind_of(path):  # kind: curves / identity: compare the file's expect entries
+        return kinds.check(path)
+    result = ProblemCheck(printable(path.stem), str(path))  # a file name reaches the terminal
     try:
         problem = load_problem(path)
         evaluation = evaluate(problem)
@@ -59,6 +62,12 @@ def check_file(path: Path) -> ProblemCheck:
             result.comparisons += compare(solve(problem, setup, evaluation), answers, variant)
     except HwsolveError as exc:
         result.error = exc
+    except MemoryError:
+        result.error = HwsolveError("the problem needs more memory than is available",
+                                    file=str(path))
+    except RecursionError:
+        result.error = HwsolveError("the problem is nested too deeply to process",
+                                    file=str(path))
     return result
 
 

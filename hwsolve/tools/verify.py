@@ -349,14 +349,17 @@ def compare(solution_values: dict, reference: dict, *, rel: float = 1e-9,
 def verify_entries(solution, *, rel: float = 1e-9, abs_tol: float = 1e-12) -> list:
     """``hwsolve NAME --verify``: every value and gradient of ``solution`` beside PyTorch's.
 
-    PyTorch re-reads the problem file on its own (``plain_spec``) with the head the solution
-    actually used, so the two computations share nothing but the file.  Returns rows
+    PyTorch reads the problem's YAML text on its own (``plain_spec``) with the head the
+    solution actually used, so the two computations share nothing but that text: the text the
+    problem was loaded from, never the file of that name read again (it may have changed, or
+    the problem came from text).  Returns rows
     ``(quantity, exact value, torch value, relative difference, agrees)``.
     """
-    from pathlib import Path
-
     setup = solution.setup
-    text = Path(solution.problem.file).read_text(encoding="utf-8")
+    text = solution.problem.source
+    if not text:
+        raise _error("--verify needs the problem's YAML text; load it with hwsolve.api "
+                     "(load, solve_file or solve_text)")
     spec = plain_spec(text, activation=setup.activation, loss=setup.loss,
                       label=float(setup.label), variant=setup.variant)
     reference = torch_evaluate(spec)

@@ -188,15 +188,15 @@ def bptt_tanh_rnn(variant):
 
 
 def conv2d_5x5_3x3(variant):
-    """5x5 input 1..25, 3x3 kernel rows [1 0 -1], valid cross-correlation Y, objective sum(Y)."""
+    """5x5 input 1..25, 3x3 kernel rows [1 0 -1], valid cross-correlation C, objective sum(C)."""
     X0 = [[5 * r + c + 1 for c in range(5)] for r in range(5)]
     K0 = [[1, 0, -1]] * 3
     data = {"inputs": {"X": X0}, "params": {"W": K0}}
     X = leaf([[float(v) for v in row] for row in X0])
     W = leaf([[float(v) for v in row] for row in K0])
-    Y = torch.nn.functional.conv2d(X[None, None], W[None, None])[0, 0]
-    n = keep(Y=Y)
-    n.update(keep(S=Y.sum()))
+    C = torch.nn.functional.conv2d(X[None, None], W[None, None])[0, 0]
+    n = keep(C=C)
+    n.update(keep(S=C.sum()))
     n["S"].backward()
     return result(n["S"], None, {"X": X, "W": W, **n}, data)
 
