@@ -151,7 +151,7 @@ def to_float(x: Number) -> float:
             return float(x)
         except OverflowError:
             return float("inf") if x > 0 else float("-inf")
-    return _raw_float(x._mpf_)
+    return _raw_float(x._mpf_, False, "n")
 
 
 # ----------------------------------------------------------------------------- arithmetic
@@ -289,7 +289,7 @@ def _log_abs(a: Number) -> float:
     """ln|a| as a float, also for values far beyond float range (a nonzero)."""
     if type(a) is Fraction:
         return math.log(abs(a.numerator)) - math.log(a.denominator)
-    return _raw_float(mpf_log(_raw(abs_(a)), 53, "n"))
+    return _raw_float(mpf_log(_raw(abs_(a)), 53, "n"), False, "n")
 
 
 def _log_log_abs(a: Number) -> float:

@@ -42,7 +42,7 @@ def settle(evaluation, undecided: list, forward, local_derivatives) -> None:
         node = evaluation.graph.nodes[index]
         with num.precision(evaluation.bits):
             pending = _differences(node, evaluation.values, forward, local_derivatives)
-        if pending is not None and all(prover.is_zero(index, diff) for diff in pending):
+        if all(prover.holds(index, item) for item in pending):
             continue
         evaluation.kinks[index].append(
             f"a difference of irrational values cancels below rounding even at "
@@ -51,9 +51,9 @@ def settle(evaluation, undecided: list, forward, local_derivatives) -> None:
 
 
 def _differences(node, values: list, forward, local_derivatives) -> list | None:
-    """The differences that cancelled in ``node``, as ``(position, [(sign, arg), ...])``
-    (a signed sum of the node's tape positions), or None when a cancellation happened where
-    no closed form is kept (a sum of local derivatives)."""
+    """What must be proved for ``node``: each difference that cancelled, as a signed sum
+    ``[(sign, term), ...]`` of tape positions, and, when a sum of local derivatives cancelled,
+    each local derivative as ``("local", slot, value)``."""
     computed = forward(node, values)
     found = []
     tie_checks = 0  # cancelling comparisons with the winner that the backward pass repeats
@@ -70,9 +70,9 @@ def _differences(node, values: list, forward, local_derivatives) -> list | None:
                     found.append([(1, ("pos", a)), (-1, ("pos", winner))])
                     tie_checks += bool(node.needs[position])
     mark = num.cancellations()
-    local_derivatives(node, computed)
-    if num.cancellations() - mark > tie_checks:
-        return None
+    local, _ = local_derivatives(node, computed)
+    if num.cancellations() - mark > tie_checks:  # a sum of local derivatives cancelled
+        found += [("local", slot, value) for slot, value in local]
     return found
 
 
@@ -107,18 +107,26 @@ class _Prover:
         self.slot_forms: dict = {}
         self.tape_forms: dict = {}
 
-    def is_zero(self, index: int, diff: list) -> bool:
+    def holds(self, index: int, item) -> bool:
+        """A cancelling difference is zero, or a local derivative has the value computed
+        (zero: proved; otherwise: equal to 50 digits of SymPy's evaluation)."""
         if self._size(index) > MAX_PROOF_POSITIONS:
             return False
         import sympy as sp
-        forms = self._tape(index)
-        terms = []
-        for s, term in diff:
-            value = forms[term[1]] if term[0] == "pos" else forms[term[1]] * forms[term[2]]
-            terms.append(value if s > 0 else -value)
         try:
             with _time_limit(PROOF_SECONDS):
-                expression = sp.Add(*terms)
+                if isinstance(item, tuple):
+                    _, slot, value = item
+                    symbol = sp.Dummy("x", real=True)
+                    form = self._tape(index, (slot, symbol))[-1]
+                    expression = sp.diff(form, symbol).subs(symbol, self._slot(slot))
+                    if value:
+                        return _agrees(sp, expression, value)
+                else:
+                    forms = self._tape(index)
+                    expression = sp.Add(*(
+                        s * (forms[t[1]] if t[0] == "pos" else forms[t[1]] * forms[t[2]])
+                        for s, t in item))
                 return expression == 0 or sp.simplify(expression) == 0
         except (_Timeout, RecursionError, ValueError, TypeError, ZeroDivisionError):
             return False
@@ -146,17 +154,17 @@ class _Prover:
                 self.slot_forms[slot] = sp.Rational(value.numerator, value.denominator)
         return self.slot_forms[slot]
 
-    def _tape(self, index: int) -> list:
-        if index in self.tape_forms:
+    def _tape(self, index: int, symbol: tuple | None = None) -> list:
+        """Closed forms of every tape position of node ``index``; ``symbol = (slot, Symbol)``
+        puts a symbol in place of that input (to differentiate)."""
+        if symbol is None and index in self.tape_forms:
             return self.tape_forms[index]
         import sympy as sp
         node = self.graph.nodes[index]
-        for slot in node.inputs:  # nodes first, iteratively in graph order, not by recursion
-            if slot in self.node_of_slot and self.node_of_slot[slot] not in self.tape_forms:
-                for earlier in range(self.node_of_slot[slot] + 1):
-                    if earlier not in self.tape_forms and self._size(earlier) <= \
-                            MAX_PROOF_POSITIONS:
-                        self._tape(earlier)
+        needed = self._needed(index)
+        for earlier in range(index):  # in graph order, so nothing recurses deeply
+            if earlier not in self.tape_forms and self.graph.nodes[earlier].slot in needed:
+                self._tape(earlier)
         from hwsolve.engine.solve import tape_values
         with num.precision(self.evaluation.bits):
             values = tape_values(node, self.evaluation.values)
@@ -164,13 +172,34 @@ class _Prover:
         for position, (op, args, payload) in enumerate(node.tape):
             a = [forms[i] for i in args]
             if op == "load":
-                forms.append(self._slot(payload))
+                forms.append(symbol[1] if symbol and payload == symbol[0]
+                             else self._slot(payload))
             elif op == "const":
                 forms.append(sp.Rational(payload.numerator, payload.denominator))
             else:
                 forms.append(_form(sp, op, a, [values[i] for i in args], values[position]))
-        self.tape_forms[index] = forms
+        if symbol is None:
+            self.tape_forms[index] = forms
         return forms
+
+    def _needed(self, index: int) -> set:
+        """The slots of the nodes that node ``index`` depends on."""
+        seen, stack = set(), [index]
+        while stack:
+            node = self.graph.nodes[stack.pop()]
+            for s in node.inputs:
+                if s in self.node_of_slot and s not in seen:
+                    seen.add(s)
+                    stack.append(self.node_of_slot[s])
+        return seen
+
+
+def _agrees(sp, expression, value) -> bool:
+    reference = sp.N(expression, 60)
+    if not reference.is_Number:
+        return False
+    difference = abs(sp.Float(num.fmt_sig(value, 60), 60) - reference)
+    return bool(difference <= abs(reference) * sp.Float("1e-50", 60))
 
 
 def _form(sp, op: str, a: list, v: list, out):
