@@ -428,5 +428,6 @@ def softplus(x: Number) -> Number:
 
 # ----------------------------------------------------------------------------- presentation
 
-from hwsolve.numtext import (exact_text, fmt_sig, json_token, key_decision,  # noqa: E402
+from hwsolve.numtext import (csv_token, exact_text, fmt_sig, json_dumps,  # noqa: E402
+                             json_token, key_decision,
                              key_matches, to_decimal)
