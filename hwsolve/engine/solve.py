@@ -95,8 +95,9 @@ class Solution:
         return table
 
 
-def evaluate(problem: Problem) -> Evaluation:
-    return _evaluate(build(problem), num.WORK_BITS)
+def evaluate(problem: Problem, bits: int = num.WORK_BITS) -> Evaluation:
+    """Forward values and local derivatives, at ``bits`` or more (see _evaluate)."""
+    return _evaluate(build(problem), bits)
 
 
 def _evaluate(graph: Graph, bits: int) -> Evaluation:
