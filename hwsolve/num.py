@@ -178,7 +178,7 @@ def _magnitude(raw: tuple) -> int:
     return raw[2] + raw[3]
 
 
-def _cancelled(total: tuple, a: tuple, b: tuple) -> Number:
+def _cancelled(total: tuple, a: tuple, b: tuple, exact_is_zero: bool = False) -> Number:
     """A sum smaller than the rounding error of its terms is returned as an exact zero, and
     counted: sqrt(2)·sqrt(2) - 2 leaves about 1e-60 of rounding noise, but so does
     exp(2) + 1e-58 - exp(2), whose true value is 1e-58.  The caller (the solver) sees the count
@@ -190,7 +190,7 @@ def _cancelled(total: tuple, a: tuple, b: tuple) -> Number:
                       _magnitude(b) if b != fzero else -(10 ** 18))
         if _magnitude(total) > largest - (_bits - 16):
             return _make(total)
-    elif a == fzero and b == fzero:
+    elif exact_is_zero or (a == fzero and b == fzero):
         return ZERO
     _cancelled_count += 1
     return ZERO
@@ -205,6 +205,21 @@ def add(a: Number, b: Number) -> Number:
         return _fit(a + b)
     ra, rb = _raw(a), _raw(b)
     return _cancelled(mpf_add(ra, rb, _bits, "n"), ra, rb)
+
+
+def accumulate(a: Number, b: Number) -> Number:
+    """a + b for summing gradients: as :func:`add`, except that terms equal to the last bit
+    with opposite signs give an uncounted exact zero.  Such pairs are the true zeros of the
+    chain rule (d/dH of abs(f + H - H)); a gradient decides no kink, so only a near-cancellation
+    leaving noise is counted (and recomputed at higher precision)."""
+    if a is ZERO:
+        return b
+    if b is ZERO:
+        return a
+    if type(a) is Fraction and type(b) is Fraction:
+        return _fit(a + b)
+    ra, rb = _raw(a), _raw(b)
+    return _cancelled(mpf_add(ra, rb, _bits, "n"), ra, rb, exact_is_zero=True)
 
 
 def sub(a: Number, b: Number) -> Number:

@@ -37,11 +37,11 @@ def settle(evaluation, undecided: list, forward, local_derivatives) -> None:
     """For each node index in ``undecided`` (cancellations at TOP_BITS), prove the cancelling
     differences zero or add a note.  ``forward``/``local_derivatives`` are the solver's own
     tape functions, re-run here with a cancellation count per tape position."""
-    prover = _Prover(evaluation)
     for index in undecided:
         node = evaluation.graph.nodes[index]
         with num.precision(evaluation.bits):
             pending = _differences(node, evaluation.values, forward, local_derivatives)
+        prover = _Prover(evaluation, index)
         if all(prover.holds(index, item) for item in pending):
             continue
         evaluation.kinks[index].append(
@@ -100,17 +100,34 @@ def _partial_sums(op: str, args: tuple, computed: list) -> list:
 class _Prover:
     """Closed forms (SymPy, exact leaves) of the nodes' tape positions, built on demand."""
 
-    def __init__(self, evaluation):
+    def __init__(self, evaluation, index: int):
         self.evaluation = evaluation
         self.graph = evaluation.graph
         self.node_of_slot = {node.slot: i for i, node in enumerate(self.graph.nodes)}
         self.slot_forms: dict = {}
         self.tape_forms: dict = {}
+        self.expanded = self._nearest(index)
+
+    def _nearest(self, index: int) -> set:
+        """Node ``index`` and its nearest ancestors, within MAX_PROOF_POSITIONS tape
+        positions; the nodes beyond stay symbols (an identity in them proves zero too)."""
+        chosen, queue, size = set(), [index], 0
+        while queue:
+            i = queue.pop(0)
+            if i in chosen:
+                continue
+            size += len(self.graph.nodes[i].tape)
+            if size > MAX_PROOF_POSITIONS:
+                break
+            chosen.add(i)
+            queue += [self.node_of_slot[s] for s in self.graph.nodes[i].inputs
+                      if s in self.node_of_slot]
+        return chosen
 
     def holds(self, index: int, item) -> bool:
         """A cancelling difference is zero, or a local derivative has the value computed
         (zero: proved; otherwise: equal to 50 digits of SymPy's evaluation)."""
-        if self._size(index) > MAX_PROOF_POSITIONS:
+        if index not in self.expanded:
             return False
         import sympy as sp
         try:
@@ -131,24 +148,13 @@ class _Prover:
         except (_Timeout, RecursionError, ValueError, TypeError, ZeroDivisionError):
             return False
 
-    def _size(self, index: int) -> int:
-        """Tape positions of the node and every node it depends on."""
-        seen, stack, size = set(), [index], 0
-        while stack:
-            i = stack.pop()
-            if i in seen:
-                continue
-            seen.add(i)
-            node = self.graph.nodes[i]
-            size += len(node.tape)
-            stack += [self.node_of_slot[s] for s in node.inputs if s in self.node_of_slot]
-        return size
-
     def _slot(self, slot: int):
         if slot not in self.slot_forms:
             import sympy as sp
-            if slot in self.node_of_slot:
+            if self.node_of_slot.get(slot) in self.expanded:
                 self.slot_forms[slot] = self._tape(self.node_of_slot[slot])[-1]
+            elif slot in self.node_of_slot:
+                self.slot_forms[slot] = sp.Symbol(self.graph.slots[slot].label, real=True)
             else:
                 value = self.graph.leaf_values[slot]
                 self.slot_forms[slot] = sp.Rational(value.numerator, value.denominator)
@@ -161,9 +167,8 @@ class _Prover:
             return self.tape_forms[index]
         import sympy as sp
         node = self.graph.nodes[index]
-        needed = self._needed(index)
-        for earlier in range(index):  # in graph order, so nothing recurses deeply
-            if earlier not in self.tape_forms and self.graph.nodes[earlier].slot in needed:
+        for earlier in sorted(self.expanded):  # in graph order, so nothing recurses deeply
+            if earlier < index and earlier not in self.tape_forms:
                 self._tape(earlier)
         from hwsolve.engine.solve import tape_values
         with num.precision(self.evaluation.bits):
@@ -181,17 +186,6 @@ class _Prover:
         if symbol is None:
             self.tape_forms[index] = forms
         return forms
-
-    def _needed(self, index: int) -> set:
-        """The slots of the nodes that node ``index`` depends on."""
-        seen, stack = set(), [index]
-        while stack:
-            node = self.graph.nodes[stack.pop()]
-            for s in node.inputs:
-                if s in self.node_of_slot and s not in seen:
-                    seen.add(s)
-                    stack.append(self.node_of_slot[s])
-        return seen
 
 
 def _agrees(sp, expression, value) -> bool:

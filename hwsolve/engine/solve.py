@@ -161,7 +161,7 @@ def _local_derivatives(node, computed: list) -> tuple:
         op, args, payload = node.tape[position]
         if op == "load":
             if node.needs[position]:
-                local[payload] = num.add(local.get(payload, ZERO), adjoint[position])
+                local[payload] = num.accumulate(local.get(payload, ZERO), adjoint[position])
             continue
         if op == "const" or not node.needs[position]:
             continue
@@ -172,7 +172,7 @@ def _local_derivatives(node, computed: list) -> tuple:
             kinks.append(note)
         for a, partial in zip(args, partials):
             if node.needs[a]:
-                adjoint[a] = num.add(adjoint[a], num.mul(adjoint[position], partial))
+                adjoint[a] = num.accumulate(adjoint[a], num.mul(adjoint[position], partial))
     return [(slot, local[slot]) for slot in node.inputs if slot in local], kinks
 
 
@@ -271,7 +271,7 @@ def _backpropagate(evaluation: Evaluation, output_slot: int, dL_dz) -> list:
             continue
         for slot, partial in local:
             if slots[slot].kind != "constant":
-                grads[slot] = num.add(grads[slot], num.mul(upstream, partial))
+                grads[slot] = num.accumulate(grads[slot], num.mul(upstream, partial))
     return grads
 
 
