@@ -6,7 +6,7 @@ below the rounding of its terms (``num.cancellations()`` grows), the true value 
 then re-runs the forward values from the exact leaves at 2×, 4× and 8× the bits.  What still
 cancels at 8× is handed to :func:`settle`, which tries to prove the cancelling difference zero
 with SymPy from the closed forms (at most ``MAX_PROOF_POSITIONS`` tape positions and
-``PROOF_SECONDS`` of simplification); a difference neither decides is taken as zero, as
+``PROOF_SECONDS`` of simplification in all); a difference neither decides is taken as zero, as
 before, with a note naming the node.  None of this runs unless a cancellation happened.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 
 from hwsolve import num
 from hwsolve.num import ZERO
@@ -21,7 +22,7 @@ from hwsolve.num import ZERO
 LEVELS = (1, 2, 4, 8)
 TOP_BITS = num.WORK_BITS * LEVELS[-1]
 MAX_PROOF_POSITIONS = 300
-PROOF_SECONDS = 2.0
+PROOF_SECONDS = 1.0
 
 
 class _Timeout(Exception):
@@ -37,11 +38,12 @@ def settle(evaluation, undecided: list, forward, local_derivatives) -> None:
     """For each node index in ``undecided`` (cancellations at TOP_BITS), prove the cancelling
     differences zero or add a note.  ``forward``/``local_derivatives`` are the solver's own
     tape functions, re-run here with a cancellation count per tape position."""
+    deadline = time.monotonic() + PROOF_SECONDS  # for all the proofs of this evaluation
     for index in undecided:
         node = evaluation.graph.nodes[index]
         with num.precision(evaluation.bits):
             pending = _differences(node, evaluation.values, forward, local_derivatives)
-        prover = _Prover(evaluation, index)
+        prover = _Prover(evaluation, index, deadline)
         if all(prover.holds(index, item) for item in pending):
             continue
         evaluation.kinks[index].append(
@@ -100,7 +102,8 @@ def _partial_sums(op: str, args: tuple, computed: list) -> list:
 class _Prover:
     """Closed forms (SymPy, exact leaves) of the nodes' tape positions, built on demand."""
 
-    def __init__(self, evaluation, index: int):
+    def __init__(self, evaluation, index: int, deadline: float):
+        self.deadline = deadline
         self.evaluation = evaluation
         self.graph = evaluation.graph
         self.node_of_slot = {node.slot: i for i, node in enumerate(self.graph.nodes)}
@@ -127,11 +130,12 @@ class _Prover:
     def holds(self, index: int, item) -> bool:
         """A cancelling difference is zero, or a local derivative has the value computed
         (zero: proved; otherwise: equal to 50 digits of SymPy's evaluation)."""
-        if index not in self.expanded:
+        seconds = self.deadline - time.monotonic()
+        if index not in self.expanded or seconds <= 0:
             return False
         import sympy as sp
         try:
-            with _time_limit(PROOF_SECONDS):
+            with _time_limit(seconds):
                 if isinstance(item, tuple):
                     _, slot, value = item
                     symbol = sp.Dummy("x", real=True)
@@ -144,7 +148,8 @@ class _Prover:
                     expression = sp.Add(*(
                         s * (forms[t[1]] if t[0] == "pos" else forms[t[1]] * forms[t[2]])
                         for s, t in item))
-                return expression == 0 or sp.simplify(expression) == 0
+                return (expression == 0 or sp.simplify(expression) == 0 or
+                        sp.simplify(expression.rewrite(sp.exp)) == 0)  # tanh as exponentials
         except (_Timeout, RecursionError, ValueError, TypeError, ZeroDivisionError):
             return False
 

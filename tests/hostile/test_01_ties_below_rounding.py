@@ -61,8 +61,10 @@ def test_max_of_two_sigmoids_1e_57_apart_is_not_a_tie(tmp_path):
     assert close(document["grad"]["W2"], expected)
 
 
-def test_a_true_tie_of_irrational_values_stays_a_tie(tmp_path):
-    document = solve_json(tmp_path, "{H: 'max(sigmoid(W*X1), 1/(1 + exp(-W*X1)))'}")
+@pytest.mark.parametrize("nodes", ["{H: 'max(sigmoid(W*X1), 1/(1 + exp(-W*X1)))'}",
+                                   "{H: 'max(sigmoid(W*X1), (tanh(W*X1/2) + 1)/2)'}"])
+def test_a_true_tie_of_irrational_values_stays_a_tie(tmp_path, nodes):
+    document = solve_json(tmp_path, nodes)
     assert any("H: max has a 2-way tie" in w for w in document["warnings"])
     assert not any("could not be proved" in w for w in document["warnings"])
     with mpmath.workdps(100):
