@@ -7,8 +7,6 @@ figures, not to 0.125 and then 0.13.  (:mod:`hwsolve.num` re-exports these names
 
 from __future__ import annotations
 
-import json
-import json.encoder
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
@@ -185,6 +183,8 @@ def _has_wide(document) -> bool:
 
 def json_dumps(document, indent: int = 2) -> str:
     """``json.dumps`` that writes each WideNumber as its exponent-form token."""
+    import json
+    import json.encoder
     if not _has_wide(document):
         return json.dumps(document, indent=indent, ensure_ascii=False)
     encoder = json.JSONEncoder(indent=indent, ensure_ascii=False)
