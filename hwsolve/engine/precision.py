@@ -148,8 +148,11 @@ class _Prover:
                     expression = sp.Add(*(
                         s * (forms[t[1]] if t[0] == "pos" else forms[t[1]] * forms[t[2]])
                         for s, t in item))
-                return (expression == 0 or sp.simplify(expression) == 0 or
-                        sp.simplify(expression.rewrite(sp.exp)) == 0)  # tanh as exponentials
+                if expression == 0:
+                    return True
+                exponentials = expression.rewrite(sp.exp)  # tanh as exponentials; cheap first
+                return (sp.cancel(sp.together(exponentials)) == 0 or
+                        sp.simplify(exponentials) == 0 or sp.simplify(expression) == 0)
         except (_Timeout, RecursionError, ValueError, TypeError, ZeroDivisionError):
             return False
 
