@@ -18,7 +18,6 @@ the solver adds the node name and turns it into a user-facing error.
 
 from __future__ import annotations
 
-import re
 import math
 from contextlib import contextmanager
 from functools import lru_cache
@@ -42,56 +41,14 @@ MAX_EXP_ARG = 10 ** 12
 """exp, sigmoid and tanh refuse arguments beyond this magnitude: far past any saturation,
 and large enough arguments would make mpmath's argument reduction need unbounded precision."""
 
-MAX_LITERAL_EXPONENT = 1000
-MAX_LITERAL_DIGITS = 1000
-
 ZERO = Fraction(0)
 ONE = Fraction(1)
 HALF = Fraction(1, 2)
 
 Number = Fraction | mpf
 
-_DECIMAL = re.compile(r"[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
-
-
 class NumericError(ArithmeticError):
     """A value outside a function's domain (the message is one sentence)."""
-
-
-@lru_cache(maxsize=4096)
-def parse_decimal(text: str) -> Fraction:
-    """The exact value of a plain decimal such as ``-1.5`` or ``1e-3``.
-
-    Raises ValueError with a sentence saying why anything else (octal-looking ``010``, hex,
-    ``1_000``, ``.inf``) is refused.
-    """
-    text = text.strip()
-    if not _DECIMAL.fullmatch(text):
-        raise ValueError(_why_not_decimal(text))
-    mantissa, _, exponent = text.lower().partition("e")
-    if exponent and abs(int(exponent)) > MAX_LITERAL_EXPONENT:
-        raise ValueError(f"{text!r} is out of range: exponents are limited to "
-                         f"±{MAX_LITERAL_EXPONENT}")
-    if sum(ch.isdigit() for ch in mantissa) > MAX_LITERAL_DIGITS:
-        raise ValueError(f"a number may have at most {MAX_LITERAL_DIGITS} digits")
-    return Fraction(text)
-
-
-def _why_not_decimal(text: str) -> str:
-    bare = text.lstrip("+-")
-    if re.fullmatch(r"0[0-9]+(\.[0-9]*)?", bare):
-        return (f"{text!r} has a leading zero, which YAML 1.1 reads as an octal number; "
-                "write it without the leading zero")
-    if re.fullmatch(r"0[xXoObB][0-9a-fA-F_]+", bare):
-        return f"{text!r} is a hexadecimal, octal or binary literal; write a plain decimal"
-    if re.fullmatch(r"[0-9]+(:[0-5]?[0-9])+(\.[0-9]*)?", bare):
-        return (f"{text!r} is a sexagesimal number in YAML 1.1 (1:30 reads as 90); "
-                "write a plain decimal")
-    if "_" in bare and re.fullmatch(r"[0-9_.eE+-]+", bare):
-        return f"{text!r} uses digit separators; write the digits without underscores"
-    if bare.lower().lstrip(".") in ("inf", "infinity", "nan"):
-        return f"{text!r} is not a finite number"
-    return f"{text!r} is not a plain decimal number (like 2, -1.5 or 1e-3)"
 
 
 # ----------------------------------------------------------------------------- precision
@@ -443,6 +400,6 @@ def softplus(x: Number) -> Number:
 
 # ----------------------------------------------------------------------------- presentation
 
-from hwsolve.numtext import (csv_token, exact_text, fmt_sig, json_dumps,  # noqa: E402
-                             json_token, key_decision,
-                             key_matches, to_decimal)
+from hwsolve.numtext import (MAX_LITERAL_DIGITS, MAX_LITERAL_EXPONENT,  # noqa: E402,F401
+                             csv_token, exact_text, fmt_sig, json_dumps, json_token,
+                             key_decision, key_matches, parse_decimal, to_decimal)

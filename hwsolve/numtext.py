@@ -1,4 +1,5 @@
-"""Numbers as text: significant figures, answer-key matching, JSON and CSV tokens.
+"""Numbers as text: decimals read exactly, significant figures, answer-key matching, JSON and
+CSV tokens.
 
 Every rounding here happens once, from the value itself (a Fraction exactly, an mpf from its
 exact binary value), never from an already rounded decimal: 0.125 - 1e-70 rounds to 0.12 at two
@@ -7,6 +8,8 @@ figures, not to 0.125 and then 0.13.  (:mod:`hwsolve.num` re-exports these names
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
@@ -16,6 +19,48 @@ WORK_DPS = 60
 EXACT_EXPONENT = 20_000
 """An mpf m·2^e with |e| up to this is converted to decimal exactly; beyond it (values such as
 e^(e^20)), from 80 correctly rounded digits."""
+
+MAX_LITERAL_EXPONENT = 1000
+MAX_LITERAL_DIGITS = 1000
+
+_DECIMAL = re.compile(r"[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+
+
+@lru_cache(maxsize=4096)
+def parse_decimal(text: str) -> Fraction:
+    """The exact value of a plain decimal such as ``-1.5`` or ``1e-3``.
+
+    Raises ValueError with a sentence saying why anything else (octal-looking ``010``, hex,
+    ``1_000``, ``.inf``) is refused.
+    """
+    text = text.strip()
+    if not _DECIMAL.fullmatch(text):
+        raise ValueError(_why_not_decimal(text))
+    mantissa, _, exponent = text.lower().partition("e")
+    if exponent and abs(int(exponent)) > MAX_LITERAL_EXPONENT:
+        raise ValueError(f"{text!r} is out of range: exponents are limited to "
+                         f"±{MAX_LITERAL_EXPONENT}")
+    if sum(ch.isdigit() for ch in mantissa) > MAX_LITERAL_DIGITS:
+        raise ValueError(f"a number may have at most {MAX_LITERAL_DIGITS} digits")
+    return Fraction(text)
+
+
+def _why_not_decimal(text: str) -> str:
+    bare = text.lstrip("+-")
+    if re.fullmatch(r"0[0-9]+(\.[0-9]*)?", bare):
+        return (f"{text!r} has a leading zero, which YAML 1.1 reads as an octal number; "
+                "write it without the leading zero")
+    if re.fullmatch(r"0[xXoObB][0-9a-fA-F_]+", bare):
+        return f"{text!r} is a hexadecimal, octal or binary literal; write a plain decimal"
+    if re.fullmatch(r"[0-9]+(:[0-5]?[0-9])+(\.[0-9]*)?", bare):
+        return (f"{text!r} is a sexagesimal number in YAML 1.1 (1:30 reads as 90); "
+                "write a plain decimal")
+    if "_" in bare and re.fullmatch(r"[0-9_.eE+-]+", bare):
+        return f"{text!r} uses digit separators; write the digits without underscores"
+    if bare.lower().lstrip(".") in ("inf", "infinity", "nan"):
+        return f"{text!r} is not a finite number"
+    return f"{text!r} is not a plain decimal number (like 2, -1.5 or 1e-3)"
+
 
 FLOAT_MIN = 2.2250738585072014e-308   # the smallest normal float
 FLOAT_MAX = 1.7976931348615157e308
