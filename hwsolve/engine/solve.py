@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-import mpmath
-
 from hwsolve import num
 from hwsolve.errors import HwsolveError
+from hwsolve.engine import precision
 from hwsolve.engine.graph import Graph, build
 from hwsolve.num import ONE, ZERO, NumericError
 from hwsolve.ops.rules import RULES
@@ -31,6 +30,7 @@ class Evaluation:
     values: list                 # slot -> value
     local: list                  # per node: [(input slot, ∂node/∂input)]
     kinks: list                  # per node: [sentence] for each convention applied
+    bits: int = num.WORK_BITS    # the precision that decided every tie and zero
 
 
 @dataclass
@@ -95,23 +95,47 @@ class Solution:
         return table
 
 
-def evaluate(problem: Problem) -> Evaluation:
-    graph = build(problem)
+def evaluate(problem: Problem, bits: int = num.WORK_BITS) -> Evaluation:
+    """Forward values and local derivatives, at ``bits`` or more (see _evaluate)."""
+    return _evaluate(build(problem), bits)
+
+
+def _evaluate(graph: Graph, bits: int) -> Evaluation:
+    """Forward values and local derivatives at ``bits``; while a sum cancels below rounding
+    (a tie or zero this precision cannot decide), again from the exact leaves at twice the
+    bits, up to precision.TOP_BITS (see :mod:`hwsolve.engine.precision`)."""
+    while True:
+        with num.precision(bits):
+            evaluation, undecided = _forward(graph)
+        evaluation.bits = bits
+        if not undecided:
+            return evaluation
+        if precision.next_bits(bits) is None:
+            precision.settle(evaluation, undecided, tape_values, _local_derivatives)
+            return evaluation
+        bits = precision.next_bits(bits)
+
+
+def _forward(graph: Graph) -> tuple:
+    problem = graph.problem
     values = [graph.leaf_values.get(i) for i in range(len(graph.slots))]
     evaluation = Evaluation(graph, values, [], [])
-    with mpmath.workdps(num.WORK_DPS):
-        for node in graph.nodes:
-            try:
-                computed = tape_values(node, values)
-                values[node.slot] = computed[-1]
-                local, kinks = _local_derivatives(node, computed)
-            except NumericError as exc:
-                raise HwsolveError(f"cannot evaluate node {node.name} at the given values: "
-                                   f"{exc}", file=problem.file, where=f"nodes.{node.name}",
-                                   line=node.line) from None
-            evaluation.local.append(local)
-            evaluation.kinks.append(kinks)
-    return evaluation
+    undecided = []
+    for index, node in enumerate(graph.nodes):
+        mark = num.cancellations()
+        try:
+            computed = tape_values(node, values)
+            values[node.slot] = computed[-1]
+            local, kinks = _local_derivatives(node, computed)
+        except NumericError as exc:
+            raise HwsolveError(f"cannot evaluate node {node.name} at the given values: "
+                               f"{exc}", file=problem.file, where=f"nodes.{node.name}",
+                               line=node.line) from None
+        evaluation.local.append(local)
+        evaluation.kinks.append(kinks)
+        if num.cancellations() != mark:
+            undecided.append(index)
+    return evaluation, undecided
 
 
 def tape_values(node, values: list) -> list:
@@ -137,7 +161,7 @@ def _local_derivatives(node, computed: list) -> tuple:
         op, args, payload = node.tape[position]
         if op == "load":
             if node.needs[position]:
-                local[payload] = num.add(local.get(payload, ZERO), adjoint[position])
+                local[payload] = num.accumulate(local.get(payload, ZERO), adjoint[position])
             continue
         if op == "const" or not node.needs[position]:
             continue
@@ -148,7 +172,7 @@ def _local_derivatives(node, computed: list) -> tuple:
             kinks.append(note)
         for a, partial in zip(args, partials):
             if node.needs[a]:
-                adjoint[a] = num.add(adjoint[a], num.mul(adjoint[position], partial))
+                adjoint[a] = num.accumulate(adjoint[a], num.mul(adjoint[position], partial))
     return [(slot, local[slot]) for slot in node.inputs if slot in local], kinks
 
 
@@ -217,16 +241,23 @@ def solve(problem: Problem, setup: Setup | None = None,
     check_setup(setup, problem.file)
     evaluation = evaluation or evaluate(problem)
     graph = evaluation.graph
-    with mpmath.workdps(num.WORK_DPS):
-        output_slot = graph.scalars[problem.output]
+    output_slot = graph.scalars[problem.output]
+    mark = num.cancellations()
+    with num.precision(evaluation.bits):
         try:
             head = head_values(evaluation.values[output_slot], setup)
         except NumericError as exc:
             raise HwsolveError(f"cannot evaluate the output head: {exc}", file=problem.file,
                                where="output") from None
         grads = _backpropagate(evaluation, output_slot, head.dL_dz)
+    undecided = num.cancellations() != mark
+    if undecided and precision.next_bits(evaluation.bits):  # a loss or gradient sum cancelled
+        return solve(problem, setup, _evaluate(graph, precision.next_bits(evaluation.bits)))
     warnings = [f"{node.name}: {note}" for node, notes in zip(graph.nodes, evaluation.kinks)
                 for note in notes]
+    if undecided:
+        warnings.append(f"a sum in the loss or the gradients cancels below rounding even at "
+                        f"{evaluation.bits} bits: it is taken as exactly 0 (not proved)")
     warnings += setup.warnings + _unused_nodes(problem)
     return Solution(problem, evaluation, setup, head, grads, warnings)
 
@@ -241,7 +272,7 @@ def _backpropagate(evaluation: Evaluation, output_slot: int, dL_dz) -> list:
             continue
         for slot, partial in local:
             if slots[slot].kind != "constant":
-                grads[slot] = num.add(grads[slot], num.mul(upstream, partial))
+                grads[slot] = num.accumulate(grads[slot], num.mul(upstream, partial))
     return grads
 
 

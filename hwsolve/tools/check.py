@@ -11,6 +11,7 @@ from pathlib import Path
 
 from hwsolve import num
 from hwsolve.errors import HwsolveError, printable
+from hwsolve.engine import precision
 from hwsolve.engine.solve import Solution, evaluate, resolve_setup, solve
 from hwsolve.spec.load import Answers, Key, entry_name, load_problem
 
@@ -22,10 +23,21 @@ class Comparison:
     key: str           # as written in the file
     computed: object   # exact value
     line: int
+    bits: int = num.WORK_BITS  # the precision the value was computed at
+
+    @property
+    def decided(self) -> bool:
+        """False when an irrational value lies too near the key's rounding boundary."""
+        return num.key_decision(self.key, self.computed, _accurate(self.bits)) is not None
 
     @property
     def ok(self) -> bool:
-        return num.key_matches(self.key, self.computed)
+        return num.key_matches(self.key, self.computed, _accurate(self.bits))
+
+
+def _accurate(bits: int) -> int:
+    """The bits an irrational value computed at ``bits`` is trusted to (13 for rounding)."""
+    return bits - 13
 
 
 @dataclass
@@ -55,7 +67,15 @@ def check_file(path: Path) -> ProblemCheck:
             if answers is None:
                 continue
             setup = resolve_setup(problem, variant=variant)
-            result.comparisons += compare(solve(problem, setup, evaluation), answers, variant)
+            found = compare(solve(problem, setup, evaluation), answers, variant)
+            bits = evaluation.bits
+            while not all(c.decided for c in found) and precision.next_bits(bits):
+                # Round once, from enough digits: recompute the values more precisely.
+                bits = precision.next_bits(bits)
+                higher = solve(problem, setup, evaluate(problem, bits))
+                found = [c if c.decided else fresh for c, fresh in
+                         zip(found, compare(higher, answers, variant))]
+            result.comparisons += found
     except HwsolveError as exc:
         result.error = exc
     except MemoryError:
@@ -71,11 +91,12 @@ def compare(solution: Solution, answers: Answers, variant: str | None) -> list:
     found: list = []
 
     def add(entry: str, key: Key | tuple, value) -> None:
+        bits = solution.evaluation.bits
         if isinstance(key, tuple):
             for i, (k, v) in enumerate(zip(key, value), start=1):
-                found.append(Comparison(variant, f"{entry}[{i}]", k.text, v, k.line))
+                found.append(Comparison(variant, f"{entry}[{i}]", k.text, v, k.line, bits))
         else:
-            found.append(Comparison(variant, entry, key.text, value, key.line))
+            found.append(Comparison(variant, entry, key.text, value, key.line, bits))
 
     if answers.yhat:
         add("Yhat", answers.yhat, solution.head.yhat)
