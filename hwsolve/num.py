@@ -5,20 +5,29 @@ and an :class:`mpmath.mpf` carrying ``WORK_DPS`` significant digits once a trans
 function (exp, log, sqrt of a non-square, sigmoid, tanh) is involved.  Comparisons, zero tests
 and ties are therefore exact for rational values: 0.1 + 0.2 equals 0.3 here.
 
+The precision is this module's own: every function works on mpmath's raw tuples at
+``working_bits()`` (``WORK_BITS`` unless :func:`precision` raises it), whatever precision the
+global mpmath context has.  A sum or difference of irrational values that cancels below the
+rounding of its terms is returned as an exact zero and *counted* (:func:`cancellations`): the
+solver then recomputes from the exact inputs at a higher precision (see
+:mod:`hwsolve.engine.precision`), so that no tie or zero is decided by a guess.
+
 Every function raises :class:`NumericError` (a bare sentence) for a point outside its domain;
 the solver adds the node name and turns it into a user-facing error.
 """
 
 from __future__ import annotations
 
-import re
+import math
+from contextlib import contextmanager
 from functools import lru_cache
-from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 import mpmath
 from mpmath import mpf
-from mpmath.libmp import from_rational, fzero, mpf_add, mpf_div, mpf_mul, mpf_sub
+from mpmath.libmp import (fone, from_int, from_rational, fzero, mpf_add, mpf_cosh, mpf_div,
+                          mpf_exp, mpf_log, mpf_mul, mpf_neg, mpf_pow, mpf_pow_int, mpf_sqrt,
+                          mpf_sub, mpf_tanh, to_float as _raw_float)
 
 WORK_DPS = 60
 """Working precision for irrational values; results are reported to at least 30 digits."""
@@ -32,62 +41,42 @@ MAX_EXP_ARG = 10 ** 12
 """exp, sigmoid and tanh refuse arguments beyond this magnitude: far past any saturation,
 and large enough arguments would make mpmath's argument reduction need unbounded precision."""
 
-MAX_LITERAL_EXPONENT = 1000
-MAX_LITERAL_DIGITS = 1000
-
 ZERO = Fraction(0)
 ONE = Fraction(1)
 HALF = Fraction(1, 2)
 
 Number = Fraction | mpf
 
-_DECIMAL = re.compile(r"[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
-
-
 class NumericError(ArithmeticError):
     """A value outside a function's domain (the message is one sentence)."""
 
 
-@lru_cache(maxsize=4096)
-def parse_decimal(text: str) -> Fraction:
-    """The exact value of a plain decimal such as ``-1.5`` or ``1e-3``.
+# ----------------------------------------------------------------------------- precision
 
-    Raises ValueError with a sentence saying why anything else (octal-looking ``010``, hex,
-    ``1_000``, ``.inf``) is refused.
-    """
-    text = text.strip()
-    if len(text) > MAX_LITERAL_DIGITS + 16:  # sign, point, exponent: never echo a huge text
-        raise ValueError(f"a number may have at most {MAX_LITERAL_DIGITS} digits, and this "
-                         f"text is {len(text)} characters long")
-    if not _DECIMAL.fullmatch(text):
-        raise ValueError(_why_not_decimal(text))
-    mantissa, _, exponent = text.lower().partition("e")
-    # int() of a 5,000-digit exponent fails with Python's own advice: compare its length first
-    if exponent and (len(exponent.lstrip("+-").lstrip("0")) > len(str(MAX_LITERAL_EXPONENT))
-                     or abs(int(exponent)) > MAX_LITERAL_EXPONENT):
-        shown = text if len(text) <= 24 else f"{text[:16]}… ({len(text)} characters)"
-        raise ValueError(f"{shown!r} is out of range: exponents are limited to "
-                         f"±{MAX_LITERAL_EXPONENT}")
-    if sum(ch.isdigit() for ch in mantissa) > MAX_LITERAL_DIGITS:
-        raise ValueError(f"a number may have at most {MAX_LITERAL_DIGITS} digits")
-    return Fraction(text)
+_bits = WORK_BITS          # the working precision of every function below
+_cancelled_count = 0       # how many sums cancelled below rounding (see _cancelled)
+_GUARD = 12                # extra bits for the intermediate steps of sigmoid, sech², softplus
 
 
-def _why_not_decimal(text: str) -> str:
-    bare = text.lstrip("+-")
-    if re.fullmatch(r"0[0-9]+(\.[0-9]*)?", bare):
-        return (f"{text!r} has a leading zero, which YAML 1.1 reads as an octal number; "
-                "write it without the leading zero")
-    if re.fullmatch(r"0[xXoObB][0-9a-fA-F_]+", bare):
-        return f"{text!r} is a hexadecimal, octal or binary literal; write a plain decimal"
-    if re.fullmatch(r"[0-9]+(:[0-5]?[0-9])+(\.[0-9]*)?", bare):
-        return (f"{text!r} is a sexagesimal number in YAML 1.1 (1:30 reads as 90); "
-                "write a plain decimal")
-    if "_" in bare and re.fullmatch(r"[0-9_.eE+-]+", bare):
-        return f"{text!r} uses digit separators; write the digits without underscores"
-    if bare.lower().lstrip(".") in ("inf", "infinity", "nan"):
-        return f"{text!r} is not a finite number"
-    return f"{text!r} is not a plain decimal number (like 2, -1.5 or 1e-3)"
+def working_bits() -> int:
+    return _bits
+
+
+@contextmanager
+def precision(bits: int):
+    """Compute at ``bits`` instead of WORK_BITS inside the block (used to resolve ties)."""
+    global _bits
+    saved, _bits = _bits, bits
+    try:
+        yield
+    finally:
+        _bits = saved
+
+
+def cancellations() -> int:
+    """A counter that grows each time a sum cancelled below the rounding of its terms: a zero
+    (or a tie, or a sign) that this precision could not decide."""
+    return _cancelled_count
 
 
 # ----------------------------------------------------------------------------- conversion
@@ -96,9 +85,12 @@ def is_exact(x: Number) -> bool:
     return type(x) is Fraction
 
 
+_make = mpmath.mp.make_mpf  # wraps a raw tuple as it is: no rounding to the global precision
+
+
 def to_mpf(x: Number) -> mpf:
     if type(x) is Fraction:
-        return _make(from_rational(x.numerator, x.denominator, WORK_BITS, "n"))
+        return _make(_rational_raw(x.numerator, x.denominator, _bits))
     return x
 
 
@@ -110,46 +102,31 @@ def _fit(x: Fraction) -> Number:
 
 
 def to_float(x: Number) -> float:
-    try:
-        return float(x)
-    except OverflowError:
-        return float("inf") if x > 0 else float("-inf")
-
-
-def to_decimal(x: Number, digits: int = WORK_DPS) -> Decimal:
-    """``x`` as a Decimal with ``digits`` significant digits (exact for short decimals)."""
-    with localcontext() as ctx:
-        _unbounded(ctx, digits)
-        if type(x) is Fraction:
-            return Decimal(x.numerator) / Decimal(x.denominator)
-        return +Decimal(mpmath.libmp.to_str(x._mpf_, digits))
-
-
-def _unbounded(ctx, digits: int) -> None:
-    """A decimal context as wide as mpmath's exponents (values like e^(e^20) are legal)."""
-    ctx.prec = digits
-    ctx.Emax = MAX_EMAX
-    ctx.Emin = MIN_EMIN
+    """The nearest float; ±inf past float range, ±0.0 below it (see :func:`json_token`)."""
+    if type(x) is Fraction:
+        try:
+            return float(x)
+        except OverflowError:
+            return float("inf") if x > 0 else float("-inf")
+    return _raw_float(x._mpf_, False, "n")
 
 
 # ----------------------------------------------------------------------------- arithmetic
 
-# Irrational arithmetic works on mpmath's raw (sign, mantissa, exponent, bitcount) tuples at a
-# fixed WORK_BITS: about three times faster than going through mpf objects, and independent of
-# whatever precision the global mpmath context happens to have.
-_make = mpmath.mp.make_mpf
-_KEEP_BITS = WORK_BITS - 16
+# Irrational arithmetic works on mpmath's raw (sign, mantissa, exponent, bitcount) tuples at
+# the module's own precision: about three times faster than going through mpf objects, and
+# independent of whatever precision the global mpmath context happens to have.
 
 
 @lru_cache(maxsize=4096)
-def _rational_raw(numerator: int, denominator: int) -> tuple:
+def _rational_raw(numerator: int, denominator: int, bits: int) -> tuple:
     """Rationals meet irrationals mostly as the same few weights and constants: cache them."""
-    return from_rational(numerator, denominator, WORK_BITS, "n")
+    return from_rational(numerator, denominator, bits, "n")
 
 
 def _raw(x: Number) -> tuple:
     if type(x) is Fraction:
-        return _rational_raw(x.numerator, x.denominator)
+        return _rational_raw(x.numerator, x.denominator, _bits)
     return x._mpf_
 
 
@@ -158,20 +135,22 @@ def _magnitude(raw: tuple) -> int:
     return raw[2] + raw[3]
 
 
-def _cancelled(total: tuple, a: tuple, b: tuple) -> Number:
-    """A sum smaller than the rounding error of its terms is zero, exactly.
-
-    sqrt(2)·sqrt(2) - 2 leaves about 1e-60 of rounding noise; calling that 0 is what lets
-    relu, abs, min and max decide kinks and ties exactly for irrational values too.  A value
-    that is genuinely tiny (exp(-200)) does not come from such a cancellation and is kept.
-    """
-    if total == fzero:
+def _cancelled(total: tuple, a: tuple, b: tuple, exact_is_zero: bool = False) -> Number:
+    """A sum smaller than the rounding error of its terms is returned as an exact zero, and
+    counted: sqrt(2)·sqrt(2) - 2 leaves about 1e-60 of rounding noise, but so does
+    exp(2) + 1e-58 - exp(2), whose true value is 1e-58.  The caller (the solver) sees the count
+    grow and recomputes at a higher precision; a value that is genuinely tiny (exp(-200)) does
+    not come from such a cancellation and is kept."""
+    global _cancelled_count
+    if total != fzero:
+        largest = max(_magnitude(a) if a != fzero else -(10 ** 18),
+                      _magnitude(b) if b != fzero else -(10 ** 18))
+        if _magnitude(total) > largest - (_bits - 16):
+            return _make(total)
+    elif exact_is_zero or (a == fzero and b == fzero):
         return ZERO
-    largest = max(_magnitude(a) if a != fzero else -(10 ** 18),
-                  _magnitude(b) if b != fzero else -(10 ** 18))
-    if _magnitude(total) <= largest - _KEEP_BITS:
-        return ZERO
-    return _make(total)
+    _cancelled_count += 1
+    return ZERO
 
 
 def add(a: Number, b: Number) -> Number:
@@ -182,7 +161,22 @@ def add(a: Number, b: Number) -> Number:
     if type(a) is Fraction and type(b) is Fraction:
         return _fit(a + b)
     ra, rb = _raw(a), _raw(b)
-    return _cancelled(mpf_add(ra, rb, WORK_BITS, "n"), ra, rb)
+    return _cancelled(mpf_add(ra, rb, _bits, "n"), ra, rb)
+
+
+def accumulate(a: Number, b: Number) -> Number:
+    """a + b for summing gradients: as :func:`add`, except that terms equal to the last bit
+    with opposite signs give an uncounted exact zero.  Such pairs are the true zeros of the
+    chain rule (d/dH of abs(f + H - H)); a gradient decides no kink, so only a near-cancellation
+    leaving noise is counted (and recomputed at higher precision)."""
+    if a is ZERO:
+        return b
+    if b is ZERO:
+        return a
+    if type(a) is Fraction and type(b) is Fraction:
+        return _fit(a + b)
+    ra, rb = _raw(a), _raw(b)
+    return _cancelled(mpf_add(ra, rb, _bits, "n"), ra, rb, exact_is_zero=True)
 
 
 def sub(a: Number, b: Number) -> Number:
@@ -190,12 +184,16 @@ def sub(a: Number, b: Number) -> Number:
         return a
     if type(a) is Fraction and type(b) is Fraction:
         return _fit(a - b)
+    if a is b:
+        return ZERO  # the very same value (max(H, H), H - H): equal at any precision
     ra, rb = _raw(a), _raw(b)
-    return _cancelled(mpf_sub(ra, rb, WORK_BITS, "n"), ra, rb)
+    return _cancelled(mpf_sub(ra, rb, _bits, "n"), ra, rb)
 
 
 def neg(a: Number) -> Number:
-    return -a
+    if type(a) is Fraction:
+        return -a
+    return _make(mpf_neg(a._mpf_))
 
 
 def mul(a: Number, b: Number) -> Number:
@@ -208,7 +206,7 @@ def mul(a: Number, b: Number) -> Number:
         return ZERO
     if type(a) is Fraction and type(b) is Fraction:
         return _fit(a * b)
-    return _make(mpf_mul(_raw(a), _raw(b), WORK_BITS, "n"))
+    return _make(mpf_mul(_raw(a), _raw(b), _bits, "n"))
 
 
 def div(a: Number, b: Number) -> Number:
@@ -218,11 +216,12 @@ def div(a: Number, b: Number) -> Number:
         return ZERO
     if type(a) is Fraction and type(b) is Fraction:
         return _fit(a / b)
-    return _make(mpf_div(_raw(a), _raw(b), WORK_BITS, "n"))
+    return _make(mpf_div(_raw(a), _raw(b), _bits, "n"))
 
 
 def cmp(a: Number, b: Number) -> int:
-    """-1, 0 or 1: exact for rationals; irrationals equal to within rounding are a tie."""
+    """-1, 0 or 1: exact for rationals; for irrationals a difference below rounding is a tie
+    here, and counted (see :func:`cancellations`)."""
     if type(a) is Fraction and type(b) is Fraction:
         return (a > b) - (a < b)
     return sign(sub(a, b))
@@ -258,25 +257,60 @@ def _int_root(n: int, q: int) -> int:
         r = s
 
 
+def _log_abs(a: Number) -> float:
+    """ln|a| as a float, also for values far beyond float range (a nonzero)."""
+    if type(a) is Fraction:
+        return math.log(abs(a.numerator)) - math.log(a.denominator)
+    return _raw_float(mpf_log(_raw(abs_(a)), 53, "n"), False, "n")
+
+
+def _log_log_abs(a: Number) -> float:
+    """ln|ln|a|| as a float (|a| not 1): the size of ln|a| also when |a| is very near 1."""
+    if type(a) is Fraction:
+        n, d = abs(a.numerator), a.denominator
+        if 2 * abs(n - d) < d:  # ln|a| = ln(1 + t) with |t| < 1/2: within ln 2 of ln|t|
+            return math.log(abs(n - d)) - math.log(d)
+    return math.log(abs(_log_abs(a)))
+
+
+def abs_(a: Number) -> Number:
+    return a if sign(a) >= 0 else neg(a)
+
+
 def power(a: Number, b: Number) -> Number:
-    """a ** b over the reals: exact when the result is rational and of modest size."""
+    """a ** b over the reals: exact when the result is rational and of modest size.
+
+    Bounded as exp is: a result beyond about e^±MAX_EXP_ARG is refused before any work, so a
+    tower such as 3 ** 10 ** 301030 is an error in microseconds, not a hang."""
+    if not b:
+        return ONE  # x ** 0 = 1 for every x, 0 ** 0 included (as in PyTorch)
     if not a:
         if cmp(b, ZERO) < 0:
             raise NumericError("division by zero (0 raised to a negative power)")
-        return ONE if not b else ZERO
-    if cmp(a, ZERO) < 0 and not (type(b) is Fraction and b.denominator == 1):
+        return ZERO
+    integral = type(b) is Fraction and b.denominator == 1
+    if sign(a) < 0 and not integral:
         raise NumericError("a negative number raised to a non-integer power is not real")
+    if a == 1 or a == -1:
+        return ONE if a == 1 or b.numerator % 2 == 0 else -ONE
+    log_size = _log_abs(b) + _log_log_abs(a)  # ln|ln|a ** b||
+    if log_size > math.log(MAX_EXP_ARG):
+        raise NumericError(f"{fmt_sig(a, 6)} ** {fmt_sig(b, 6)} is too large in magnitude to "
+                           f"evaluate (its size is beyond e^±{MAX_EXP_ARG:.0e}, the limit)")
     if type(a) is Fraction and type(b) is Fraction and b.denominator <= 64:
         size = max(a.numerator.bit_length(), a.denominator.bit_length()) * abs(b.numerator)
         if size <= MAX_EXACT_BITS:
-            if b.denominator == 1:
+            if integral:
                 return a ** b.numerator
             root = _exact_root(a, b.denominator) if a > 0 else None
             if root is not None:
                 return root ** b.numerator
-    if type(b) is Fraction and b.denominator == 1:
-        return to_mpf(a) ** int(b)
-    return to_mpf(a) ** to_mpf(b)
+    # The base's rounding error grows |b|-fold: give it the bits of b as guard bits.
+    wide = _bits + _GUARD + max(0, int(_log_abs(b) / math.log(2)) + 1)
+    base = _rational_raw(a.numerator, a.denominator, wide) if type(a) is Fraction else a._mpf_
+    if integral:
+        return _make(mpf_pow_int(base, b.numerator, _bits, "n"))
+    return _make(mpf_pow(base, _raw(b), _bits, "n"))
 
 
 def _check_exp_arg(x: Number) -> None:
@@ -289,7 +323,7 @@ def exp(x: Number) -> Number:
     if not x:
         return ONE
     _check_exp_arg(x)
-    return mpmath.exp(to_mpf(x))
+    return _make(mpf_exp(_raw(x), _bits, "n"))
 
 
 def log(x: Number) -> Number:
@@ -297,7 +331,7 @@ def log(x: Number) -> Number:
         raise NumericError(f"log of a non-positive number ({fmt_sig(x, 6)})")
     if x == 1:
         return ZERO
-    return mpmath.log(to_mpf(x))
+    return _make(mpf_log(_raw(x), _bits, "n"))
 
 
 def sqrt(x: Number) -> Number:
@@ -307,26 +341,31 @@ def sqrt(x: Number) -> Number:
         root = _exact_root(x, 2)
         if root is not None:
             return root
-    return mpmath.sqrt(to_mpf(x))
+    return _make(mpf_sqrt(_raw(x), _bits, "n"))
+
+
+def _sigmoid_raw(raw: tuple) -> tuple:
+    wide = _bits + _GUARD
+    return mpf_div(fone, mpf_add(fone, mpf_exp(mpf_neg(raw), wide, "n"), wide, "n"), _bits, "n")
 
 
 def sigmoid(x: Number) -> Number:
     if not x:
         return HALF
     _check_exp_arg(x)
-    return 1 / (1 + mpmath.exp(-to_mpf(x)))
+    return _make(_sigmoid_raw(_raw(x)))
 
 
 def tanh(x: Number) -> Number:
     if not x:
         return ZERO
     _check_exp_arg(x)
-    return mpmath.tanh(to_mpf(x))
+    return _make(mpf_tanh(_raw(x), _bits, "n"))
 
 
 def sigmoid_slope(x: Number) -> Number:
     """σ'(x) = σ(x)·σ(-x), computed without the cancellation in 1 - σ(x)."""
-    return mul(sigmoid(x), sigmoid(-x))
+    return mul(sigmoid(x), sigmoid(neg(x)))
 
 
 def tanh_slope(x: Number) -> Number:
@@ -334,62 +373,33 @@ def tanh_slope(x: Number) -> Number:
     if not x:
         return ONE
     _check_exp_arg(x)
-    return mpmath.sech(to_mpf(x)) ** 2
+    wide = _bits + _GUARD
+    cosh = mpf_cosh(_raw(x), wide, "n")
+    return _make(mpf_div(fone, mpf_mul(cosh, cosh, wide, "n"), _bits, "n"))
+
+
+def _log1p_raw(t: tuple) -> tuple:
+    """log(1 + t) for 0 < t <= 1, accurate also where 1 + t rounds to 1."""
+    if _magnitude(t) < -_bits - 2:
+        return t  # log(1 + t) = t (1 - t/2 + ...): t is right to the last bit
+    wide = _bits + _GUARD - min(_magnitude(t), 0)
+    return mpf_log(mpf_add(fone, t, wide, "n"), _bits, "n")
 
 
 def softplus(x: Number) -> Number:
     """log(1 + e^x), finite and accurate for any x (used by the bce loss)."""
     if not x:
-        return mpmath.log(2)
+        return _make(mpf_log(from_int(2), _bits, "n"))
     _check_exp_arg(x)
-    v = to_mpf(x)
-    if v > 0:
-        return v + mpmath.log1p(mpmath.exp(-v))
-    return mpmath.log1p(mpmath.exp(v))
+    v = _raw(x)
+    if sign(x) > 0:
+        wide = _bits + _GUARD
+        return _make(mpf_add(v, _log1p_raw(mpf_exp(mpf_neg(v), wide, "n")), _bits, "n"))
+    return _make(_log1p_raw(mpf_exp(v, _bits + _GUARD, "n")))
 
 
 # ----------------------------------------------------------------------------- presentation
 
-def fmt_sig(x: Number, digits: int = 3) -> str:
-    """``x`` rounded to ``digits`` significant figures, trailing zeros dropped: 0.68997 -> 0.69.
-
-    Plain notation from 1e-5 up to 1e7, scientific (1.23e-7) beyond.
-    """
-    if not x:
-        return "0"
-    with localcontext() as ctx:
-        _unbounded(ctx, digits)
-        ctx.rounding = ROUND_HALF_UP
-        rounded = +to_decimal(x)
-    adjusted = rounded.adjusted()
-    if -5 <= adjusted < 7:
-        return _strip_zeros(format(rounded, "f"))
-    sign_, mantissa_digits, _ = rounded.as_tuple()
-    mantissa = "".join(map(str, mantissa_digits))
-    mantissa = mantissa[0] + ("." + mantissa[1:] if len(mantissa) > 1 else "")
-    return ("-" if sign_ else "") + _strip_zeros(mantissa) + f"e{adjusted}"
-
-
-def _strip_zeros(text: str) -> str:
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
-def key_matches(key_text: str, x: Number) -> bool:
-    """True when ``x`` rounded to the decimal places written in ``key_text`` gives the key.
-
-    A value exactly half-way between two roundings matches either (students round both ways).
-    """
-    key = Decimal(key_text)
-    half_unit = Decimal(5).scaleb(key.as_tuple().exponent - 1)
-    with localcontext() as ctx:
-        _unbounded(ctx, WORK_DPS + 10)
-        return abs(to_decimal(x) - key) <= half_unit
-
-
-def exact_text(x: Number) -> str | None:
-    """``p/q`` for a rational value, None otherwise."""
-    if type(x) is not Fraction:
-        return None
-    return str(x)
+from hwsolve.numtext import (MAX_LITERAL_DIGITS, MAX_LITERAL_EXPONENT,  # noqa: E402,F401
+                             csv_token, exact_text, fmt_sig, json_dumps, json_token,
+                             key_decision, key_matches, parse_decimal, to_decimal)

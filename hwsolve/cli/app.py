@@ -7,7 +7,6 @@ imported inside the commands so that ``hwsolve --help`` and ``hwsolve list`` sta
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 
@@ -162,7 +161,8 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
             document["closed_forms"] = render_steps.closed_forms_json(steps)
             if show_steps:
                 document["steps"] = render_steps.to_json(steps, digits)
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        from hwsolve.num import json_dumps  # writes values beyond float range exactly
+        click.echo(json_dumps(document))
     elif fmt == "markdown":
         click.echo(render.markdown(solution, digits), nl=False)
         if steps is not None:
@@ -173,7 +173,10 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
         click.echo(render_steps.latex(solution, steps, digits, standalone, work=show_steps),
                    nl=False)
     elif fmt == "csv":
-        click.echo(render.csv_text(solution), nl=False)
+        notes: list = []
+        click.echo(render.csv_text(solution, notes), nl=False)
+        for note in notes:
+            click.echo(f"hwsolve: note: {note}", err=True)
     else:
         from hwsolve.render import table as tables
 

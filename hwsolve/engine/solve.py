@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-import mpmath
-
 from hwsolve import num
 from hwsolve.errors import HwsolveError
+from hwsolve.engine import precision
 from hwsolve.engine.graph import Graph, build
 from hwsolve.num import ONE, ZERO, NumericError
 from hwsolve.ops.rules import RULES
@@ -35,6 +34,8 @@ class Evaluation:
     values: list                 # slot -> value
     local: list                  # per node: [(input slot, ∂node/∂input)]
     kinks: list                  # per node: [sentence] for each convention applied
+    bits: int = num.WORK_BITS    # the precision that decided every tie and zero
+    overrides: dict | None = None   # the leaf values given by name (a variant's), if any
 
 
 @dataclass
@@ -110,33 +111,61 @@ class Solution:
         return table
 
 
-def evaluate(problem: Problem, values: dict | None = None) -> Evaluation:
-    graph = build(problem, values)
-    slot_values = [graph.leaf_values.get(i) for i in range(len(graph.slots))]
-    evaluation = Evaluation(graph, slot_values, [], [])
-    _run(evaluation, graph.nodes, problem)
+def evaluate(problem: Problem, values: dict | None = None,
+             bits: int = num.WORK_BITS) -> Evaluation:
+    """Forward values and local derivatives of the spec's nodes, at ``bits`` or more (see
+    _evaluate); ``values`` replaces leaf values by name (a variant's, or a training step's)."""
+    evaluation = _evaluate(build(problem, values), bits)
+    evaluation.overrides = values or None
     return evaluation
 
 
-def _run(evaluation: Evaluation, programs: list, problem: Problem) -> None:
-    """Values and local derivatives of ``programs``, appended to ``evaluation``."""
+def _evaluate(graph: Graph, bits: int) -> Evaluation:
+    """Forward values and local derivatives at ``bits``; while a sum cancels below rounding
+    (a tie or zero this precision cannot decide), again from the exact leaves at twice the
+    bits, up to precision.TOP_BITS (see :mod:`hwsolve.engine.precision`)."""
+    while True:
+        with num.precision(bits):
+            evaluation, undecided = _forward(graph)
+        evaluation.bits = bits
+        if not undecided:
+            return evaluation
+        if precision.next_bits(bits) is None:
+            precision.settle(evaluation, undecided, tape_values, _local_derivatives)
+            return evaluation
+        bits = precision.next_bits(bits)
+
+
+def _forward(graph: Graph) -> tuple:
+    values = [graph.leaf_values.get(i) for i in range(len(graph.slots))]
+    evaluation = Evaluation(graph, values, [], [])
+    undecided = _run(evaluation, graph.nodes, graph.problem)
+    return evaluation, undecided
+
+
+def _run(evaluation: Evaluation, programs: list, problem: Problem) -> list:
+    """Values and local derivatives of ``programs``, appended to ``evaluation``; returns the
+    indices (in ``evaluation.local``) of the programs whose sums cancelled below rounding."""
     values = evaluation.values
-    with mpmath.workdps(num.WORK_DPS):
-        for node in programs:
-            try:
-                computed = tape_values(node, values)
-                values[node.slot] = computed[-1]
-                local, kinks = _local_derivatives(node, computed)
-            except NumericError as exc:
-                where = f"nodes.{node.name}" if f"nodes.{node.name}" in problem.lines else \
-                    ("loss" if node.name == "L" else "activation")
-                what = f"node {node.label}" if node in evaluation.graph.nodes[-1:] or \
-                    f"nodes.{node.name}" in problem.lines else node.label
-                raise HwsolveError(f"cannot evaluate {what} at the given values: "
-                                   f"{exc}", file=problem.file, where=where,
-                                   line=node.line or problem.lines.get(where)) from None
-            evaluation.local.append(local)
-            evaluation.kinks.append(kinks)
+    undecided = []
+    for node in programs:
+        mark = num.cancellations()
+        try:
+            computed = tape_values(node, values)
+            values[node.slot] = computed[-1]
+            local, kinks = _local_derivatives(node, computed)
+        except NumericError as exc:
+            where = f"nodes.{node.name}" if f"nodes.{node.name}" in problem.lines else \
+                ("loss" if node.name == "L" else "activation")
+            what = f"node {node.label}" if where.startswith("nodes.") else node.label
+            raise HwsolveError(f"cannot evaluate {what} at the given values: {exc}",
+                               file=problem.file, where=where,
+                               line=node.line or problem.lines.get(where)) from None
+        evaluation.local.append(local)
+        evaluation.kinks.append(kinks)
+        if num.cancellations() != mark:
+            undecided.append(len(evaluation.local) - 1)
+    return undecided
 
 
 def tape_values(node, values: list) -> list:
@@ -164,7 +193,7 @@ def _local_derivatives(node, computed: list) -> tuple:
         op, args, payload = node.tape[position]
         if op == "load":
             if node.needs[position]:
-                local[payload] = num.add(local.get(payload, ZERO), adjoint[position])
+                local[payload] = num.accumulate(local.get(payload, ZERO), adjoint[position])
             continue
         if op == "const" or not node.needs[position]:
             continue
@@ -179,7 +208,7 @@ def _local_derivatives(node, computed: list) -> tuple:
             kinks.append(note)
         for a, partial in zip(args, partials):
             if node.needs[a]:
-                adjoint[a] = num.add(adjoint[a], num.mul(adjoint[position], partial))
+                adjoint[a] = num.accumulate(adjoint[a], num.mul(adjoint[position], partial))
     return [(slot, local[slot]) for slot in node.inputs if slot in local], kinks
 
 
@@ -261,24 +290,34 @@ def solve(problem: Problem, setup: Setup | None = None,
           evaluation: Evaluation | None = None) -> Solution:
     setup = setup or resolve_setup(problem)
     check_setup(setup, problem.file)
-    if setup.values:
+    if evaluation is None or evaluation.overrides != (setup.values or None):
         evaluation = evaluate(problem, setup.values)
-    body = evaluation or evaluate(problem)
+    body = evaluation
     graph, slots = attach(body.graph, setup)
     values = body.values + [graph.leaf_values.get(s) for s in range(len(body.values),
                                                                       len(graph.slots))]
-    full = Evaluation(graph, values, list(body.local), list(body.kinks))
-    _run(full, graph.head_nodes, problem)
-    with mpmath.workdps(num.WORK_DPS):
+    full = Evaluation(graph, values, list(body.local), list(body.kinks), body.bits)
+    mark = num.cancellations()
+    with num.precision(body.bits):
+        _run(full, graph.head_nodes, problem)
         grads = _backpropagate(full, slots.seeds)
+    undecided = num.cancellations() != mark
+    if undecided and precision.next_bits(body.bits):
+        # a loss or gradient sum cancelled below rounding: all again at twice the bits
+        again = _evaluate(body.graph, precision.next_bits(body.bits))
+        again.overrides = body.overrides
+        return solve(problem, setup, again)
     programs = graph.nodes + graph.head_nodes
     warnings = [f"{node.label}: {note}" for node, notes in zip(programs, full.kinks)
                 for note in notes]
+    if undecided:
+        warnings.append(f"a sum in the loss or the gradients cancels below rounding even at "
+                        f"{body.bits} bits: it is taken as exactly 0 (not proved)")
     warnings += setup.warnings + _unused_nodes(problem)
     # ``evaluation`` keeps the v1 view (the spec's nodes; values and grads are indexed by slot and
     # also cover the head's slots); ``full`` has the head's programs too.
     view = Evaluation(body.graph, values, full.local[:len(body.local)],
-                      full.kinks[:len(body.kinks)])
+                      full.kinks[:len(body.kinks)], body.bits, body.overrides)
     return Solution(problem, view, setup, _facade(full, slots, grads), grads, warnings, slots,
                     full)
 
@@ -296,7 +335,7 @@ def _backpropagate(evaluation: Evaluation, seeds: dict) -> list:
             continue
         for slot, partial in local:
             if slots[slot].kind not in ("constant", "label"):
-                grads[slot] = num.add(grads[slot], num.mul(upstream, partial))
+                grads[slot] = num.accumulate(grads[slot], num.mul(upstream, partial))
     return grads
 
 

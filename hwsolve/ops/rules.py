@@ -89,8 +89,10 @@ class Pow:
     def backward(a, out, needs):
         base, exponent = a
         d_base = None
-        if needs[0]:
-            if not base and num.cmp(exponent, ONE) < 0 and exponent:
+        if needs[0] and not exponent:
+            d_base = ZERO  # x ** 0 is the constant 1, also at x = 0 (PyTorch agrees)
+        elif needs[0]:
+            if not base and num.cmp(exponent, ONE) < 0:
                 raise NumericError(f"the derivative of x ** {num.fmt_sig(exponent, 6)} at x = 0 "
                                    "is infinite")
             d_base = num.mul(exponent, num.power(base, num.sub(exponent, ONE)))

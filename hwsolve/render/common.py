@@ -84,19 +84,22 @@ def markdown(solution: Solution, digits: int = 3) -> str:
     return "\n".join(lines) + "\n"
 
 
-def csv_text(solution: Solution) -> str:
-    """One header row and one row of full-precision numbers; vectors take one column per entry."""
+def csv_text(solution: Solution, notes: list | None = None) -> str:
+    """One header row and one row of full-precision numbers; vectors take one column per entry.
+    A value beyond float range is written in exponent form (a sentence is added to ``notes``)."""
     names, row = [], []
     for column in columns(solution):
         value = column_value(solution, column)
         name = column if column in HEADERS else f"dL/d{column}"
         if isinstance(value, list):
             shape = shape_of(value)
-            names += [entry_label(name, index) for index in indices(shape)]
-            row += [repr(num.to_float(x)) for x in flatten(value)]
+            for index, x in zip(indices(shape), flatten(value)):
+                entry = entry_label(name, index)
+                names.append(entry)
+                row.append(_csv_number(x, entry, notes))
         else:
             names.append(name)
-            row.append(repr(num.to_float(value)))
+            row.append(_csv_number(value, name, notes))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(names)
@@ -104,35 +107,44 @@ def csv_text(solution: Solution) -> str:
     return out.getvalue()
 
 
-def _json_number(x):
-    value = num.to_float(x)
-    if value != value or value in (float("inf"), float("-inf")):
-        return num.fmt_sig(x, 17)  # beyond float range: keep it readable rather than invalid JSON
-    return value
+def _csv_number(x, where: str, notes: list | None) -> str:
+    text, note = num.csv_token(x)
+    if note and notes is not None:
+        notes.append(f"{where}: {note}")
+    return text
 
 
-def _json_value(value):
+def _json_number(x, where: str, notes: list):
+    token, note = num.json_token(x)  # beyond float range: exponent form, and a note
+    if note:
+        notes.append(f"{where}: {note}")
+    return token
+
+
+def _json_value(value, where: str, notes: list):
     if isinstance(value, (list, tuple)):
-        return [_json_value(x) for x in value]
-    return _json_number(value)
+        return [_json_value(x, f"{where}[{i}]", notes) for i, x in enumerate(value, 1)]
+    return _json_number(value, where, notes)
 
 
-def _json_label(value):
+def _json_label(value, notes: list):
     if isinstance(value, tuple):
-        return [_json_label(v) for v in value]
-    return int(value) if value.denominator == 1 else float(value)
+        return [_json_label(v, notes) for v in value]
+    return int(value) if value.denominator == 1 else _json_number(value, "label", notes)
 
 
 def to_json(solution: Solution) -> dict:
     """The ``--format json`` document (see the README for its fields)."""
     label = solution.setup.label
+    notes: list = []
     return {
         "problem": solution.problem.name,
         "title": solution.problem.title,
         "activation": solution.setup.activation,
         "loss": solution.setup.loss,
-        "label": None if label is None else _json_label(label),
-        "values": {name: _json_value(v) for name, v in solution.values.items()},
-        "grad": {name: _json_value(v) for name, v in solution.grad.items()},
-        "warnings": list(solution.warnings),
+        "label": None if label is None else _json_label(label, notes),
+        "values": {name: _json_value(v, name, notes) for name, v in solution.values.items()},
+        "grad": {name: _json_value(v, f"grad {name}", notes)
+                 for name, v in solution.grad.items()},
+        "warnings": list(solution.warnings) + notes,
     }

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from hwsolve import num
 from hwsolve.errors import HwsolveError, printable
+from hwsolve.engine import precision
 from hwsolve.engine.solve import Solution, evaluate, resolve_setup, solve
 from hwsolve.spec.load import Answers, Key, key_shape_problem, load_problem
 from hwsolve.spec.shapes import entry_name, flatten, indices, label
@@ -24,12 +25,25 @@ class Comparison:
     computed: object   # exact value
     line: int
     exact: object = None   # a key written as an exact fraction '8/3'
+    bits: int = num.WORK_BITS  # the precision the value was computed at
+
+    @property
+    def decided(self) -> bool:
+        """False when an irrational value lies too near the key's rounding boundary."""
+        if self.exact is not None:
+            return True
+        return num.key_decision(self.key, self.computed, _accurate(self.bits)) is not None
 
     @property
     def ok(self) -> bool:
         if self.exact is not None:
             return num.is_exact(self.computed) and self.computed == self.exact
-        return num.key_matches(self.key, self.computed)
+        return num.key_matches(self.key, self.computed, _accurate(self.bits))
+
+
+def _accurate(bits: int) -> int:
+    """The bits an irrational value computed at ``bits`` is trusted to (13 for rounding)."""
+    return bits - 13
 
 
 @dataclass
@@ -59,7 +73,16 @@ def check_file(path: Path) -> ProblemCheck:
             if answers is None:
                 continue
             setup = resolve_setup(problem, variant=variant)
-            result.comparisons += compare(solve(problem, setup, evaluation), answers, variant)
+            solution = solve(problem, setup, evaluation)
+            found = compare(solution, answers, variant)
+            bits = solution.evaluation.bits
+            while not all(c.decided for c in found) and precision.next_bits(bits):
+                # Round once, from enough digits: recompute the values more precisely.
+                bits = precision.next_bits(bits)
+                higher = solve(problem, setup, evaluate(problem, setup.values, bits=bits))
+                found = [c if c.decided else fresh for c, fresh in
+                         zip(found, compare(higher, answers, variant))]
+            result.comparisons += found
     except HwsolveError as exc:
         result.error = exc
     except MemoryError:
@@ -82,12 +105,13 @@ def compare(solution: Solution, answers: Answers, variant: str | None) -> list:
         problem_text = key_shape_problem(key, shapes.get(base, ()), index, base)
         if problem_text:
             raise HwsolveError(problem_text, file=problem.file, where=where, line=first.line)
+        bits = solution.evaluation.bits
         if isinstance(key, Key):
-            found.append(Comparison(variant, entry, key.text, value, key.line, key.exact))
+            found.append(Comparison(variant, entry, key.text, value, key.line, key.exact, bits))
             return
         for position, (k, v) in enumerate(zip(flatten(key), flatten(value))):
             sub = label(entry, _index_at(shapes[base], position))
-            found.append(Comparison(variant, sub, k.text, v, k.line, k.exact))
+            found.append(Comparison(variant, sub, k.text, v, k.line, k.exact, bits))
 
     prefix_where = f"variants.{variant}.answers" if variant else "answers"
     if answers.yhat:

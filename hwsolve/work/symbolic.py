@@ -95,6 +95,22 @@ class AbsValue(Kinked):
     op = "abs"
 
 
+class BigPower(sp.Function):
+    """A constant power whose exact value would pass num.MAX_EXACT_BITS (``7 ** 3000``): kept
+    as written, since SymPy would compute it with no size cap (``3 ** 10 ** 9`` hangs)."""
+    nargs = 2
+
+
+def _too_big(op: str, args: list) -> bool:
+    """Would SymPy's exact value of this operation on numbers pass num.MAX_EXACT_BITS?"""
+    if not all(a.is_Rational for a in args):
+        return False
+    sizes = [max(a.p.bit_length(), a.q.bit_length()) for a in args]
+    if op == "pow":
+        return sizes[0] * abs(args[1]) > num.MAX_EXACT_BITS
+    return op in ("mul", "div", "dot") and sum(sizes) > num.MAX_EXACT_BITS
+
+
 class Slope(sp.Function):
     """``Slope(i, f(a, b))``: the derivative of the kinked call f(a, b) with respect to its
     i-th argument, whose value and reason come from the solver, case by case."""
@@ -239,6 +255,10 @@ class _Converter:
             # Evaluating tanh(e^(...) + ...) makes SymPy ask for signs, which runs evalf over
             # the whole nested closed form, retrying at rising precision: seconds to minutes
             # for a 20-node graph.  Numbers still evaluate (e^(1/2), not exp(-(-1/2))).
+            ev = False
+        if self.evaluate and _too_big(op, args):
+            if op == "pow":
+                return BigPower(*args)
             ev = False
         if op in ("add", "sum"):
             return sp.Add(*args, evaluate=ev)
@@ -523,6 +543,9 @@ class _TextPrinter(_Layout, Printer):
     def _print_Sigmoid(self, expr):
         return f"σ({self._print(expr.args[0])})"
 
+    def _print_BigPower(self, expr, exp=None):
+        return self._print_Pow(sp.Pow(*expr.args, evaluate=False))
+
     def _print_Kinked(self, expr):
         if isinstance(expr, AbsValue):
             return f"|{self._print(expr.args[0])}|"
@@ -576,6 +599,8 @@ class _LatexPrinter(_Layout, LatexPrinter):
 
     def _print_Sigmoid(self, expr, exp=None):
         return rf"\sigma\left({self._print(expr.args[0])}\right)"
+
+    _print_BigPower = _TextPrinter._print_BigPower
 
     def _print_Kinked(self, expr, exp=None):
         args = ", ".join(self._print(a) for a in expr.args)

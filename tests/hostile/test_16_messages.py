@@ -42,7 +42,7 @@ def test_a_long_exponent_is_out_of_range_without_echoing_it(write):
 def test_out_of_memory_names_the_problem_file(write, monkeypatch, command):
     from hwsolve.engine import solve
 
-    def exhausted(problem):
+    def exhausted(*args, **kwargs):
         raise MemoryError
     monkeypatch.setattr(solve, "evaluate", exhausted)
     path = write(spec("{a: W * X1}"))

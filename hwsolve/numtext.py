@@ -1,0 +1,251 @@
+"""Numbers as text: decimals read exactly, significant figures, answer-key matching, JSON and
+CSV tokens.
+
+Every rounding here happens once, from the value itself (a Fraction exactly, an mpf from its
+exact binary value), never from an already rounded decimal: 0.125 - 1e-70 rounds to 0.12 at two
+figures, not to 0.125 and then 0.13.  (:mod:`hwsolve.num` re-exports these names.)
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
+
+from mpmath.libmp import to_str
+
+WORK_DPS = 60
+EXACT_EXPONENT = 20_000
+"""An mpf m·2^e with |e| up to this is converted to decimal exactly; beyond it (values such as
+e^(e^20)), from 80 correctly rounded digits."""
+
+MAX_LITERAL_EXPONENT = 1000
+MAX_LITERAL_DIGITS = 1000
+
+_DECIMAL = re.compile(r"[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+
+
+@lru_cache(maxsize=4096)
+def parse_decimal(text: str) -> Fraction:
+    """The exact value of a plain decimal such as ``-1.5`` or ``1e-3``.
+
+    Raises ValueError with a sentence saying why anything else (octal-looking ``010``, hex,
+    ``1_000``, ``.inf``) is refused.
+    """
+    text = text.strip()
+    if len(text) > MAX_LITERAL_DIGITS + 16:  # sign, point, exponent: never echo a huge text
+        raise ValueError(f"a number may have at most {MAX_LITERAL_DIGITS} digits, and this "
+                         f"text is {len(text)} characters long")
+    if not _DECIMAL.fullmatch(text):
+        raise ValueError(_why_not_decimal(text))
+    mantissa, _, exponent = text.lower().partition("e")
+    # int() of a 5,000-digit exponent fails with Python's own advice: compare its length first
+    if exponent and (len(exponent.lstrip("+-").lstrip("0")) > len(str(MAX_LITERAL_EXPONENT))
+                     or abs(int(exponent)) > MAX_LITERAL_EXPONENT):
+        shown = text if len(text) <= 24 else f"{text[:16]}… ({len(text)} characters)"
+        raise ValueError(f"{shown!r} is out of range: exponents are limited to "
+                         f"±{MAX_LITERAL_EXPONENT}")
+    if sum(ch.isdigit() for ch in mantissa) > MAX_LITERAL_DIGITS:
+        raise ValueError(f"a number may have at most {MAX_LITERAL_DIGITS} digits")
+    return Fraction(text)
+
+
+def _why_not_decimal(text: str) -> str:
+    bare = text.lstrip("+-")
+    if re.fullmatch(r"0[0-9]+(\.[0-9]*)?", bare):
+        return (f"{text!r} has a leading zero, which YAML 1.1 reads as an octal number; "
+                "write it without the leading zero")
+    if re.fullmatch(r"0[xXoObB][0-9a-fA-F_]+", bare):
+        return f"{text!r} is a hexadecimal, octal or binary literal; write a plain decimal"
+    if re.fullmatch(r"[0-9]+(:[0-5]?[0-9])+(\.[0-9]*)?", bare):
+        return (f"{text!r} is a sexagesimal number in YAML 1.1 (1:30 reads as 90); "
+                "write a plain decimal")
+    if "_" in bare and re.fullmatch(r"[0-9_.eE+-]+", bare):
+        return f"{text!r} uses digit separators; write the digits without underscores"
+    if bare.lower().lstrip(".") in ("inf", "infinity", "nan"):
+        return f"{text!r} is not a finite number"
+    return f"{text!r} is not a plain decimal number (like 2, -1.5 or 1e-3)"
+
+
+FLOAT_MIN = 2.2250738585072014e-308   # the smallest normal float
+FLOAT_MAX = 1.7976931348615157e308
+
+
+def _unbounded(ctx, digits: int) -> None:
+    """A decimal context as wide as mpmath's exponents (values like e^(e^20) are legal)."""
+    ctx.prec = digits
+    ctx.Emax = MAX_EMAX
+    ctx.Emin = MIN_EMIN
+
+
+def _exact_parts(x) -> tuple | None:
+    """(numerator, denominator) of the exact value of a Fraction or of a moderate mpf."""
+    if type(x) is Fraction:
+        return x.numerator, x.denominator
+    sign, mantissa, exponent, _ = x._mpf_
+    if abs(exponent) > EXACT_EXPONENT:
+        return None
+    mantissa = -mantissa if sign else mantissa
+    return (mantissa << exponent, 1) if exponent >= 0 else (mantissa, 1 << -exponent)
+
+
+def _rounded(x, digits: int) -> Decimal:
+    """``x`` rounded once, half away from zero, to ``digits`` significant digits."""
+    parts = _exact_parts(x)
+    with localcontext() as ctx:
+        _unbounded(ctx, digits)
+        ctx.rounding = ROUND_HALF_UP
+        if parts is not None:
+            return Decimal(parts[0]) / Decimal(parts[1])
+        return +Decimal(to_str(x._mpf_, digits + 20))
+
+
+def to_decimal(x, digits: int = WORK_DPS) -> Decimal:
+    """``x`` as a Decimal with ``digits`` significant digits (exact for short decimals)."""
+    return _rounded(x, digits)
+
+
+def fmt_sig(x, digits: int = 3) -> str:
+    """``x`` rounded to ``digits`` significant figures, trailing zeros dropped: 0.68997 -> 0.69.
+
+    Plain notation from 1e-5 up to 1e7, scientific (1.23e-7) beyond.
+    """
+    if not x:
+        return "0"
+    rounded = _rounded(x, digits)
+    adjusted = rounded.adjusted()
+    if -5 <= adjusted < 7:
+        return _strip_zeros(format(rounded, "f"))
+    sign_, mantissa_digits, _ = rounded.as_tuple()
+    mantissa = "".join(map(str, mantissa_digits))
+    mantissa = mantissa[0] + ("." + mantissa[1:] if len(mantissa) > 1 else "")
+    return ("-" if sign_ else "") + _strip_zeros(mantissa) + f"e{adjusted}"
+
+
+def _strip_zeros(text: str) -> str:
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+# ----------------------------------------------------------------------------- answer keys
+
+def key_decision(key_text: str, x, accurate_bits: int | None = None) -> bool | None:
+    """Does ``x``, rounded to the decimal places written in ``key_text``, give the key?
+
+    Exact for a rational ``x``, at any length of key.  An irrational ``x`` is known to about
+    ``accurate_bits`` bits (default: 190); when the key's rounding boundary lies within that
+    error of it, the answer is None (undecided: recompute ``x`` more precisely).  A value
+    exactly half-way between two roundings matches either (students round both ways).
+    """
+    key = Fraction(Decimal(key_text))
+    half = Fraction(5) * Fraction(10) ** (Decimal(key_text).as_tuple().exponent - 1)
+    parts = _exact_parts(x)
+    if parts is None:  # beyond EXACT_EXPONENT: far from any key written in decimals
+        with localcontext() as ctx:
+            _unbounded(ctx, WORK_DPS + 10)
+            return abs(to_decimal(x) - Decimal(key_text)) <= Decimal(5).scaleb(
+                Decimal(key_text).as_tuple().exponent - 1)
+    distance = abs(Fraction(*parts) - key)
+    if type(x) is Fraction:
+        return distance <= half
+    error = abs(Fraction(*parts)) / (1 << (accurate_bits or 190))
+    if distance + error <= half:
+        return True
+    if distance - error > half:
+        return False
+    return None
+
+
+def key_matches(key_text: str, x, accurate_bits: int | None = None) -> bool:
+    """key_decision, with an undecided irrational value judged by the digits it carries."""
+    decision = key_decision(key_text, x, accurate_bits)
+    if decision is None:
+        parts = _exact_parts(x)
+        key = Fraction(Decimal(key_text))
+        half = Fraction(5) * Fraction(10) ** (Decimal(key_text).as_tuple().exponent - 1)
+        return abs(Fraction(*parts) - key) <= half
+    return decision
+
+
+def exact_text(x) -> str | None:
+    """``p/q`` for a rational value, None otherwise."""
+    if type(x) is not Fraction:
+        return None
+    return str(x)
+
+
+# ----------------------------------------------------------------------------- JSON and CSV
+
+class WideNumber(float):
+    """A value beyond float range in a JSON document: its float value is the nearest float
+    (0.0 or ±inf), and :func:`json_dumps` writes ``text`` (exponent form, 17 significant
+    digits), which JSON's grammar allows and which reads back exactly with a decimal parser."""
+    text: str
+
+    def __new__(cls, nearest: float, text: str):
+        self = super().__new__(cls, nearest)
+        self.text = text
+        return self
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def wide_text(x) -> str:
+    """Exponent form with 17 significant digits: 2.5000000000000000e-400."""
+    rounded = _rounded(x, 17)
+    sign_, digits, _ = rounded.as_tuple()
+    text = "".join(map(str, digits)).ljust(17, "0")
+    return f"{'-' if sign_ else ''}{text[0]}.{text[1:]}e{rounded.adjusted()}"
+
+
+def json_token(x) -> tuple:
+    """``(token, note)`` for one value: a float when the value is a normal float or zero
+    (note None); otherwise a :class:`WideNumber` and a sentence saying how it is written."""
+    from hwsolve.num import to_float
+    value = to_float(x)
+    if not x or FLOAT_MIN <= abs(value) <= FLOAT_MAX:
+        return value, None
+    text = wide_text(x)
+    return WideNumber(value, text), (f"{text} is beyond the range of a float: written in "
+                                     "exponent form with 17 significant digits")
+
+
+def csv_token(x) -> tuple:
+    """``(text, note)``: ``repr`` of the float, or the exponent form of json_token."""
+    token, note = json_token(x)
+    return (token.text if note else repr(token)), note
+
+
+def _has_wide(document) -> bool:
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if type(item) is WideNumber:
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def json_dumps(document, indent: int = 2) -> str:
+    """``json.dumps`` that writes each WideNumber as its exponent-form token."""
+    import json
+    import json.encoder
+    if not _has_wide(document):
+        return json.dumps(document, indent=indent, ensure_ascii=False)
+    encoder = json.JSONEncoder(indent=indent, ensure_ascii=False)
+
+    def floatstr(value, _repr=float.__repr__):
+        if type(value) is WideNumber:
+            return value.text
+        return _repr(value)
+
+    chunks = json.encoder._make_iterencode(
+        {}, encoder.default, json.encoder.py_encode_basestring, " " * indent, floatstr,
+        encoder.key_separator, encoder.item_separator, False, False, False)(document, 0)
+    return "".join(chunks)
