@@ -172,7 +172,9 @@ def _work(solution, show_steps: bool, exact: bool):
 @click.option("--all", "show_all", is_flag=True, help="List every key entry, not only the "
               "differences.")
 @click.option("--width", type=click.IntRange(40, 1000), help="Terminal width.")
-def check(problems, show_all, width):
+@click.option("--tolerance", help="Matching rule for every key: places (default), sigfigs:N, "
+              "rel:R, abs:A or rel_abs:R,A.")
+def check(problems, show_all, width, tolerance):
     """Check answer keys: solve each problem and variant and compare every key entry.
 
     Default: every problem in ./problems/ and the packaged problems.  Exit 1 when a key
@@ -181,7 +183,14 @@ def check(problems, show_all, width):
     from hwsolve import api
     from hwsolve.render import table as tables
 
-    results = api.check(list(problems))
+    rule = None
+    if tolerance is not None:
+        from hwsolve.teach.tolerance import parse_option
+        try:
+            rule = parse_option(tolerance)
+        except ValueError as exc:
+            raise HwsolveError(str(exc), where="--tolerance") from None
+    results = api.check(list(problems), rule)
     _console(width).print(tables.check_report(results, show_all))
     if any(r.error is not None for r in results):
         sys.exit(EXIT_ERROR)

@@ -127,7 +127,7 @@ def check_report(results: list, show_all: bool = False) -> Group:
                                  else "left", no_wrap=True)
             for c in shown:
                 table.add_row(c.variant or "-", c.entry, c.key,
-                              num.fmt_sig(c.computed, 6), "✓" if c.ok else "✗",
+                              num.fmt_sig(c.computed, 6), "✓" if c.ok else f"✗ ({c.rule_text})",
                               style=None if c.ok else "red")
             parts.append(table)
     entries = sum(len(r.comparisons) for r in results)

@@ -24,12 +24,22 @@ class Comparison:
     computed: object   # exact value
     line: int
     exact: object = None   # a key written as an exact fraction '8/3'
+    rule: object = None    # hwsolve.teach.tolerance.Rule in force; None: decimal places
 
     @property
     def ok(self) -> bool:
         if self.exact is not None:
             return num.is_exact(self.computed) and self.computed == self.exact
+        if self.rule is not None:
+            return self.rule.matches(self.key, self.computed)
         return num.key_matches(self.key, self.computed)
+
+    @property
+    def rule_text(self) -> str:
+        """The rule this entry is judged by, printed with every ✗."""
+        if self.exact is not None:
+            return "exact fraction"
+        return self.rule.describe() if self.rule is not None else "decimal places as written"
 
 
 @dataclass
@@ -44,8 +54,9 @@ class ProblemCheck:
         return [c for c in self.comparisons if not c.ok]
 
 
-def check_file(path: Path) -> ProblemCheck:
-    """Never raises for a bad problem: the error is recorded so that other files still run."""
+def check_file(path: Path, tolerance=None) -> ProblemCheck:
+    """Never raises for a bad problem: the error is recorded so that other files still run.
+    ``tolerance`` (a Rule from --tolerance) overrides the problem's own ``tolerance:``."""
     result = ProblemCheck(path.stem, str(path))
     try:
         problem = load_problem(path)
@@ -56,7 +67,10 @@ def check_file(path: Path) -> ProblemCheck:
             if answers is None:
                 continue
             setup = resolve_setup(problem, variant=variant)
-            result.comparisons += compare(solve(problem, setup, evaluation), answers, variant)
+            found = compare(solve(problem, setup, evaluation), answers, variant)
+            for comparison in found:
+                comparison.rule = tolerance or problem.tolerance
+            result.comparisons += found
     except HwsolveError as exc:
         result.error = exc
     return result
