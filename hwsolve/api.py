@@ -55,3 +55,22 @@ def check(names: list | None = None, tolerance=None) -> list:
     """Check the answer keys of the named problems or folders (default: every known problem);
     ``tolerance`` (a :class:`hwsolve.teach.tolerance.Rule`) overrides each problem's rule."""
     return [check_file(Path(p), tolerance) for p in _problems.files_for(names)]
+
+
+def grade(problem: str | Path, answers: str | Path, *, tolerance: str | None = None,
+          variant: str | None = None) -> list:
+    """Grade the submissions in ``answers`` (a YAML file, a folder of them, or a CSV
+    gradebook) against ``problem``: one :class:`hwsolve.teach.grade.Report` per student.
+    ``tolerance`` is a rule as ``--tolerance`` takes it (default: the problem's own)."""
+    from hwsolve.teach import answers as _answers, grade as _grade, reference, tolerance as tol
+
+    loaded = load(problem)
+    rule = loaded.tolerance
+    if tolerance is not None:
+        try:
+            rule = tol.parse_option(tolerance)
+        except ValueError as exc:
+            from hwsolve.errors import HwsolveError
+            raise HwsolveError(str(exc), where="--tolerance") from None
+    ref = reference.build(solve_problem(loaded, variant=variant))
+    return [_grade.grade(ref, s, rule, loaded.follow_through) for s in _answers.read(answers)]

@@ -250,3 +250,8 @@ def list_problems():
 
 def main() -> None:
     cli(prog_name="hwsolve")
+
+
+from hwsolve.cli.grade import grade as _grade  # noqa: E402  (the teaching-assistant commands)
+
+cli.add_command(_grade)
