@@ -252,6 +252,7 @@ def main() -> None:
     cli(prog_name="hwsolve")
 
 
-from hwsolve.cli.grade import grade as _grade  # noqa: E402  (the teaching-assistant commands)
+from hwsolve.cli.grade import grade as _grade, vary as _vary  # noqa: E402  (teaching assistants)
 
 cli.add_command(_grade)
+cli.add_command(_vary)

@@ -66,3 +66,52 @@ def grade(problem, answers, fmt, tolerance, variant, width):
 def _print(renderable, width) -> None:
     from rich.console import Console
     Console(width=width, highlight=False, soft_wrap=False).print(renderable)
+
+
+@click.command()
+@click.argument("problem")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--count", type=click.IntRange(1, 10_000), default=1, show_default=True,
+              help="How many distinct variants (more than one needs -o).")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False),
+              help="Folder to write the variants (and sheets) into.")
+@click.option("--grid", default="integers,halves,tenths", show_default=True,
+              help="Nice values to draw from: integers, halves, tenths (comma-separated).")
+@click.option("--kinks", is_flag=True, help="Ask for a value on a kink or tie instead of "
+              "avoiding them.")
+@click.option("--sheet", is_flag=True, help="Also write sheet.md/.tex (problems, no answers) "
+              "and answers.md/.tex (needs -o).")
+def vary(problem, seed, count, out_dir, grid, kinks, sheet):
+    """Write new versions of PROBLEM with nice numbers and the solver's full key."""
+    from pathlib import Path
+
+    from hwsolve import api
+    from hwsolve.errors import HwsolveError
+    from hwsolve.teach import vary as varying
+
+    if (count > 1 or sheet) and not out_dir:
+        raise click.UsageError("--count above 1 and --sheet write files: give -o DIR")
+    loaded = api.load(problem)
+    try:
+        variants = varying.vary(loaded, count, seed, [g.strip() for g in grid.split(",")
+                                                      if g.strip()], kinks)
+    except ValueError as exc:
+        raise HwsolveError(str(exc), where="--grid") from None
+    if not out_dir:
+        click.echo(variants[0].text, nl=False)
+        return
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    width = len(str(count))
+    for v in variants:
+        (folder / f"{loaded.name}-v{v.number:0{width}d}.yaml").write_text(v.text, encoding="utf-8")
+    written = [f"{count} variant(s)"]
+    if sheet:
+        from hwsolve.render import sheet as sheets
+        for name, text in (("sheet.md", sheets.markdown_problems(variants)),
+                           ("sheet.tex", sheets.latex_problems(variants)),
+                           ("answers.md", sheets.markdown_answers(variants)),
+                           ("answers.tex", sheets.latex_answers(variants))):
+            (folder / name).write_text(text, encoding="utf-8")
+        written.append("sheet.md, sheet.tex, answers.md, answers.tex")
+    click.echo(f"wrote {' and '.join(written)} to {folder}")
