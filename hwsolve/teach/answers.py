@@ -21,7 +21,7 @@ from pathlib import Path
 
 from hwsolve import num
 from hwsolve.errors import HwsolveError
-from hwsolve.spec.shapes import indices, label, shape_of
+from hwsolve.spec.shapes import label
 from hwsolve.spec.yamlread import Mapping, Scalar, Sequence, read_file
 
 _FRACTION = re.compile(r"(-?[0-9]+(?:\.[0-9]+)?) */ *([0-9]+(?:\.[0-9]+)?)")
@@ -194,9 +194,3 @@ def read(path: str | Path) -> list:
         return read_csv(path)
     return [read_yaml(path)]
 
-
-def shape_entries(name: str, value) -> list:
-    """(entry name, value) for every entry of a tensor value, row-major."""
-    shape = shape_of(value)
-    from hwsolve.spec.shapes import flatten
-    return [(label(name, index), v) for index, v in zip(indices(shape), flatten(value))]

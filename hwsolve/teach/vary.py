@@ -113,7 +113,6 @@ def dead_units(solution) -> list:
     """Spec nodes computed by a relu whose input is not positive."""
     dead = []
     values = solution.full.values
-    from hwsolve.engine.solve import tape_values
     for program in solution.full.graph.nodes:
         op = program.tape[-1][0]
         if op == "relu" and not num.sign(values[program.slot]) > 0:
