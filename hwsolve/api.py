@@ -56,9 +56,11 @@ def solve_text(text: str, *, name: str = "problem", **choices) -> Solution:
     return solve_problem(load_problem_text(text, name), **choices)
 
 
-def check(names: list | None = None) -> list:
-    """Check the answer keys of the named problems or folders (default: every known problem)."""
-    return [check_file(Path(p)) for p in _problems.files_for(names)]
+def check(names: list | None = None, tolerance=None) -> list:
+    """Check the answer keys of the named problems or folders (default: every known problem);
+    ``tolerance`` (a :class:`hwsolve.teach.tolerance.Rule`) overrides each problem's rule."""
+    return [check_file(Path(p), tolerance) for p in _problems.files_for(names)]
+
 
 
 def verify(solution: Solution) -> list:
@@ -111,3 +113,22 @@ def show(solution: Solution, *, steps: bool = False, exact: bool = False, digits
     """A Jupyter display of a solution (its answer table, and the work with ``steps``)."""
     from hwsolve.render.notebook import SolutionDisplay
     return SolutionDisplay(solution, steps=steps, exact=exact, digits=digits)
+
+
+def grade(problem: str | Path, answers: str | Path, *, tolerance: str | None = None,
+          variant: str | None = None) -> list:
+    """Grade the submissions in ``answers`` (a YAML file, a folder of them, or a CSV
+    gradebook) against ``problem``: one :class:`hwsolve.teach.grade.Report` per student.
+    ``tolerance`` is a rule as ``--tolerance`` takes it (default: the problem's own)."""
+    from hwsolve.teach import answers as _answers, grade as _grade, reference, tolerance as tol
+
+    loaded = load(problem)
+    rule = loaded.tolerance
+    if tolerance is not None:
+        try:
+            rule = tol.parse_option(tolerance)
+        except ValueError as exc:
+            from hwsolve.errors import HwsolveError
+            raise HwsolveError(str(exc), where="--tolerance") from None
+    ref = reference.build(solve_problem(loaded, variant=variant))
+    return [_grade.grade(ref, s, rule, loaded.follow_through) for s in _answers.read(answers)]

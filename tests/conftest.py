@@ -28,6 +28,8 @@ def network_problems() -> list:
     """The shipped network problems (not the kind: curves / kind: identity files)."""
     return sorted(p for p in PROBLEMS.glob("*.yaml")
                   if not any(line.startswith("kind:") for line in p.read_text().splitlines()))
+
+
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE_GOLDEN = os.environ.get("HWSOLVE_UPDATE_GOLDEN") == "1"
 

@@ -221,7 +221,9 @@ def _work(solution, show_steps: bool, exact: bool):
 @click.option("--all", "show_all", is_flag=True, help="List every key entry, not only the "
               "differences.")
 @click.option("--width", type=click.IntRange(40, 1000), help="Terminal width.")
-def check(problems, show_all, width):
+@click.option("--tolerance", help="Matching rule for every key: places (default), sigfigs:N, "
+              "rel:R, abs:A or rel_abs:R,A.")
+def check(problems, show_all, width, tolerance):
     """Check answer keys: solve each problem and variant and compare every key entry.
 
     Default: every problem in ./problems/ and the packaged problems.  Exit 1 when a key
@@ -230,7 +232,14 @@ def check(problems, show_all, width):
     from hwsolve import api
     from hwsolve.render import table as tables
 
-    results = api.check(list(problems))
+    rule = None
+    if tolerance is not None:
+        from hwsolve.teach.tolerance import parse_option
+        try:
+            rule = parse_option(tolerance)
+        except ValueError as exc:
+            raise HwsolveError(str(exc), where="--tolerance") from None
+    results = api.check(list(problems), rule)
     _console(width).print(tables.check_report(results, show_all))
     for result in results:  # the report stays on stdout; errors go to stderr
         if result.error is not None:
@@ -304,3 +313,9 @@ for _command in _TEACH_COMMANDS:
 
 def main() -> None:
     cli(prog_name="hwsolve")
+
+
+from hwsolve.cli.grade import grade as _grade, vary as _vary  # noqa: E402  (teaching assistants)
+
+cli.add_command(_grade)
+cli.add_command(_vary)

@@ -157,7 +157,9 @@ def check_report(results: list, show_all: bool = False) -> Group:
                                  else "left", no_wrap=True)
             for c in shown:
                 table.add_row(c.variant or "-", c.entry, c.key,
-                              c.computed if isinstance(c.computed, str) else num.fmt_sig(c.computed, 6), "✓" if c.ok else "✗",
+                              c.computed if isinstance(c.computed, str) else num.fmt_sig(c.computed, 6),
+                              "✓" if c.ok else (f"✗ ({c.rule_text})" if getattr(c, "rule_text", None)
+                                                else "✗"),
                               style=None if c.ok else "red")
             parts.append(table)
     entries = sum(len(r.comparisons) for r in results)

@@ -26,7 +26,8 @@ MAX_EXPRESSION = 10_000
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TOP_KEYS = ("title", "description", "inputs", "params", "constants", "nodes", "output",
-             "activation", "loss", "label", "output_grad", "columns", "answers", "variants")
+             "activation", "loss", "label", "output_grad", "columns", "answers", "variants",
+             "tolerance", "follow_through")
 _ANSWER_KEYS = ("Yhat", "L", "grad", "values")
 _VARIANT_KEYS = ("activation", "loss", "label", "output_grad", "inputs", "params", "constants",
                  "answers")
@@ -111,6 +112,8 @@ class Problem:
     variants: dict
     lines: dict          # key path -> line, for errors raised by later stages
     source: str = ""     # the YAML text it was read from (--verify re-reads this, not the file)
+    tolerance: object = None      # hwsolve.teach.tolerance.Rule; None: decimal places as written
+    follow_through: Fraction = Fraction(1)  # credit for an error carried from an earlier entry
 
 
 def load_problem(path: str | Path) -> Problem:
@@ -174,7 +177,38 @@ class _Builder:
         return Problem(name=name, file=self.file, title=title, description=description,
                        inputs=tables["inputs"], params=tables["params"],
                        constants=tables["constants"], nodes=nodes, output=output, head=head,
-                       columns=columns, answers=answers, variants=variants, lines=self.lines)
+                       columns=columns, answers=answers, variants=variants, lines=self.lines,
+                       tolerance=self.tolerance(top.values.get("tolerance")),
+                       follow_through=self.follow_through(top.values.get("follow_through")))
+
+    def tolerance(self, node: Node | None):
+        """``tolerance: places``, ``{sigfigs: 3}``, ``{rel: 1e-3}``, ``{abs: 1e-3}`` or
+        ``{rel_abs: [1e-2, 1e-8]}`` (the rules of :mod:`hwsolve.teach.tolerance`)."""
+        if node is None:
+            return None
+        from hwsolve.teach import tolerance
+        try:
+            if isinstance(node, Scalar):
+                return tolerance.make(self.text(node, "tolerance").strip(), [])
+            table = self.mapping(node, "tolerance", tolerance.KINDS)
+            if len(table.values) != 1:
+                raise ValueError("give one rule, such as {sigfigs: 3} or {rel_abs: [1e-2, 1e-8]}")
+            (kind, value), = table.values.items()
+            items = value.items if isinstance(value, Sequence) else [value]
+            if any(not isinstance(i, Scalar) or not i.plain or i.is_null for i in items):
+                raise ValueError(f"the {kind} rule takes plain numbers")
+            return tolerance.make(kind, [i.text for i in items])
+        except ValueError as exc:
+            raise self.fail(str(exc), "tolerance", node.line) from None
+
+    def follow_through(self, node: Node | None) -> Fraction:
+        if node is None:
+            return Fraction(1)
+        value = self.number(node, "follow_through")
+        if not 0 <= value <= 1:
+            raise self.fail("follow_through is the credit for an error carried forward, from 0 "
+                            f"to 1, not {node.text}", "follow_through", node.line)
+        return value
 
     # ---------------------------------------------------------------- building blocks
 

@@ -30,15 +30,25 @@ class Comparison:
     @property
     def decided(self) -> bool:
         """False when an irrational value lies too near the key's rounding boundary."""
-        if self.exact is not None:
-            return True
+        if self.exact is not None or self.rule is not None:
+            return True  # a tolerance rule compares the exact value itself
         return num.key_decision(self.key, self.computed, _accurate(self.bits)) is not None
+    rule: object = None    # hwsolve.teach.tolerance.Rule in force; None: decimal places
 
     @property
     def ok(self) -> bool:
         if self.exact is not None:
             return num.is_exact(self.computed) and self.computed == self.exact
+        if self.rule is not None:
+            return self.rule.matches(self.key, self.computed)
         return num.key_matches(self.key, self.computed, _accurate(self.bits))
+
+    @property
+    def rule_text(self) -> str:
+        """The rule this entry is judged by, printed with every ✗."""
+        if self.exact is not None:
+            return "exact fraction"
+        return self.rule.describe() if self.rule is not None else "decimal places as written"
 
 
 def _accurate(bits: int) -> int:
@@ -58,8 +68,9 @@ class ProblemCheck:
         return [c for c in self.comparisons if not c.ok]
 
 
-def check_file(path: Path) -> ProblemCheck:
-    """Never raises for a bad problem: the error is recorded so that other files still run."""
+def check_file(path: Path, tolerance=None) -> ProblemCheck:
+    """Never raises for a bad problem: the error is recorded so that other files still run.
+    ``tolerance`` (a Rule from --tolerance) overrides the problem's own ``tolerance:``."""
     from hwsolve.teach import kinds
     if kinds.kind_of(path):  # kind: curves / identity: compare the file's expect entries
         return kinds.check(path)
@@ -74,14 +85,15 @@ def check_file(path: Path) -> ProblemCheck:
                 continue
             setup = resolve_setup(problem, variant=variant)
             solution = solve(problem, setup, evaluation)
-            found = compare(solution, answers, variant)
+            rule = tolerance or problem.tolerance
+            found = compare(solution, answers, variant, rule)
             bits = solution.evaluation.bits
             while not all(c.decided for c in found) and precision.next_bits(bits):
                 # Round once, from enough digits: recompute the values more precisely.
                 bits = precision.next_bits(bits)
                 higher = solve(problem, setup, evaluate(problem, setup.values, bits=bits))
                 found = [c if c.decided else fresh for c, fresh in
-                         zip(found, compare(higher, answers, variant))]
+                         zip(found, compare(higher, answers, variant, rule))]
             result.comparisons += found
     except HwsolveError as exc:
         result.error = exc
@@ -94,7 +106,7 @@ def check_file(path: Path) -> ProblemCheck:
     return result
 
 
-def compare(solution: Solution, answers: Answers, variant: str | None) -> list:
+def compare(solution: Solution, answers: Answers, variant: str | None, rule=None) -> list:
     found: list = []
     problem = solution.problem
     shapes = solution.full.graph.shapes
@@ -107,11 +119,12 @@ def compare(solution: Solution, answers: Answers, variant: str | None) -> list:
             raise HwsolveError(problem_text, file=problem.file, where=where, line=first.line)
         bits = solution.evaluation.bits
         if isinstance(key, Key):
-            found.append(Comparison(variant, entry, key.text, value, key.line, key.exact, bits))
+            found.append(Comparison(variant, entry, key.text, value, key.line, key.exact, bits,
+                                    rule))
             return
         for position, (k, v) in enumerate(zip(flatten(key), flatten(value))):
             sub = label(entry, _index_at(shapes[base], position))
-            found.append(Comparison(variant, sub, k.text, v, k.line, k.exact, bits))
+            found.append(Comparison(variant, sub, k.text, v, k.line, k.exact, bits, rule))
 
     prefix_where = f"variants.{variant}.answers" if variant else "answers"
     if answers.yhat:
