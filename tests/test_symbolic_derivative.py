@@ -8,7 +8,7 @@ import sympy as sp
 
 from hwsolve import api
 from hwsolve.engine.graph import build
-from hwsolve.spec import problems
+from conftest import network_problems
 from hwsolve.tools.generate import generate_problem
 from hwsolve.work import symbolic
 
@@ -22,7 +22,7 @@ def _pairs(problem):
 
 
 def _problems():
-    shipped = [api.load(path) for path in problems.files_for([])]
+    shipped = [api.load(path) for path in network_problems()]
     generated = [api.solve_text(generate_problem(60, seed, kinks=seed % 2 == 0),
                                 name=f"g{seed}").problem for seed in range(12)]
     return shipped + generated

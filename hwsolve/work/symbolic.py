@@ -176,10 +176,10 @@ def node_form(graph: Graph, program: NodeProgram) -> NodeForm:
 
 def closed_form(graph: Graph, program: NodeProgram, exact_inputs: dict, tape_values: list):
     """The exact value of a node from the exact values of its inputs (``slot -> SymPy``), kinks
-    resolved by the solver's values; None when it would exceed MAX_CLOSED_FORM_OPS."""
+    resolved by the solver's values; :class:`Skipped` when it would be too large to show."""
     converter = _Converter(graph, program, "exact", exact_inputs, tape_values)
     value = converter.root()
-    return value if size_ok(value) else None
+    return too_large(value) or value
 
 
 def derivative(expr: sp.Expr, wrt: sp.Symbol) -> sp.Expr:
@@ -271,15 +271,7 @@ def too_large(expr: sp.Expr) -> Skipped | None:
 
 
 def size_ok(expr: sp.Expr) -> bool:
-    """At most MAX_CLOSED_FORM_OPS operations: counted as the tree's function, power, sum and
-    product nodes (``sp.count_ops`` would ask SymPy's assumptions, which evalf the whole
-    nested form)."""
-    operations = 0
-    for sub in sp.preorder_traversal(expr):
-        operations += not sub.is_Atom
-        if operations > MAX_CLOSED_FORM_OPS:
-            return False
-    return True
+    return too_large(expr) is None
 
 
 def is_number(expr: sp.Expr) -> bool:
