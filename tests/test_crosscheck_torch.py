@@ -199,3 +199,25 @@ def test_kink_conventions_match_pytorch(name, expr, partials):
         got = _entry(g, key)
         assert isinstance(got, Fraction), (name, key, got)
         assert got == partial * g["k"] + dh.get(key, 0) * g["h"], (name, key, got)
+
+
+# --------------------------------------------------------------------------- tensor problems
+N_TENSOR = 100
+
+
+def tensor_cases(n_problems=N_TENSOR, base=0):
+    """(seed, n_nodes) of the generated tensor problems, deterministic."""
+    return [(base + i, 2 + (i * 5) % 14) for i in range(n_problems)]
+
+
+@pytest.mark.parametrize("kinks", [False, True], ids=["smooth", "kinks"])
+def test_random_tensor_problems_agree_with_torch(kinks):
+    heads = set()
+    for seed, n in tensor_cases(base=20_000 if kinks else 0):
+        text = generate_problem(n, seed, tensor=True, kinks=kinks)
+        heads.add(yaml.safe_load(text).get("loss"))
+        _record(crosscheck_text(text, f"(tensor, kinks={kinks}, seed {seed}, {n} nodes)"))
+        if kinks:
+            assert "kinks" in yaml.safe_load(text)["title"] or n < 2, text
+    assert {"cross_entropy", "hinge", "none", "mse", "bce"} <= heads, heads
+    assert any(h.startswith(("cross_entropy +", "mse +", "mean(")) for h in heads), heads
