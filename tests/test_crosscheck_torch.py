@@ -221,3 +221,12 @@ def test_random_tensor_problems_agree_with_torch(kinks):
             assert "kinks" in yaml.safe_load(text)["title"] or n < 2, text
     assert {"cross_entropy", "hinge", "none", "mse", "bce"} <= heads, heads
     assert any(h.startswith(("cross_entropy +", "mse +", "mean(")) for h in heads), heads
+
+
+def test_a_planted_hinge_margin_is_written_exactly():
+    # seed 20635 once printed a long dyadic bias by repr(float), which rounds: the file's margin
+    # was then 1e-16 instead of 0 and hwsolve (exact) and torch (float) took different branches
+    text = generate_problem(13, 20635, tensor=True, kinks=True)
+    assert "hinge0" in text
+    assert any("hinge margin exactly 0" in w for w in solve_text(text).warnings)
+    _record(crosscheck_text(text, "(tensor, kinks, seed 20635)"))
