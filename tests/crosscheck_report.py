@@ -2,12 +2,13 @@
 """Reproduce the reliability figures of hwsolve's cross-checks.
 
     python tests/crosscheck_report.py [--graphs 500] [--kink-graphs 100] [--fd-graphs 60]
-                                      [--big 0]
+                                      [--big 0] [--tensor 100] [--tensor-fd 12]
 
 Runs the same checks as tests/test_crosscheck_torch.py (hwsolve against float64 PyTorch
 autograd on random graphs, with and without exact kinks) and
 tests/test_finite_differences.py (hwsolve's gradients against 1e-20 central differences of
-its own 60-digit forward pass), and prints how many graphs and numbers were compared and the
+its own 60-digit forward pass), the same two checks on generated tensor problems (format v2,
+``--tensor`` of them with and without kinks, ``--tensor-fd`` each for the differences), and prints how many graphs and numbers were compared and the
 worst error seen.  ``--big N`` adds one N-node graph (e.g. 20000) to the torch check.
 Exits 1 on the first disagreement, printing the spec.
 """
@@ -22,7 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from test_crosscheck_torch import crosscheck_text, graph_cases  # noqa: E402
-from test_finite_differences import fd_check  # noqa: E402
+from test_crosscheck_torch import tensor_cases  # noqa: E402
+from test_finite_differences import fd_check, fd_tensor_check  # noqa: E402
 
 from hwsolve.tools.generate import generate_problem  # noqa: E402
 
@@ -33,6 +35,9 @@ def main() -> int:
     ap.add_argument("--kink-graphs", type=int, default=100)
     ap.add_argument("--fd-graphs", type=int, default=60)
     ap.add_argument("--big", type=int, default=0, help="also one graph of this many nodes")
+    ap.add_argument("--tensor", type=int, default=100, help="tensor problems, each way")
+    ap.add_argument("--tensor-fd", type=int, default=12, help="tensor problems for the "
+                    "finite differences, each way")
     a = ap.parse_args()
 
     def torch_part(label, cases, kinks):
@@ -68,6 +73,29 @@ def main() -> int:
         print(f"finite differences (h = 1e-20): {a.fd_graphs} graphs, {entries} input/param "
               f"gradients; fewest agreeing significant digits {digits:.1f}; "
               f"{time.perf_counter() - t:.1f} s")
+    for kinks, base in ((False, 0), (True, 20_000)):
+        t = time.perf_counter()
+        tot = {"count": 0, "worst_rel": 0.0, "worst_abs_small": 0.0}
+        for seed, n in tensor_cases(a.tensor, base):
+            st = crosscheck_text(generate_problem(n, seed, tensor=True, kinks=kinks),
+                                 f"(tensor, seed {seed}, {n} nodes)")
+            tot = {k: (tot[k] + st[k] if k == "count" else max(tot[k], st[k])) for k in tot}
+        if a.tensor:
+            print(f"torch, tensor problems{' with exact kinks' if kinks else ''}: {a.tensor} "
+                  f"problems, {tot['count']} values and gradients compared; worst relative "
+                  f"error {tot['worst_rel']:.2e} (|x| >= 1e-3), worst absolute error "
+                  f"{tot['worst_abs_small']:.2e} (|x| < 1e-3); {time.perf_counter() - t:.1f} s")
+        t = time.perf_counter()
+        entries, digits, kinked = 0, float("inf"), 0
+        for seed in range(a.tensor_fd):
+            count, d, k = fd_tensor_check(generate_problem(2 + seed % 5, 7000 + seed,
+                                                           tensor=True, kinks=kinks))
+            entries, digits, kinked = entries + count, min(digits, d), kinked + k
+        if a.tensor_fd:
+            print(f"finite differences, tensor problems{' with exact kinks' if kinks else ''}: "
+                  f"{a.tensor_fd} problems, {entries} input/param gradients ({kinked} on a kink, "
+                  f"checked between the one-sided differences); fewest agreeing significant "
+                  f"digits elsewhere {digits:.1f}; {time.perf_counter() - t:.1f} s")
     return 0
 
 

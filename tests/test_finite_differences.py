@@ -126,3 +126,104 @@ def test_gradients_match_central_differences(seed):
     STATS["graphs"] += 1
     STATS["entries"] += count
     STATS["digits"] = min(STATS["digits"], digits)
+
+
+# --------------------------------------------------------------------------- tensor problems
+def tensor_entries(text: str):
+    """(name, index tuple, exact value) of every input and param entry (matrices included)."""
+    doc = yaml.safe_load(text)
+    for section in ("inputs", "params"):
+        for name, v in (doc.get(section) or {}).items():
+            if not isinstance(v, list):
+                yield name, (), Fraction(repr(v))
+            elif isinstance(v[0], list):
+                for i, row in enumerate(v):
+                    for j, x in enumerate(row):
+                        yield name, (i, j), Fraction(repr(x))
+            else:
+                for i, x in enumerate(v):
+                    yield name, (i,), Fraction(repr(x))
+
+
+def _exact_text(v, index, value):
+    if not isinstance(v, list):
+        return decimal_text(value)
+    items = [_exact_text(x, index[1:], value) if index and k == index[0] else
+             (_exact_text(x, (), None) if isinstance(x, list) else decimal_text(Fraction(repr(x))))
+             for k, x in enumerate(v)]
+    return "[" + ", ".join(items) + "]"
+
+
+def with_tensor_entry(text: str, name: str, index: tuple, value: Fraction) -> str:
+    pattern = re.compile(rf"^(  {re.escape(name)}: )(.*)$", re.M)
+    (match,) = list(pattern.finditer(text))
+    new = _exact_text(yaml.safe_load(match.group(2)), index, value)
+    return text[:match.start(2)] + new + text[match.end(2):]
+
+
+def objective(solution) -> mpmath.mpf:
+    """L, or with loss none the output seeded by output_grad (the number whose gradient is
+    shown)."""
+    if "L" in solution.values:
+        return to_mpf(solution.values["L"])
+    yhat, g = solution.values["Yhat"], solution.setup.output_grad
+    if not isinstance(yhat, list):
+        return to_mpf(yhat)
+    return mpmath.fsum(to_mpf(y) * to_mpf(w) for y, w in zip(yhat, g))
+
+
+def _grad_entry(grad, index):
+    for i in index:
+        grad = grad[i]
+    return grad
+
+
+def fd_tensor_check(text: str):
+    """Central differences at kink-free points; with a kink on an entry's path the two one-sided
+    differences part, and PyTorch's convention must lie between them."""
+    sol = solve_text(text)
+    count, worst, kinked = 0, float("inf"), 0
+    with mpmath.workdps(80):
+        f0 = objective(sol)
+        scale = max(mpmath.mpf(1), abs(f0))
+        for name, index, x in tensor_entries(text):
+            fp = objective(solve_text(with_tensor_entry(text, name, index, x + H)))
+            fm = objective(solve_text(with_tensor_entry(text, name, index, x - H)))
+            g = to_mpf(_grad_entry(sol.grad[name], index))
+            right, left = (fp - f0) / to_mpf(H), (f0 - fm) / to_mpf(H)
+            at = f"{name}{[i + 1 for i in index]}"
+            if abs(right - left) > mpmath.mpf(10) ** -15 * max(abs(right), abs(left), 1):
+                kinked += 1
+                low, high = min(left, right), max(left, right)
+                assert low - mpmath.mpf(10) ** -15 <= g <= high + mpmath.mpf(10) ** -15, \
+                    f"{at}: gradient {g} outside the one-sided differences [{low}, {high}]" \
+                    f"\n--- spec ---\n{text}"
+            else:
+                fd = (fp - fm) / (2 * to_mpf(H))
+                err = abs(fd - g)
+                assert err <= mpmath.mpf(10) ** -DIGITS * abs(g) or \
+                    err <= mpmath.mpf(10) ** -35 * scale, \
+                    f"{at}: gradient {mpmath.nstr(g, 40)} but central difference " \
+                    f"{mpmath.nstr(fd, 40)}\n--- spec ---\n{text}"
+                if g != 0:
+                    worst = min(worst, float(-mpmath.log10(err / abs(g))) if err else 99.0)
+            count += 1
+    return count, worst, kinked
+
+
+N_TENSOR = 12
+
+
+@pytest.mark.parametrize("kinks", [False, True], ids=["smooth", "kinks"])
+def test_tensor_gradients_match_finite_differences(kinks):
+    entries, kinked = 0, 0
+    for seed in range(N_TENSOR):
+        count, digits, k = fd_tensor_check(generate_problem(2 + seed % 5, 7000 + seed,
+                                                            tensor=True, kinks=kinks))
+        entries += count
+        kinked += k
+        STATS["digits"] = min(STATS["digits"], digits)
+    STATS["graphs"] += N_TENSOR
+    STATS["entries"] += entries
+    assert entries > 100
+    assert (kinked > 0) == kinks, kinked  # the kink problems really put entries on a kink

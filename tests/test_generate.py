@@ -281,3 +281,37 @@ def test_verify_without_torch_says_how_to_install(monkeypatch):
     spec = plain_spec(generate_problem(5, 1))
     with pytest.raises(HwsolveError, match=r"pip install 'hwsolve\[verify\]'"):
         torch_evaluate(spec)
+
+
+# --------------------------------------------------------------------------- tensor problems
+def test_tensor_problems_are_deterministic_solvable_and_sized():
+    from hwsolve.api import solve_text
+
+    seen_heads, seen_ops = set(), set()
+    for seed in range(40):
+        n = 1 + seed % 9
+        text = generate_problem(n, seed, tensor=True)
+        assert text == generate_problem(n, seed, tensor=True)
+        doc = yaml.safe_load(text)
+        assert len(doc["nodes"]) == n
+        seen_heads.add((doc["activation"], str(doc["loss"]).split(" ")[0]))
+        seen_ops.update(re.findall(r"([a-z_0-9]+)\(", " ".join(map(str, doc["nodes"].values()))))
+        solution = solve_text(text)
+        assert solution.values  # solves without an error
+        if doc["loss"] == "none" and isinstance(solution.values["Yhat"], list):
+            assert "output_grad" in doc and "L" not in solution.values
+    assert {("softmax", "cross_entropy"), ("identity", "hinge"), ("identity", "none"),
+            ("sigmoid", "bce"), ("tanh", "mse")} <= seen_heads, seen_heads
+    assert {"conv2d", "softmax", "outer", "transpose", "relu", "max"} <= seen_ops, seen_ops
+
+
+def test_tensor_kinks_are_planted_and_reported(tmp_path):
+    planted = set()
+    for seed in range(30):
+        text = generate_problem(6, seed, tensor=True, kinks=True)
+        planted.update(re.search(r"kinks ([a-z0-9_ ]+)\)", text).group(1).split())
+    assert planted == {"relu", "abs", "leaky_relu", "tie2", "tie3", "hinge0"}, planted
+    result = run_cli("generate", "6", "--tensor", "--kinks", "--seed", "3")
+    assert result.exit_code == 0 and "kinks" in result.output
+    result = run_cli("generate", "6", "--tensor", "--act", "sigmoid", "--loss", "hinge")
+    assert result.exit_code == 2 and "no tensor head" in result.output

@@ -273,17 +273,20 @@ def graph(problem, output, edges, digits, variant):
 @click.argument("nodes", type=click.IntRange(1, 100_000))
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
 @click.option("--kinks", is_flag=True, help="Plant exact kinks: relu/abs at 0, min/max ties.")
+@click.option("--tensor", is_flag=True, help="A format-v2 tensor problem: matrices, @, "
+              "softmax/cross-entropy, hinge, loss none, loss expressions.")
 @click.option("--act", "--activation", "activation", type=click.Choice(ACTIVATIONS),
               help="Fix the output activation.")
 @click.option("--loss", type=click.Choice(LOSSES), help="Fix the loss.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="File to write (default: standard output).")
-def generate(nodes, seed, kinks, activation, loss, output):
+def generate(nodes, seed, kinks, tensor, activation, loss, output):
     """Write a random practice problem of NODES nodes (deterministic for a seed)."""
     from hwsolve.tools.generate import generate_problem
 
     try:
-        text = generate_problem(nodes, seed, kinks=kinks, activation=activation, loss=loss)
+        text = generate_problem(nodes, seed, kinks=kinks, activation=activation, loss=loss,
+                                tensor=tensor)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     if output:

@@ -1,0 +1,33 @@
+"""Seeded random problems for stress tests, cross-checks and practice.
+
+``generate_problem(n, seed)`` writes a scalar graph of format v1 (:mod:`.scalar`);
+``generate_problem(n, seed, tensor=True)`` a tensor problem of format v2 (:mod:`.tensor`):
+matrices, ``@``, element-wise ops, softmax/cross-entropy, hinge, ``loss: none`` with
+``output_grad`` and loss expressions.  ``kinks=True`` plants exact kinks and ties in either.
+
+Command line: ``hwsolve generate N --seed S [--kinks] [--tensor] [-o FILE]``.
+"""
+
+from __future__ import annotations
+
+from hwsolve.tools.generate.common import KINK_EPS, RCAP, SQUASH_MAX, VMAX
+
+__all__ = ["KINK_EPS", "RCAP", "SQUASH_MAX", "VMAX", "generate_problem"]
+
+
+def generate_problem(n_nodes: int, seed: int, *, kinks: bool = False, activation=None,
+                     loss=None, tensor: bool = False) -> str:
+    """The YAML text of a random problem with ``n_nodes`` nodes, deterministic in ``seed``.
+
+    ``activation`` / ``loss`` fix the head (otherwise a seeded random valid combination);
+    ``kinks=True`` plants exact kinks (relu/leaky_relu/abs at 0, min/max ties, and for tensor
+    problems a hinge margin of exactly 0); ``tensor=True`` writes a format-v2 tensor problem.
+    """
+    if tensor:
+        from hwsolve.tools.generate.tensor import generate_tensor_problem
+
+        return generate_tensor_problem(n_nodes, seed, kinks=kinks, activation=activation,
+                                       loss=loss)
+    from hwsolve.tools.generate.scalar import _Generator
+
+    return _Generator(n_nodes, seed, kinks, activation, loss).build()
