@@ -12,6 +12,7 @@ import sys
 import click
 
 from hwsolve import __version__
+from hwsolve.cli import train as train_cli
 from hwsolve.errors import HwsolveError
 from hwsolve.spec.vocab import ACTIVATIONS, FORMATS, LOSSES
 
@@ -96,15 +97,24 @@ def cli():
 @click.option("--verify", is_flag=True,
               help="Compare every value and gradient with PyTorch float64 autograd (needs the "
               "verify extra); exit 1 on a disagreement.")
+@train_cli.options
 def solve(problem, fmt, digits, activation, loss, label, variant, show_values, width,
-          show_steps, exact, standalone, verify):
+          show_steps, exact, standalone, verify, **training):
     """Solve PROBLEM (a name from 'hwsolve list' or a path to a .yaml file)."""
     from hwsolve import api
     from hwsolve.render import common as render
 
     _check_work_options(fmt, show_steps, exact, standalone)
-    solution = api.solve_file(api.find(problem), activation=activation, loss=loss,
-                              label=label, variant=variant)
+    loaded = api.load(problem)
+    if train_cli.applies(loaded, training):  # a mini-batch, or training (hwsolve/cli/train.py)
+        from hwsolve.engine.solve import resolve_setup
+        setup = resolve_setup(loaded, variant=variant, activation=activation, loss=loss,
+                              label=label)
+        train_cli.main_hook(loaded, setup, fmt, digits, width, show_steps, verify, training,
+                            _console(width))
+        return
+    solution = api.solve_problem(loaded, activation=activation, loss=loss, label=label,
+                                 variant=variant)
     if verify:
         _verify(solution, width)
         return
