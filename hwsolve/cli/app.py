@@ -226,12 +226,20 @@ def graph(problem, output, edges, digits, variant):
 @click.option("--loss", type=click.Choice(LOSSES), help="Fix the loss.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="File to write (default: standard output).")
-def generate(nodes, seed, kinks, activation, loss, output):
+@click.option("--batch", type=click.IntRange(1, 10_000),
+              help="Make the inputs a mini-batch of this many examples.")
+@click.option("--train", "train_with", type=click.Choice(train_cli.OPTIMIZER_NAMES),
+              help="Add a train block of 20 steps with this optimizer.")
+def generate(nodes, seed, kinks, activation, loss, output, batch, train_with):
     """Write a random practice problem of NODES nodes (deterministic for a seed)."""
     from hwsolve.tools.generate import generate_problem
 
     try:
         text = generate_problem(nodes, seed, kinks=kinks, activation=activation, loss=loss)
+        if batch or train_with:  # hwsolve/tools/generate_train.py
+            from hwsolve.tools import generate_train
+            text = generate_train.add_batch(text, batch, seed) if batch else text
+            text = generate_train.add_train(text, train_with) if train_with else text
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     if output:

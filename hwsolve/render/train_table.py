@@ -25,22 +25,28 @@ def batch_table(batch, digits: int = 3) -> Group:
     ``x@K`` in JSON, CSV and keys), then the batch L and the param gradients."""
     first = batch.runs[0]
     inputs = list(batch.problem.inputs)
-    examples = Table(box=box.SQUARE, title="examples", title_justify="left")
-    for head in ["#", *inputs, "Y", "Ŷ", "L", *(f"∇{name}" for name in inputs)]:
-        examples.add_column(head, justify="right")
+    examples = Table(box=box.SQUARE, title="examples (∇ of the batch L)", title_justify="left")
+    for head in ("#", "quantity", "value", "∇"):
+        examples.add_column(head, justify="right", overflow="fold")
     for k, run in enumerate(batch.runs, start=1):
         label = batch.setups[k - 1].label
-        examples.add_row(str(k), *(fmt(_listed(run.value_of(n)), digits) for n in inputs),
-                         fmt(_listed(label), digits) if label is not None else "",
-                         fmt(run.value_of("Yhat"), digits), fmt(run.loss, digits),
-                         *(fmt(batch.example_grad(k, n), digits) for n in inputs))
+        rows = [(name, fmt(_listed(run.value_of(name)), digits),
+                 fmt(batch.example_grad(k, name), digits)) for name in inputs]
+        if label is not None:
+            rows.append(("Y", fmt(_listed(label), digits), ""))
+        rows += [("Ŷ", fmt(run.value_of("Yhat"), digits), ""),
+                 ("L", fmt(run.loss, digits), "")]
+        for position, (name, value, grad) in enumerate(rows):
+            examples.add_row(str(k) if position == 0 else "", name, value, grad,
+                             end_section=position == len(rows) - 1)
     what = "mean" if batch.reduction == "mean" else "sum"
     total = Table(box=box.SQUARE, title=f"batch of {len(batch.runs)}: L = {what} of the "
                   "examples' losses; every ∇ is of that L", title_justify="left")
-    total.add_column("L", justify="right")
-    for name in batch.grad:
-        total.add_column(f"∇{name}", justify="right")
-    total.add_row(fmt(batch.loss, digits), *(fmt(v, digits) for v in batch.grad.values()))
+    total.add_column("quantity", justify="right")
+    total.add_column("value", justify="right", overflow="fold")
+    total.add_row("L", fmt(batch.loss, digits))
+    for name, value in batch.grad.items():
+        total.add_row(f"∇{name}", fmt(value, digits))
     summary = head_summary(first.solution(batch.problem, batch.setup))
     parts = [Text(batch.problem.title, style="bold"), examples, total,
              Text(summary.split(", Y = ")[0], style="dim")]
