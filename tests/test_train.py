@@ -167,3 +167,19 @@ def test_plot_file_is_written(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "loss.png").read_bytes()[:4] == b"\x89PNG"
     assert "training loss" in result.stdout
+
+
+def test_shipped_training_keys_agree_with_independent_torch_models():
+    pytest.importorskip("torch")
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "keys" / "torch_keys_train.py"),
+                             "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("\nok ") + result.stdout.startswith("ok ") >= 100
+
+
+def test_shipped_training_problems_pass_check():
+    names = ["mazur_2_2_2_train", "batch_xor_momentum", "batch_xor_nesterov_sum",
+             "regression_rmsprop", "regression_adagrad_sum", "softmax_adam"]
+    result = _cli("check", *names)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "6 problem(s)" in result.stdout and "0 difference(s)" in result.stdout
