@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import warnings
 from fractions import Fraction
+import re
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,8 @@ PROBLEMS = Path(__file__).resolve().parent.parent / "problems"
 
 def _shipped():
     for path in sorted(PROBLEMS.glob("*.yaml")):
+        if re.search(r"^(examples|train):", path.read_text(), re.M):
+            continue  # batches and training: tests/test_train.py, tests/keys/torch_keys_train.py
         variants = yaml.safe_load(path.read_text()).get("variants") or {}
         for variant in [None, *variants]:
             yield pytest.param(path, variant, id=f"{path.stem}-{variant or 'base'}")

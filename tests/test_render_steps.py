@@ -10,9 +10,9 @@ import pytest
 
 from hwsolve import api
 from hwsolve.render import common as render
-from conftest import PROBLEMS, ROOT, check_golden, run_cli
+from conftest import PROBLEMS, ROOT, check_golden, run_cli, single_problems
 
-SHIPPED = sorted(PROBLEMS.glob("*.yaml"))
+SHIPPED = single_problems(sorted(PROBLEMS.glob("*.yaml")))
 
 
 @pytest.mark.parametrize("name", ["q3a", "q3b"])
