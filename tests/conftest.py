@@ -75,3 +75,9 @@ def check_golden(name: str, text: str) -> None:
     assert path.exists(), (f"the golden file {path} is missing; write it on purpose with "
                            "HWSOLVE_UPDATE_GOLDEN=1 and review it")
     assert text == path.read_text(), f"output differs from {path} (HWSOLVE_UPDATE_GOLDEN=1 rewrites)"
+
+
+def single_problems(paths) -> list:
+    """Problem files without ``examples`` or ``train`` (tests/test_train.py covers those)."""
+    import re
+    return [p for p in paths if not re.search(r"^(examples|train):", p.read_text(), re.M)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import warnings
 from fractions import Fraction
+import re
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ import yaml  # noqa: E402
 from hwsolve.api import solve_text  # noqa: E402
 from hwsolve.tools.generate import generate_problem  # noqa: E402
 from hwsolve.tools.verify import compare, plain_spec, torch_evaluate  # noqa: E402
-from conftest import network_problems  # noqa: E402
+from conftest import network_problems, single_problems  # noqa: E402
 
 REL, ABS = 1e-9, 1e-12
 N_GRAPHS, CHUNK = 500, 50
@@ -131,7 +132,7 @@ PROBLEMS = Path(__file__).resolve().parent.parent / "problems"
 
 
 def _shipped():
-    for path in network_problems():
+    for path in single_problems(network_problems()):
         variants = yaml.safe_load(path.read_text()).get("variants") or {}
         for variant in [None, *variants]:
             yield pytest.param(path, variant, id=f"{path.stem}-{variant or 'base'}")

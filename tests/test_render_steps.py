@@ -14,9 +14,9 @@ import pytest
 
 from hwsolve import api, num
 from hwsolve.render import common as render
-from conftest import PROBLEMS, ROOT, check_golden, network_problems, run_cli
+from conftest import PROBLEMS, ROOT, check_golden, network_problems, run_cli, single_problems
 
-SHIPPED = network_problems()
+SHIPPED = single_problems(network_problems())
 
 
 @pytest.mark.parametrize("name", ["q3a", "q3b"])

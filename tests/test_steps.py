@@ -11,9 +11,9 @@ from hwsolve import api, num
 from hwsolve.work import steps
 from hwsolve.work import symbolic
 from hwsolve.work.symbolic import Slope, leaf
-from conftest import PROBLEMS, network_problems, spec
+from conftest import PROBLEMS, network_problems, single_problems, spec
 
-SHIPPED = network_problems()
+SHIPPED = single_problems(network_problems())
 
 
 def _variants(path):

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROBLEMS, network_problems, run_cli
+from conftest import PROBLEMS, network_problems, run_cli, single_problems
 from hwsolve.spec.load import load_problem
 from hwsolve.teach import vary
 from hwsolve.tools.check import check_file
 
-SHIPPED = sorted(network_problems())
+SHIPPED = sorted(single_problems(network_problems()))
 
 
 def _assert_variants(path: Path, count: int, tmp_path: Path) -> None:

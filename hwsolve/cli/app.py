@@ -13,6 +13,7 @@ import sys
 import click
 
 from hwsolve import __version__
+from hwsolve.cli import train as train_cli
 from hwsolve.errors import HwsolveError
 from hwsolve.spec.vocab import ACTIVATIONS, FORMATS, LOSSES
 
@@ -136,8 +137,9 @@ def cli():
               help="Compare every value and gradient with PyTorch float64 autograd (needs the "
               "verify extra); exit 1 on a disagreement.")
 @_names_the_problem
+@train_cli.options
 def solve(problem, fmt, digits, activation, loss, label, variant, show_values, width,
-          show_steps, exact, standalone, verify):
+          show_steps, exact, standalone, verify, **training):
     """Solve PROBLEM (a name from 'hwsolve list' or a path to a .yaml file)."""
     from hwsolve import api
 
@@ -148,8 +150,16 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
         from hwsolve.cli.teach import solve_kind
         return solve_kind(api.find(problem), fmt, width, standalone)
     _check_work_options(fmt, show_steps, exact, standalone)
-    solution = api.solve_file(api.find(problem), activation=activation, loss=loss,
-                              label=label, variant=variant)
+    loaded = api.load(problem)
+    if train_cli.applies(loaded, training):  # a mini-batch, or training (hwsolve/cli/train.py)
+        from hwsolve.engine.solve import resolve_setup
+        setup = resolve_setup(loaded, variant=variant, activation=activation, loss=loss,
+                              label=label)
+        train_cli.main_hook(loaded, setup, fmt, digits, width, show_steps, verify, training,
+                            _console(width))
+        return
+    solution = api.solve_problem(loaded, activation=activation, loss=loss, label=label,
+                                 variant=variant)
     if verify:
         _verify(solution, width)
         return
@@ -280,13 +290,21 @@ def graph(problem, output, edges, digits, variant):
 @click.option("--loss", type=click.Choice(LOSSES), help="Fix the loss.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="File to write (default: standard output).")
-def generate(nodes, seed, kinks, tensor, activation, loss, output):
+@click.option("--batch", type=click.IntRange(1, 10_000),
+              help="Make the inputs a mini-batch of this many examples.")
+@click.option("--train", "train_with", type=click.Choice(train_cli.OPTIMIZER_NAMES),
+              help="Add a train block of 20 steps with this optimizer.")
+def generate(nodes, seed, kinks, tensor, activation, loss, output, batch, train_with):
     """Write a random practice problem of NODES nodes (deterministic for a seed)."""
     from hwsolve.tools.generate import generate_problem
 
     try:
         text = generate_problem(nodes, seed, kinks=kinks, activation=activation, loss=loss,
                                 tensor=tensor)
+        if batch or train_with:  # hwsolve/tools/generate_train.py
+            from hwsolve.tools import generate_train
+            text = generate_train.add_batch(text, batch, seed) if batch else text
+            text = generate_train.add_train(text, train_with) if train_with else text
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     if output:

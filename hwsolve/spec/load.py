@@ -15,6 +15,7 @@ from pathlib import Path
 
 from hwsolve import num
 from hwsolve.errors import HwsolveError, printable
+from hwsolve.spec import trainspec
 from hwsolve.spec.shapes import describe, entry_name, in_range, label, shape_of
 from hwsolve.spec.vocab import ACTIVATIONS, FUNCTIONS, LOSSES
 from hwsolve.spec.yamlread import Mapping, Node, Scalar, Sequence, parse_text, read_text
@@ -27,8 +28,8 @@ MAX_EXPRESSION = 10_000
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TOP_KEYS = ("title", "description", "inputs", "params", "constants", "nodes", "output",
              "activation", "loss", "label", "output_grad", "columns", "answers", "variants",
-             "tolerance", "follow_through")
-_ANSWER_KEYS = ("Yhat", "L", "grad", "values")
+             "tolerance", "follow_through", "examples", "reduction", "train")
+_ANSWER_KEYS = ("Yhat", "L", "grad", "values", "train")
 _VARIANT_KEYS = ("activation", "loss", "label", "output_grad", "inputs", "params", "constants",
                  "answers")
 
@@ -68,6 +69,7 @@ class Answers:
     loss: Key | None = None
     grad: dict = field(default_factory=dict)    # name -> Key | tuple[Key, ...]
     values: dict = field(default_factory=dict)  # name -> Key | tuple[Key, ...]
+    train: object = None                        # spec.trainspec.TrainAnswers after training
 
 
 @dataclass
@@ -114,6 +116,9 @@ class Problem:
     source: str = ""     # the YAML text it was read from (--verify re-reads this, not the file)
     tolerance: object = None      # hwsolve.teach.tolerance.Rule; None: decimal places as written
     follow_through: Fraction = Fraction(1)  # credit for an error carried from an earlier entry
+    examples: list = field(default_factory=list)   # mini-batch: engine.batch.Example each
+    reduction: str = "mean"                        # of the examples' losses: mean or sum
+    train: object = None                           # spec.trainspec.TrainSpec, or None
 
 
 def load_problem(path: str | Path) -> Problem:
@@ -140,6 +145,7 @@ class _Builder:
         self.file = file
         self.lines: dict[str, int] = {}
         self.constant_names: set = set()
+        self.params: dict = {}
 
     def fail(self, message: str, where: str | None, line: int | None) -> HwsolveError:
         return HwsolveError(message, file=self.file, where=where, line=line)
@@ -159,6 +165,10 @@ class _Builder:
         for section in ("inputs", "params", "constants"):
             tables[section] = self.values_table(top.values.get(section), section, declared,
                                                 required=False)
+        examples = []
+        if "examples" in top.values:  # a mini-batch: example 1's inputs define the graph
+            tables["inputs"], examples = trainspec.examples(self, top.values, declared)
+        self.params = tables["params"]
         nodes = self.node_sources(top.values["nodes"], declared)
         node_names = [node.name for node in nodes]
         output = self.name_in(top.values["output"], "output", node_names, "a node") \
@@ -179,7 +189,12 @@ class _Builder:
                        constants=tables["constants"], nodes=nodes, output=output, head=head,
                        columns=columns, answers=answers, variants=variants, lines=self.lines,
                        tolerance=self.tolerance(top.values.get("tolerance")),
-                       follow_through=self.follow_through(top.values.get("follow_through")))
+                       follow_through=self.follow_through(top.values.get("follow_through")),
+                       examples=examples,
+                       reduction=trainspec.reduction(self, top.values["reduction"])
+                       if "reduction" in top.values else "mean",
+                       train=trainspec.train(self, top.values["train"])
+                       if "train" in top.values else None)
 
     def tolerance(self, node: Node | None):
         """``tolerance: places``, ``{sigfigs: 3}``, ``{rel: 1e-3}``, ``{abs: 1e-3}`` or
@@ -466,6 +481,9 @@ class _Builder:
             answers.yhat = self.keys(table.values["Yhat"], f"{where}.Yhat")
         if "L" in table.values:
             answers.loss = self.key(table.values["L"], f"{where}.L")
+        if "train" in table.values:
+            answers.train = trainspec.train_answers(self, table.values["train"],
+                                                    f"{where}.train", self.params)
         for section in ("grad", "values"):
             if section not in table.values:
                 continue

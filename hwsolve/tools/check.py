@@ -77,6 +77,10 @@ def check_file(path: Path, tolerance=None) -> ProblemCheck:
     result = ProblemCheck(printable(path.stem), str(path))  # a file name reaches the terminal
     try:
         problem = load_problem(path)
+        if problem.examples or problem.train is not None:  # hwsolve/tools/check_train.py
+            from hwsolve.tools.check_train import compare_problem
+            result.comparisons += compare_problem(problem)
+            return result
         evaluation = evaluate(problem)
         runs = [(None, problem.answers)] + [(name, v.answers)
                                             for name, v in problem.variants.items()]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from hwsolve.tools.verify.errors import VERIFY_HINT, error as _error
+from hwsolve.tools.verify.errors import VERIFY_HINT, error as _error, import_torch as _torch
 from hwsolve.tools.verify.plain import plain_spec
 from hwsolve.tools.verify.torch_eval import torch_evaluate
 

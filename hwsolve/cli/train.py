@@ -1,0 +1,187 @@
+"""``hwsolve solve``'s options for mini-batches and training, and the run that uses them.
+
+A problem with ``examples`` is a batch; a ``train`` block, or any training option on the
+command line, adds the update step (one step unless told otherwise).  The command line wins
+over the spec's ``train`` block, key by key.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adam")
+_TRAIN_OPTIONS = ("optimizer", "lr", "momentum", "weight_decay", "betas", "eps", "alpha",
+                  "train_steps")
+
+
+def options(command):
+    """Add the batch and training options to ``command`` (their values arrive as keywords)."""
+    decorators = [
+        click.option("--optimizer", type=click.Choice(OPTIMIZER_NAMES),
+                     help="Train with this torch.optim rule (default sgd)."),
+        click.option("--lr", help="Learning rate η (a plain decimal); trains one step."),
+        click.option("--momentum", help="Momentum μ (momentum, nesterov, rmsprop)."),
+        click.option("--weight-decay", "weight_decay", help="Weight decay λ: g ← g + λ·p."),
+        click.option("--betas", help="Adam's β₁,β₂, e.g. 0.9,0.999."),
+        click.option("--eps", help="ε of rmsprop, adagrad and adam."),
+        click.option("--alpha", help="rmsprop's smoothing constant α (default 0.99)."),
+        click.option("--train-steps", "train_steps", type=click.IntRange(0, 10_000_000),
+                     help="Train this many steps: L per step, final params, the curve."),
+        click.option("--history", type=click.Path(dir_okay=False),
+                     help="Write step,L,Ŷ per step to this CSV (read by 'hwsolve curves')."),
+        click.option("--plot", "plot_file", type=click.Path(dir_okay=False),
+                     help="Draw L against the step into FILE.png|svg|pdf (needs matplotlib)."),
+        click.option("--example", "example", type=click.IntRange(1, None),
+                     help="In a batch: show example K's own table (and --steps)."),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def applies(problem, training: dict) -> bool:
+    given = any(training.get(key) is not None for key in _TRAIN_OPTIONS)
+    return bool(problem.examples) or problem.train is not None or given \
+        or training.get("history") is not None or training.get("plot_file") is not None
+
+
+def config_of(problem, training: dict):
+    """The spec's train block with the command line's settings on top."""
+    from hwsolve import num
+    from hwsolve.engine.train import TrainConfig, check_config
+    from hwsolve.errors import HwsolveError
+
+    base = problem.train or TrainConfig()
+    config = TrainConfig(base.optimizer, base.lr, base.momentum, base.weight_decay, base.betas,
+                         base.eps, base.alpha, base.steps)
+
+    def number(option: str, text: str):
+        try:
+            return num.parse_decimal(text)
+        except ValueError as exc:
+            raise HwsolveError(str(exc), where=option) from None
+
+    if training.get("optimizer"):
+        config.optimizer = training["optimizer"]
+        if base.optimizer != config.optimizer:  # the spec's settings were for another rule
+            for key in ("momentum", "betas", "eps", "alpha"):
+                setattr(config, key, None)
+    for key in ("lr", "momentum", "weight_decay", "eps", "alpha"):
+        if training.get(key) is not None:
+            setattr(config, key, number("--" + key.replace("_", "-"), training[key]))
+    if training.get("betas") is not None:
+        parts = training["betas"].split(",")
+        if len(parts) != 2:
+            raise HwsolveError("give two numbers, like 0.9,0.999", where="--betas")
+        config.betas = tuple(number("--betas", p) for p in parts)
+    if training.get("train_steps") is not None:
+        config.steps = training["train_steps"]
+
+    def fail(message, key):
+        return HwsolveError(message, file=problem.file, where=f"train.{key}")
+    check_config(config, fail)
+    return config
+
+
+def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: bool,
+        training: dict, console) -> int:
+    """Solve the batch (and train when asked); print in ``fmt``; return the exit code."""
+    from hwsolve.engine.batch import Batch
+    from hwsolve.errors import HwsolveError
+    from hwsolve.render import train_text
+
+    batch = Batch(problem, setup)
+    wants_training = problem.train is not None or any(
+        training.get(key) is not None for key in _TRAIN_OPTIONS) \
+        or training.get("history") or training.get("plot_file")
+    if fmt == "latex":
+        raise HwsolveError("--format latex does not cover batches and training yet; use "
+                           "table, markdown, json or csv", where="--format")
+    example = training.get("example")
+    if example is not None and example > len(batch.examples):
+        raise HwsolveError(f"there are {len(batch.examples)} examples", where="--example")
+    train_run = None
+    if wants_training:
+        from hwsolve.engine.train import train
+        if not problem.params:
+            from hwsolve.engine.train import no_params
+            raise no_params(problem)
+        train_run = train(batch, config_of(problem, training))
+        solution = train_run.first
+    else:
+        solution = batch.solve()
+    if verify:
+        from hwsolve.tools.verify_train import verify_report
+        text, ok = verify_report(problem, setup, solution, train_run)
+        click.echo(text, nl=False)
+        return 0 if ok else 1
+    if training.get("history") and train_run is not None:
+        with open(training["history"], "w", encoding="utf-8", newline="") as handle:
+            handle.write(train_text.history_csv(train_run))
+    if training.get("plot_file") and train_run is not None:
+        from hwsolve.render.plot import write_file
+        from hwsolve.render.train_table import loss_panels
+        write_file(loss_panels(train_run), training["plot_file"], title=problem.title)
+    single = not problem.examples
+    if fmt == "json":
+        if single or example is not None:
+            from hwsolve.render.common import to_json
+            document = to_json(solution.example(example or 1))
+        else:
+            document = train_text.batch_json(solution)
+        if train_run is not None:
+            document["train"] = train_text.train_json(train_run)
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        if train_run is not None and train_run.config.steps > 1:
+            click.echo(train_text.history_csv(train_run), nl=False)
+        elif single or example is not None:
+            from hwsolve.render.common import csv_text
+            click.echo(csv_text(solution.example(example or 1)), nl=False)
+        else:
+            click.echo(train_text.batch_csv(solution), nl=False)
+    elif fmt == "markdown":
+        if single or example is not None:
+            from hwsolve.render.common import markdown
+            click.echo(markdown(solution.example(example or 1), digits), nl=False)
+        else:
+            click.echo(train_text.batch_markdown(solution, digits), nl=False)
+        if train_run is not None:
+            click.echo(train_text.train_markdown(train_run, digits), nl=False)
+    else:
+        _terminal(problem, solution, train_run, example, digits, show_steps, console)
+    if training.get("history") and train_run is not None and fmt == "table":
+        console.print(f"wrote {training['history']}")
+    if training.get("plot_file") and train_run is not None and fmt == "table":
+        console.print(f"wrote {training['plot_file']}")
+    return 0
+
+
+def _terminal(problem, solution, train_run, example, digits, show_steps, console) -> None:
+    from hwsolve.render import table as tables
+    from hwsolve.render import train_table
+
+    if not problem.examples or example is not None:
+        one = solution.example(example or 1)
+        console.print(tables.answer_table(one, digits, console.width))
+        if show_steps:
+            from hwsolve.render import steps as render_steps
+            from hwsolve.work import steps
+            console.print(render_steps.terminal(steps.build(one), digits, console.width))
+    else:
+        console.print(train_table.batch_table(solution, digits))
+        if show_steps:
+            console.print(train_table.batch_work(solution, digits))
+    if train_run is not None:
+        console.print(train_table.update_table(train_run, digits, show_steps))
+        if train_run.config.steps > 1:
+            console.print(train_table.loss_plot(train_run, console.width))
+
+
+def main_hook(problem, setup, fmt, digits, width, show_steps, verify, training, console):
+    code = run(problem, setup, fmt, digits, width, show_steps, verify, training, console)
+    if code:
+        sys.exit(code)
