@@ -13,6 +13,7 @@ from collections import Counter
 import pytest
 
 from hwsolve import api, num
+from hwsolve.work import head_steps
 from hwsolve.render import common as render
 from conftest import PROBLEMS, ROOT, check_golden, network_problems, run_cli, single_problems
 
@@ -89,15 +90,25 @@ def test_json_steps_are_structured_data():
 
 def _expected(solution):
     """From the solver, independently of the renderers: (node, value) per forward step and
-    (label, dL/dlabel) per backward step, at 3 significant figures."""
-    values, grads = solution.evaluation.values, solution.grads
-    slots = solution.graph.slots
-    forward = [(node.name, num.fmt_sig(values[node.slot])) for node in solution.graph.nodes]
-    backward = [(slot.label, num.fmt_sig(grads[i])) for i, slot in enumerate(slots)
-                if slot.kind != "constant"]
-    head = [num.fmt_sig(solution.head.yhat), num.fmt_sig(solution.head.loss),
-            num.fmt_sig(solution.head.dL_dyhat)]
-    return forward, backward, head
+    (label, dL/dlabel) per backward step, at 3 significant figures; v1's scalar head as the
+    seed lays it out (Ŷ, L, dL/dŶ), every other head as nodes with steps of their own."""
+    if head_steps.is_v1_head(solution):
+        values, grads = solution.evaluation.values, solution.grads
+        slots = solution.graph.slots
+        forward = [(node.name, num.fmt_sig(values[node.slot])) for node in solution.graph.nodes]
+        backward = [(slot.label, num.fmt_sig(grads[i])) for i, slot in enumerate(slots)
+                    if slot.kind != "constant"]
+        head = [num.fmt_sig(solution.head.yhat), num.fmt_sig(solution.head.loss),
+                num.fmt_sig(solution.head.dL_dyhat)]
+        return forward, backward, head
+    full, grads = solution.full, solution.grads
+    graph = full.graph
+    forward = [(node.label, num.fmt_sig(full.values[node.slot]))
+               for node in graph.nodes + graph.head_nodes]
+    root = graph.scalars.get("L")
+    backward = [(slot.label, num.fmt_sig(grads[i])) for i, slot in enumerate(graph.slots)
+                if slot.kind not in ("constant", "label") and i != root]
+    return forward, backward, []
 
 
 def _statement(text, start):
@@ -120,15 +131,26 @@ def _assert_terminal(output, solution):
         sorted(output.index(f"\n{s}\n") for s in sections)
     before_backward = output[:output.index("\nBackward pass\n")]
     for name, value in forward:
-        step = _statement(before_backward, f"  {name} = ")
+        step = _statement(before_backward, f"  {_shown(name)} = ")
         assert step.endswith((f"= {value}", f"≈ {value}")), (name, value, step)
     for label, value in backward:
-        if label == solution.problem.output:
+        if head and label == solution.problem.output:
             continue  # its step is dL/dz = dL/dŶ·dŶ/dz, checked with the head below
-        total = _statement(output, f"    so dL/d{label} = ")
+        d = "dŶ/d" if solution.setup.loss == "none" else "dL/d"
+        start = f"    so {d}{_shown(label)} = "
+        if "\n" + start not in output:  # a gradient given, not summed (loss: none's Ŷ)
+            start = f"  {d}{_shown(label)} = "
+        total = _statement(output, start)
+        if total.endswith(")") and " (" in total:  # a note after the total
+            total = total[:total.rindex(" (")]
         assert total.endswith(f"= {value}"), (label, value, total)
-    assert _statement(output, "  dL/dŶ = ").endswith(f"= {head[2]}")
+    if head:
+        assert _statement(output, "  dL/dŶ = ").endswith(f"= {head[2]}")
     assert max(len(line) for line in output.splitlines()) <= 80
+
+
+def _shown(label: str) -> str:
+    return "Ŷ" + label[4:] if label.startswith("Yhat") else label
 
 
 def _assert_latex_like(output, solution, fmt):
@@ -151,14 +173,19 @@ def _assert_json(output, solution):
     document = json.loads(output)
     forward, backward, _ = _expected(solution)
     work = document["steps"]
-    assert [step["name"] for step in work["forward"]] == [name for name, _ in forward]
+    names = [step["name"] for step in work["forward"]]
+    if not head_steps.is_v1_head(solution):
+        names += [step["name"] for step in work["head"]]
+    assert names == [name for name, _ in forward]
     totals = {step["node"]: step["total"] for step in work["backward"]}
     assert set(totals) == {label for label, _ in backward}
     grads = solution.grads
-    for i, slot in enumerate(solution.graph.slots):
-        if slot.kind != "constant":
+    graph = solution.full.graph
+    for i, slot in enumerate(graph.slots):
+        if slot.label in totals:
             assert totals[slot.label] == pytest.approx(float(grads[i]), rel=1e-12, abs=1e-300)
-    assert set(document["closed_forms"]) >= {"Yhat", "L"}
+    if head_steps.is_v1_head(solution):
+        assert set(document["closed_forms"]) >= {"Yhat", "L"}
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])

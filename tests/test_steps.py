@@ -8,7 +8,8 @@ import pytest
 import sympy as sp
 
 from hwsolve import api, num
-from hwsolve.work import steps
+from hwsolve.spec.shapes import entry_name
+from hwsolve.work import head_steps, steps
 from hwsolve.work import symbolic
 from hwsolve.work.symbolic import Slope, leaf
 from conftest import PROBLEMS, network_problems, single_problems, spec
@@ -81,36 +82,41 @@ def test_q3b_order_leaves_after_their_earliest_consumer(q3b):
 def test_every_number_is_the_solvers(path, variant):
     solution = api.solve_file(path, variant=variant)
     work = steps.build(solution)
-    graph, values, grads = solution.graph, solution.evaluation.values, solution.grads
-    for node, eq in zip(graph.nodes, work.forward):
-        assert eq.value is values[node.slot]
-    yhat, loss = work.head
-    assert (yhat.value, loss.value) == (solution.head.yhat, solution.head.loss)
-    assert work.loss_gradient.value == solution.head.dL_dyhat
-    locals_by_node = {node.name: dict(local) for node, local in
-                      zip(graph.nodes, solution.evaluation.local)}
+    v1 = head_steps.is_v1_head(solution)
+    full, grads = solution.full, solution.grads
+    graph = solution.graph if v1 else full.graph
+    programs = graph.nodes + ([] if v1 else graph.head_nodes)
+    equations = work.forward + ([] if v1 else work.head)
+    assert len(equations) == len(programs)
+    for node, eq in zip(programs, equations):
+        assert eq.value is full.values[node.slot]
+    if v1:
+        yhat, loss = work.head
+        assert (yhat.value, loss.value) == (solution.head.yhat, solution.head.loss)
+        assert work.loss_gradient.value == solution.head.dL_dyhat
+    else:
+        assert work.loss_gradient is None
+    locals_by_node = {node.label: dict(local) for node, local in zip(programs, full.local)}
     seen = set()
     for step in work.backward:
-        slot = graph.slot_of(*_name_index(step.symbol.name))
+        slot = graph.slot_of(*entry_name(step.symbol.name))
         seen.add(slot)
         assert step.total is grads[slot]
         for t in step.terms:
-            if t.consumer.name == "Yhat":
+            if v1 and t.consumer.name == "Yhat":
                 assert t.contribution is solution.head.dL_dz
                 continue
-            assert t.upstream is grads[graph.scalars[t.consumer.name]]
+            assert t.upstream is grads[graph.slot_of(*entry_name(t.consumer.name))]
             assert t.local.value is locals_by_node[t.consumer.name][slot]
         with mpmath.workdps(num.WORK_DPS):
-            total = sum((num.to_mpf(t.contribution) for t in step.terms), mpmath.mpf(0))
-            assert abs(total - num.to_mpf(step.total)) <= mpmath.mpf(10) ** -40 * max(
-                1, abs(total))
-    leaves = {s for s, slot in enumerate(graph.slots) if slot.kind != "constant"}
+            total = mpmath.fsum(num.to_mpf(t.contribution) for t in step.terms)
+            if step.terms:
+                assert abs(total - num.to_mpf(step.total)) <= mpmath.mpf(10) ** -40 * max(
+                    1, abs(total))
+    root = graph.scalars.get("L") if not v1 else None
+    leaves = {s for s, slot in enumerate(graph.slots)
+              if slot.kind not in ("constant", "label") and s != root}
     assert seen == leaves
-
-
-def _name_index(label):
-    name, _, index = label.partition("[")
-    return (name, int(index[:-1])) if index else (name, None)
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])

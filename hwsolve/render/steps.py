@@ -161,11 +161,11 @@ def equation_rows(eq: Equation, d: _Dialect) -> list:
 
 
 def backward_rows(step: BackwardStep, d: _Dialect) -> list:
-    lhs = d.derivative(LOSS, step.symbol, False)
+    lhs = d.derivative(step.of, step.symbol, False)
     total = d.emph(d.number(step.total))
     if not step.terms:
         return [Row(0, lhs, total, heading=True), _note(step.note)]
-    chain = [d.derivative(LOSS, t.consumer, False) + d.times +
+    chain = [d.derivative(step.of, t.consumer, False) + d.times +
              d.derivative(t.consumer, step.symbol, t.local.partial) for t in step.terms]
     rows = _sum_rows(Row(0, lhs, "", heading=True), chain, d)
     for i, term in enumerate(step.terms):
@@ -179,9 +179,19 @@ def backward_rows(step: BackwardStep, d: _Dialect) -> list:
         rows.append(Row(1, "", " = ".join(tail)))
     else:
         rows[-1].rhs += " = " + " = ".join(tail)
+    if step.shortcut is not None:
+        rows += _shortcut_rows(step.shortcut, d)
     if step.note:
         rows.append(_note(step.note))
     return rows
+
+
+def _shortcut_rows(eq: Equation, d: _Dialect) -> list:
+    """``that is dL/dz[2] = Ŷ[2] − Y[2] = 0.659 − 1 = -0.341`` (softmax with cross-entropy)."""
+    lhs = d.derivative(eq.target, eq.wrt, False)
+    parts = _distinct([d.expr(eq.forms[-1]), d.expr(eq.forms[-1], eq.shown),
+                       d.number(eq.value)])  # the bold total is the sum's, above
+    return [Row(1, lhs, " = ".join(parts), lead="that is")] + [_note(n) for n in eq.notes]
 
 
 def _sum_rows(first: Row, parts: list, d: _Dialect) -> list:
@@ -253,7 +263,8 @@ def _sections(steps: Steps, d: _Dialect) -> list:
     return [
         (SECTIONS[0], [(None, sum((equation_rows(eq, d) for eq in steps.forward), []))]),
         (SECTIONS[1], [(None, sum((equation_rows(eq, d) for eq in steps.head), []))]),
-        (SECTIONS[2], [(None, equation_rows(steps.loss_gradient, d))] +
+        (SECTIONS[2], ([(None, equation_rows(steps.loss_gradient, d))]
+                        if steps.loss_gradient is not None else []) +
          [(step, backward_rows(step, d)) for step in steps.backward]),
     ]
 
@@ -326,7 +337,7 @@ def markdown(steps: Steps, digits: int = 3, work: bool = True) -> str:
 def _fan_in(step: BackwardStep, d: _Dialect) -> str:
     """``$\\frac{∂L}{∂H_{1}}$ sums 3 terms, one per consumer: $H_{3}$, $H_{4}$, $H_{5}$.``"""
     consumers = ", ".join(f"${d.name(t.consumer)}$" for t in step.terms)
-    return f"${d.derivative(LOSS, step.symbol, False)}$ sums {len(step.terms)} terms, one per " \
+    return f"${d.derivative(step.of, step.symbol, False)}$ sums {len(step.terms)} terms, one per " \
            f"consumer: {consumers}."
 
 
@@ -384,7 +395,8 @@ def to_json(steps: Steps, digits: int = 3) -> dict:
         "output": steps.output.name,
         "forward": [_equation_json(eq, digits) for eq in steps.forward],
         "head": [_equation_json(eq, digits) for eq in steps.head],
-        "loss_gradient": _equation_json(steps.loss_gradient, digits),
+        "loss_gradient": None if steps.loss_gradient is None
+        else _equation_json(steps.loss_gradient, digits),
         "backward": [_backward_json(step, digits) for step in steps.backward],
         "warnings": list(steps.warnings),
     }
@@ -432,6 +444,7 @@ def _backward_json(step: BackwardStep, digits: int) -> dict:
         } for t in step.terms],
         "total": _number(step.total),
         "note": step.note,
+        "shortcut": None if step.shortcut is None else _equation_json(step.shortcut, digits),
     }
 
 

@@ -1,303 +1,257 @@
 """The work behind every answer, as data for the renderers (``hwsolve NAME --steps``).
 
-Every number here is the solver's: node values from ``evaluation.values`` (and, inside a node,
-the solver's own tape evaluation), local derivatives from ``evaluation.local``, gradients from
-``solution.grads`` and the head from ``solution.head``.  The one product formed here is each
+Every number here is the solver's: node values (and, inside a node, the solver's own tape
+evaluation), local derivatives, gradients and the head.  The one product formed here is each
 chain-rule term, upstream gradient × local derivative, with the solver's exact ``num.mul``;
 the terms of a sum add up to the solver's total.  SymPy supplies only formulas: each node's
 expression differentiated with respect to its direct inputs, never a composed graph.
+
+Format v1's scalar head is laid out as the seed's solution does (:mod:`hwsolve.work.head_steps`);
+every other head (vector outputs, softmax, cross-entropy, hinge, loss: none, loss expressions)
+is shown as what it is on the tape: Ŷ and L are nodes with forward equations and backward steps
+of their own.  ``only`` keeps the work one gradient depends on (``--steps 'W2[1, 1]'``).
 """
 
 from __future__ import annotations
 
 import bisect
 from collections import ChainMap
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import mpmath
 import sympy as sp
 
 from hwsolve import num
-from hwsolve.errors import HwsolveError
-from hwsolve.work import symbolic
-from hwsolve.ops.rules import RULES
 from hwsolve.engine.solve import Solution, tape_values
-from hwsolve.work.symbolic import LABEL, LOSS, YHAT, Skipped, Slope, leaf
+from hwsolve.errors import HwsolveError
+from hwsolve.ops.rules import RULES
+from hwsolve.ops.vector import Hinge
+from hwsolve.spec.shapes import entry_name
+from hwsolve.work import head_steps, symbolic
+from hwsolve.work.stepdata import (BackwardStep, Case, Equation, Local, Operand, Relation,
+                                   Steps, Term, attach_closed_form)
+from hwsolve.work.symbolic import LABEL, Skipped, Slope, leaf
+from hwsolve.work.vector_forms import SoftmaxEntry
+
+__all__ = ["build", "BackwardStep", "Case", "Equation", "Local", "Operand", "Relation",
+           "Steps", "Term"]
 
 ZERO = num.ZERO
 MAX_STEP_TERMS = 5_000
 """--steps refuses a problem with more chain-rule terms than this (about 1,600 generated nodes;
 each term costs about a millisecond of SymPy)."""
 MAX_LISTED = 8
-"""Operands listed in one case rule before "(and N more)" (never "and 1 more")."""
-
-
-@dataclass(frozen=True)
-class Operand:
-    """One side of a comparison: an expression and its value (expr None: a bare number)."""
-    expr: sp.Expr | None
-    value: object
-
-
-@dataclass(frozen=True)
-class Relation:
-    """``X1 = 2 > H1 = 1.5``; a tie ``X1 = H1 = 1.5`` has several ``left`` and no ``right``.
-    ``more`` counts the operands left out of a long list (a max of 1,000 arguments): each case
-    lists at most MAX_LISTED, so that the work stays linear in the number of arguments."""
-    left: tuple
-    op: str
-    right: tuple = ()
-    more: int = 0
+"""Operands listed in one case rule before "and N more"."""
 
 
 @dataclass
-class Case:
-    """Why a kinked function passes what it passes: the case rule behind one Slope."""
-    slope: Slope
-    value: object
-    branch: sp.Expr | None   # the value on this side of the kink when not a number (a slope α)
-    relation: Relation
-    rule: str
-    convention: str | None   # the solver's sentence at a kink or tie
+class View:
+    """The programs whose work is shown, with the solver's numbers for them: the spec's nodes
+    (v1's head is laid out apart), or the nodes and the head's programs together."""
+    graph: object
+    programs: list
+    values: list
+    local: list
+    kinks: list
+    grads: list
+    bits: int
 
 
-@dataclass
-class Local:
-    """∂of/∂wrt: formula, the formula with numbers (``shown``), and the solver's value."""
-    of: sp.Symbol
-    wrt: sp.Symbol
-    formula: sp.Expr
-    value: object
-    shown: dict = field(default_factory=dict)
-    order: dict = field(default_factory=dict)
-    cases: list = field(default_factory=list)
-    partial: bool = True
-
-    @property
-    def is_case_rule(self) -> bool:
-        """The whole derivative is one case rule (``H3 = min(X1, H1)``)."""
-        return isinstance(self.formula, Slope)
+def _view(solution: Solution, with_head: bool) -> View:
+    if with_head:
+        full = solution.full
+        graph = full.graph
+        return View(graph, graph.nodes + graph.head_nodes, full.values, full.local, full.kinks,
+                    solution.grads, full.bits)
+    ev = solution.evaluation
+    return View(ev.graph, ev.graph.nodes, ev.values, ev.local, ev.kinks, solution.grads,
+                ev.bits)
 
 
-@dataclass
-class Term:
-    """One consumer's share of a gradient: upstream × local = contribution."""
-    consumer: sp.Symbol
-    upstream: object
-    local: Local
-    contribution: object
-
-
-@dataclass
-class BackwardStep:
-    symbol: sp.Symbol
-    kind: str
-    terms: list
-    total: object
-    note: str | None = None
-
-
-@dataclass
-class Equation:
-    """``target = forms… = forms[-1] with numbers = value`` (``wrt``: the target is d/dwrt)."""
-    target: sp.Symbol
-    forms: list
-    value: object
-    shown: dict = field(default_factory=dict)
-    wrt: sp.Symbol | None = None
-    closed_form: sp.Expr | None = None
-    notes: list = field(default_factory=list)
-    skipped: str | None = None   # why the closed form is not shown (--exact)
-
-
-@dataclass
-class Steps:
-    output: sp.Symbol
-    forward: list        # Equation per node
-    head: list           # Equation for Ŷ and L
-    loss_gradient: Equation
-    backward: list       # BackwardStep, output first, each leaf once its gradient is complete
-    warnings: list
-
-
-def build(solution: Solution, exact: bool = False) -> Steps:
-    """The derivation of ``solution``; ``exact`` adds closed forms of irrational values."""
-    graph = solution.graph
-    terms = sum(len(local) for local in solution.evaluation.local)
+def build(solution: Solution, exact: bool = False, only: str | None = None) -> Steps:
+    """The derivation of ``solution``; ``exact`` adds closed forms of irrational values;
+    ``only`` (an entry such as ``W2[1, 1]``, or a name) keeps the work its gradient needs."""
+    v1 = head_steps.is_v1_head(solution)
+    view = _view(solution, with_head=not v1)
+    targets = _targets(solution, view, only) if only else None
+    wanted = _downstream(view, targets) if targets is not None else None
+    chosen = range(len(view.programs)) if wanted is None else \
+        [k for k, p in enumerate(view.programs) if p.slot in wanted]
+    terms = sum(len(view.local[k]) for k in chosen)
     if terms > MAX_STEP_TERMS:
         raise HwsolveError(
             f"--steps shows at most {MAX_STEP_TERMS:,} chain-rule terms (one per node and "
             f"direct input), and this problem has {terms:,}: nobody reads that much work; the "
-            "answer table, --values and --format json give every value and gradient",
+            "answer table, --values and --format json give every value and gradient"
+            + ("" if only else "; --steps NAME shows the work of one gradient"),
             file=solution.problem.file, where="--steps")
-    forms = [symbolic.node_form(graph, node) for node in graph.nodes]
-    with mpmath.workdps(num.WORK_DPS):
-        tapes = [tape_values(node, solution.evaluation.values) for node in graph.nodes]
-    closed = _closed_forms(solution, tapes) if exact else {}
+    forms = {k: symbolic.node_form(view.graph, view.programs[k]) for k in chosen}
+    with num.precision(view.bits):
+        tapes = {k: tape_values(view.programs[k], view.values) for k in chosen}
+    closed = _closed_forms(view, exact) if exact else {}
     output = leaf(solution.problem.output)
-    return Steps(
-        output=output,
-        forward=[_forward(solution, k, forms[k], closed) for k in range(len(graph.nodes))],
-        head=_head(solution, output, closed),
-        loss_gradient=_loss_gradient(solution),
-        backward=_backward(solution, forms, tapes, output),
-        warnings=list(solution.warnings),
-    )
+    body = len(view.graph.nodes)
+    forward = [_forward(view, k, forms[k], closed) for k in chosen if k < body]
+    if v1:
+        head, gradient = head_steps.head(solution, output, closed), \
+            head_steps.loss_gradient(solution)
+    else:
+        head = [_forward(view, k, forms[k], closed) for k in chosen if k >= body
+                and view.graph.slots[view.programs[k].slot].kind != "label"]
+        gradient = None
+    backward = _backward(solution, view, forms, tapes, output if v1 else None, chosen, wanted,
+                         targets)
+    if solution.setup.loss == "none":  # no L anywhere: every gradient is of Ŷ
+        for step in backward:
+            step.of = symbolic.YHAT
+    return Steps(output=output, forward=forward, head=head, loss_gradient=gradient,
+                 backward=backward, warnings=list(solution.warnings))
+
+
+# ----------------------------------------------------------------------------- --steps NAME
+
+def _targets(solution: Solution, view: View, only: str) -> set:
+    """The slots of ``only``: one entry (``W[1, 2]``) or every entry of a name."""
+    graph = view.graph
+    name, index = entry_name(only.strip())
+    shapes = graph.shapes
+    if name not in shapes or graph.slots[graph.slots_of(name)[0]].kind in ("constant", "label"):
+        known = [n for n, s in shapes.items()
+                 if graph.slots[graph.slots_of(n)[0]].kind not in ("constant", "label")]
+        raise HwsolveError(f"--steps {only}: {name!r} has no gradient here; the names with a "
+                           f"gradient are {', '.join(known)}", file=solution.problem.file,
+                           where="--steps")
+    if index is None:
+        return set(graph.slots_of(name))
+    try:
+        return {graph.slot_of(name, index)}
+    except (IndexError, KeyError, TypeError, ValueError):
+        raise HwsolveError(f"--steps {only}: there is no such entry ({name} has shape "
+                           f"{shapes[name] or 'scalar'})", file=solution.problem.file,
+                           where="--steps") from None
+
+
+def _downstream(view: View, targets: set) -> set:
+    """The targets and every program their value flows into: the path to the loss."""
+    consumers = _consumers(view)
+    seen = set(targets)
+    stack = list(targets)
+    while stack:
+        slot = stack.pop()
+        for k, _ in consumers[slot]:
+            produced = view.programs[k].slot
+            if produced not in seen:
+                seen.add(produced)
+                stack.append(produced)
+    return seen
 
 
 # ----------------------------------------------------------------------------- forward
 
-def _leaf_values(solution: Solution, slots) -> dict:
-    graph, values = solution.graph, solution.evaluation.values
-    return {leaf(graph.slots[s].label): values[s] for s in slots}
+def _leaf_values(view: View, slots) -> dict:
+    return {leaf(view.graph.slots[s].label): view.values[s] for s in slots}
 
 
-def _forward(solution: Solution, k: int, form, closed: dict) -> Equation:
-    node = solution.graph.nodes[k]
-    value = solution.evaluation.values[node.slot]
-    equation = Equation(leaf(node.name), [form.display], value,
-                        shown=_leaf_values(solution, node.inputs),
-                        notes=list(solution.evaluation.kinks[k]))
-    _attach_closed_form(equation, closed.get(node.slot, False))
+def _forward(view: View, k: int, form, closed: dict) -> Equation:
+    node = view.programs[k]
+    value = view.values[node.slot]
+    loaded = [payload for op, _, payload in node.tape if op == "load"]  # labels too
+    equation = Equation(leaf(node.label), [form.display], value,
+                        shown=_leaf_values(view, loaded), notes=list(view.kinks[k]))
+    attach_closed_form(equation, closed.get(node.slot, False))
     return equation
 
 
-def _attach_closed_form(equation: Equation, closed) -> None:
-    """Only an irrational value needs one; Skipped means it was too large to show."""
-    if num.is_exact(equation.value) or closed is False:
-        return
-    if isinstance(closed, Skipped):
-        equation.skipped = closed.reason
-        equation.notes.append(f"closed form skipped for {symbolic.text_name(equation.target)}: "
-                              f"{closed.reason}")
-    else:
-        equation.closed_form = closed
-
-
-def _closed_forms(solution: Solution, tapes: list) -> dict:
+def _closed_forms(view: View, exact: bool) -> dict:
     """slot -> exact SymPy value (Skipped when too large), node by node from exact inputs."""
-    graph, values = solution.graph, solution.evaluation.values
-    exact = {slot: symbolic.exact_number(v) for slot, v in graph.leaf_values.items()}
-    for node, tape in zip(graph.nodes, tapes):
-        value = values[node.slot]
-        if num.is_exact(value):
-            exact[node.slot] = symbolic.exact_number(value)
-        elif any(isinstance(exact[s], Skipped) for s in node.inputs):
-            exact[node.slot] = next(exact[s] for s in node.inputs
-                                    if isinstance(exact[s], Skipped))
-        else:
-            exact[node.slot] = symbolic.closed_form(graph, node, exact, tape)
-    return exact
-
-
-def _head_closed_forms(solution: Solution, closed: dict) -> tuple:
-    """(Ŷ, L) exactly, or False (no --exact) or Skipped (too large) for each."""
-    if not closed:
-        return False, False
-    z = closed[solution.graph.scalars[solution.problem.output]]
-    if isinstance(z, Skipped):
-        return z, z
-    setup = solution.setup
-    y = symbolic.exact_number(setup.label)
-    ev = bool(z.is_Number)  # see symbolic._Converter.apply: never evaluate nested forms
-
-    def softplus(x):
-        return sp.log(sp.Add(1, sp.exp(x, evaluate=ev), evaluate=ev), evaluate=ev)
-
-    yhat = {"sigmoid": symbolic.sigmoid_form(z, ev), "tanh": sp.tanh(z, evaluate=ev),
-            "identity": z}[setup.activation]
-    if setup.loss == "bce":  # the solver's softplus form: log(1 + e^{1/2}), not -log(1/(1 + …))
-        loss = sp.Add(sp.Mul(y, softplus(sp.Mul(-1, z, evaluate=ev)), evaluate=ev),
-                      sp.Mul(1 - y, softplus(z), evaluate=ev), evaluate=ev)
-    else:
-        loss = sp.Mul(sp.Rational(1, 2), sp.Pow(sp.Add(yhat, -y, evaluate=ev), 2, evaluate=ev),
-                      evaluate=ev)
-    return tuple(symbolic.too_large(e) or e for e in (yhat, loss))
-
-
-# ----------------------------------------------------------------------------- head
-
-def _activation_forms(activation: str, z: sp.Symbol) -> list:
-    if activation == "sigmoid":
-        return [symbolic.Sigmoid(z), 1 / (1 + sp.exp(-z))]
-    if activation == "tanh":
-        return [sp.tanh(z)]
-    return [z]
-
-
-def _head(solution: Solution, output: sp.Symbol, closed: dict) -> list:
-    head, setup = solution.head, solution.setup
-    yhat = Equation(YHAT, _activation_forms(setup.activation, output), head.yhat,
-                    shown={output: head.z})
-    loss = Equation(LOSS, [_loss_form(setup.loss)], head.loss,
-                    shown={LABEL: setup.label, YHAT: head.yhat})
-    for equation, form in zip((yhat, loss), _head_closed_forms(solution, closed)):
-        _attach_closed_form(equation, form)
-    return [yhat, loss]
-
-
-def _loss_form(loss: str) -> sp.Expr:
-    with sp.evaluate(False):
-        if loss == "bce":
-            return -LABEL * sp.log(YHAT) - (1 - LABEL) * sp.log(1 - YHAT)
-        return sp.Rational(1, 2) * (YHAT - LABEL) ** 2
-
-
-def _loss_gradient(solution: Solution) -> Equation:
-    with sp.evaluate(False):
-        form = (YHAT - LABEL) / (YHAT * (1 - YHAT)) if solution.setup.loss == "bce" \
-            else YHAT - LABEL
-    return Equation(LOSS, [form], solution.head.dL_dyhat, wrt=YHAT,
-                    shown={LABEL: solution.setup.label, YHAT: solution.head.yhat})
-
-
-def _activation_slope(solution: Solution, output: sp.Symbol) -> Local:
-    """dŶ/dz as a formula in Ŷ's own terms: σ(z)·(1 - σ(z)) with σ(z) shown as Ŷ."""
-    activation, head = solution.setup.activation, solution.head
-    with sp.evaluate(False):
-        if activation == "sigmoid":
-            call = symbolic.Sigmoid(output)
-            formula = call * (1 - call)
-        elif activation == "tanh":
-            call = sp.tanh(output)
-            formula = 1 - call ** 2
-        else:
-            call, formula = None, sp.Integer(1)
-    shown = {call: head.yhat} if call is not None else {}
-    return Local(YHAT, output, formula, head.dyhat_dz, shown=shown, partial=False)
+    graph, values = view.graph, view.values
+    closed = {slot: symbolic.exact_number(v) for slot, v in graph.leaf_values.items()}
+    with num.precision(view.bits):
+        for node in view.programs:
+            value = values[node.slot]
+            if num.is_exact(value):
+                closed[node.slot] = symbolic.exact_number(value)
+            elif any(isinstance(closed[s], Skipped) for s in node.inputs):
+                closed[node.slot] = next(closed[s] for s in node.inputs
+                                         if isinstance(closed[s], Skipped))
+            else:
+                tape = tape_values(node, values)
+                closed[node.slot] = symbolic.closed_form(graph, node, closed, tape)
+    return closed
 
 
 # ----------------------------------------------------------------------------- backward
 
-def _backward(solution: Solution, forms: list, tapes: list, output: sp.Symbol) -> list:
+def _backward(solution: Solution, view: View, forms: dict, tapes: dict, output, chosen,
+              wanted, targets) -> list:
     """Nodes in reverse order; each input and param right after its earliest consumer, when
     its gradient is complete; unused inputs and params last."""
-    graph = solution.graph
-    consumers = _consumers(solution)
-    output_index = next(k for k, n in enumerate(graph.nodes) if n.name == output.name)
-    after: dict = {}  # node index -> the leaves whose earliest consumer it is, in leaf order
-    for s in _leaves(graph):
+    graph = view.graph
+    consumers = _consumers(view)
+    if wanted is not None:
+        consumers = {s: [(k, p) for k, p in c if view.programs[k].slot in wanted]
+                     for s, c in consumers.items()}
+    output_index = next((k for k, n in enumerate(graph.nodes) if n.name == output.name), None) \
+        if output is not None else None
+    leaves = [s for s in _leaves(graph) if targets is None or s in targets]
+    after: dict = {}  # program index -> the leaves whose earliest consumer it is, in leaf order
+    for s in leaves:
         if consumers[s]:
             after.setdefault(consumers[s][0][0], []).append(s)
     steps = []
-    for k in range(len(graph.nodes) - 1, -1, -1):
-        node = graph.nodes[k]
-        step = _step(solution, node.slot, consumers, forms, tapes)
-        if node.slot == graph.scalars[output.name]:
+    for k in sorted(chosen, reverse=True):
+        node = view.programs[k]
+        kind = graph.slots[node.slot].kind
+        if kind == "loss" and node.name == "L":
+            steps.extend(_step(view, s, consumers, forms, tapes) for s in after.get(k, ()))
+            continue  # the start of the backward pass: dL/dL = 1
+        step = _step(view, node.slot, consumers, forms, tapes)
+        if output is not None and node.slot == graph.scalars.get(output.name):
             head = solution.head
-            step.terms.insert(0, Term(YHAT, head.dL_dyhat, _activation_slope(solution, output),
+            step.terms.insert(0, Term(head_steps.YHAT, head.dL_dyhat,
+                                      head_steps.activation_slope(solution, output),
                                       head.dL_dz))
-        elif k > output_index:
+        elif output_index is not None and k > output_index and k < len(graph.nodes):
             step.note = (f"{node.name} comes after the output {output.name}: it does not "
                          "affect the loss")
+        elif kind == "yhat" and not step.terms:
+            step.note = _objective_note(solution, node)
+        _shortcut(solution, view, node, step)
         steps.append(step)
-        steps.extend(_step(solution, s, consumers, forms, tapes) for s in after.get(k, ()))
-    steps.extend(_step(solution, s, consumers, forms, tapes) for s in _leaves(graph)
-                 if not consumers[s])
+        steps.extend(_step(view, s, consumers, forms, tapes) for s in after.get(k, ()))
+    steps.extend(_step(view, s, consumers, forms, tapes) for s in leaves if not consumers[s])
     for step in steps:
         if not step.terms and step.note is None:
             step.note = f"no node uses {step.symbol.name}"
     return steps
+
+
+def _objective_note(solution: Solution, node) -> str:
+    if solution.setup.output_grad is None:
+        return "loss: none, so the objective is Ŷ itself"
+    return "loss: none with output_grad g: the gradients are those of Σₖ gₖ·Ŷₖ, so this one " \
+           "is gₖ"
+
+
+def _shortcut(solution: Solution, view: View, node, step: BackwardStep) -> None:
+    """Softmax with cross-entropy: the sum over every Ŷ collapses to dL/dzⱼ = Ŷⱼ − Yⱼ."""
+    setup = solution.setup
+    if setup.activation != "softmax" or setup.loss != "cross_entropy" or \
+            node.name != solution.problem.output or not step.terms:
+        return
+    slots = solution.head_slots
+    j = slots.z.index(node.slot)
+    yhat, label = leaf(view.graph.slots[slots.yhat[j]].label), \
+        leaf(view.graph.slots[slots.label[j]].label)
+    with sp.evaluate(False):
+        form = yhat - label
+    step.shortcut = Equation(LOSS_SYMBOL, [form], step.total, wrt=step.symbol,
+                             shown={yhat: view.values[slots.yhat[j]],
+                                    label: view.values[slots.label[j]]},
+                             notes=["softmax with cross-entropy: the sum over every Ŷ "
+                                    "simplifies to Ŷ − Y"])
+
+
+LOSS_SYMBOL = symbolic.LOSS
 
 
 def _leaves(graph) -> list:
@@ -306,67 +260,88 @@ def _leaves(graph) -> list:
     return sorted(leaves, key=lambda s: graph.slots[s].kind != "param")
 
 
-def _consumers(solution: Solution) -> dict:
-    """slot -> [(node index, ∂node/∂slot)] in forward order, from the solver's locals."""
-    consumers: dict = {s: [] for s in range(len(solution.graph.slots))}
-    for k, local in enumerate(solution.evaluation.local):
+def _consumers(view: View) -> dict:
+    """slot -> [(program index, ∂program/∂slot)] in forward order, from the solver's locals."""
+    consumers: dict = {s: [] for s in range(len(view.graph.slots))}
+    for k, local in enumerate(view.local):
         for slot, partial in local:
             consumers[slot].append((k, partial))
     return consumers
 
 
-def _step(solution: Solution, slot: int, consumers: dict, forms: list, tapes: list
-          ) -> BackwardStep:
-    graph = solution.graph
+def _step(view: View, slot: int, consumers: dict, forms: dict, tapes: dict) -> BackwardStep:
+    graph = view.graph
     symbol = leaf(graph.slots[slot].label)
     terms = []
     for k, partial in consumers[slot]:
-        node = graph.nodes[k]
-        upstream = solution.grads[node.slot]
-        local = _local(solution, k, symbol, partial, forms[k], tapes[k])
-        terms.append(Term(leaf(node.name), upstream, local, num.mul(upstream, partial)))
-    return BackwardStep(symbol, graph.slots[slot].kind, terms, solution.grads[slot])
+        node = view.programs[k]
+        upstream = view.grads[node.slot]
+        local = _local(view, k, symbol, partial, forms[k], tapes[k])
+        terms.append(Term(leaf(node.label), upstream, local, num.mul(upstream, partial)))
+    return BackwardStep(symbol, graph.slots[slot].kind, terms, view.grads[slot])
 
 
-def _local(solution: Solution, k: int, wrt: sp.Symbol, value, form, tape) -> Local:
+def _local(view: View, k: int, wrt: sp.Symbol, value, form, tape) -> Local:
     """∂node/∂wrt.  Only what the formula shows is looked up (its symbols, calls and slopes,
     never the insides of a slope's call), so that a node of n inputs costs O(n) in all."""
-    node = solution.graph.nodes[k]
+    node = view.programs[k]
     formula = symbolic.derivative(form.algebra, wrt)
-    symbols, slopes = _parts(formula)
+    symbols, slopes, entries = _parts(formula)
     cases = [_case(slope, form, tape) for slope in slopes]
-    values = solution.evaluation.values
-    own = {symbol: values[_slot_of(solution, symbol)] for symbol in symbols}
+    own = {symbol: view.values[_slot_of(view, symbol)] for symbol in symbols}
     own.update({case.slope: case.value for case in cases})
+    own.update(_softmax_entries(entries, form, tape))
     if "calls" not in form.memo:  # the printer may meet a call as a part it builds (1/√x)
         form.memo["calls"] = {expr: tape[call.position] for expr, call in form.calls.items()}
     shown = ChainMap(own, form.memo["calls"])
     if "order" not in form.memo:
-        form.memo["order"] = {leaf(solution.graph.slots[s].label): rank
+        form.memo["order"] = {leaf(view.graph.slots[s].label): rank
                               for rank, s in enumerate(node.inputs)}
-    return Local(leaf(node.name), wrt, formula, value, shown, form.memo["order"], cases)
+    return Local(leaf(node.label), wrt, formula, value, shown, form.memo["order"], cases)
 
 
-def _slot_of(solution: Solution, symbol: sp.Symbol) -> int:
-    name, _, index = symbol.name.partition("[")
-    return solution.graph.slot_of(name, int(index[:-1]) if index else None)
+def _softmax_entries(entries: list, form, tape) -> dict:
+    """pⱼ of ∂pᵢ/∂zⱼ = pᵢ(δᵢⱼ − pⱼ): another entry of the same softmax, from the solver's rule on
+    the same arguments (the tape holds only this node's own entry)."""
+    found = {}
+    for entry in entries:
+        if entry in form.calls:
+            continue
+        call = next((c for e, c in form.calls.items() if isinstance(e, SoftmaxEntry)
+                     and e.args[1:] == entry.args[1:]), None)
+        if call is None:
+            call = next((c for e, c in form.calls.items() if e.args[1:] == entry.args[1:]),
+                        None)
+        if call is not None:
+            found[entry] = RULES["softmax"].forward([tape[p] for p in call.arg_positions],
+                                                    entry.entry)
+    return found
+
+
+def _slot_of(view: View, symbol: sp.Symbol) -> int:
+    name, index = entry_name(symbol.name)
+    return view.graph.slot_of(name, index)
 
 
 def _parts(formula: sp.Expr) -> tuple:
-    """The leaf symbols and the Slopes of a formula, each once, without entering a Slope (its
-    call's arguments print as names): a max of n arguments costs O(n), not O(n) per slope."""
+    """The leaf symbols, the Slopes and the softmax entries of a formula, each once, without
+    entering a Slope (its call's arguments print as names): a max of n arguments costs O(n),
+    not O(n) per slope."""
     symbols: dict = {}
     slopes: dict = {}
+    entries: dict = {}
     stack = [formula]
     while stack:
         sub = stack.pop()
         if isinstance(sub, Slope):
             slopes[sub] = None
             continue
+        if isinstance(sub, SoftmaxEntry):
+            entries[sub] = None
         if isinstance(sub, symbolic.Leaf):
             symbols[sub] = None
         stack.extend(reversed(sub.args))
-    return list(symbols), list(slopes)
+    return list(symbols), list(slopes), list(entries)
 
 
 # ----------------------------------------------------------------------------- case rules
@@ -376,13 +351,17 @@ _WORDS = {"max": ("larger", "largest"), "min": ("smaller", "smallest")}
 
 def _case(slope: Slope, form, tape: list) -> Case:
     call = form.calls[slope.call]
-    key = ("case", call.position)
+    key = ("case", call.position, call.margin)
     if key not in form.memo:  # once per call, however many of its arguments are asked about
         values = [tape[p] for p in call.arg_positions]
-        partials, convention = RULES[call.op].backward(values, tape[call.position],
-                                                       [True] * len(values))
+        out = tape[call.position]
+        if call.margin is not None:  # relu(margin j) inside a hinge loss: the solver's margin
+            j, payload = call.margin
+            values = [Hinge._margins(values, payload)[j]]
+            out = RULES["relu"].forward(values)
+        partials, convention = RULES[call.op].backward(values, out, [True] * len(values))
         operands = [Operand(expr, v) for expr, v in zip(slope.call.args, values)]
-        winners = [j for j, v in enumerate(values) if num.cmp(v, tape[call.position]) == 0] \
+        winners = [j for j, v in enumerate(values) if num.cmp(v, out) == 0] \
             if call.op in _WORDS else None
         form.memo[key] = partials, convention, operands, winners
     partials, convention, operands, winners = form.memo[key]

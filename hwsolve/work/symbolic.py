@@ -31,6 +31,7 @@ from sympy.printing.printer import Printer
 from hwsolve.spec import expr as E
 from hwsolve import num
 from hwsolve.engine.graph import Graph, NodeProgram
+from hwsolve.work import vector_forms
 
 MAX_CLOSED_FORM_OPS = 300
 """A closed form with more operations than this is skipped (with a note): nobody reads it."""
@@ -157,6 +158,7 @@ class Call:
     expr: sp.Expr            # the call in the algebraic form
     position: int
     arg_positions: tuple
+    margin: tuple | None = None   # a hinge term relu(margin j): (j, the loss's payload)
 
 
 @dataclass
@@ -307,9 +309,11 @@ class _Converter:
         if isinstance(e, E.Name):
             return [self.load(self.graph.scalars[e.name])]
         if isinstance(e, E.Item):
-            return [self.load(self.graph.vectors[e.name][e.index - 1])]
+            return [self.load(self.graph.slot_of(e.name, e.index))]
         if isinstance(e, E.VectorName):
             return [self.load(slot) for slot in self.graph.vectors[e.name]]
+        if isinstance(e, E.Context):
+            return [self.load(e.slot)]
         if isinstance(e, E.VectorLit):
             return [x for item in e.items for x in self.convert(item)]
         args = [x for arg in e.args for x in self.convert(arg)]
@@ -317,9 +321,11 @@ class _Converter:
             args[1] = exact_number(e.args[1].value)  # x**2 differentiates to 2*x, not 2*x**(2 - 1)
         position = self.position
         self.position += 1
-        op, arg_positions, _ = self.program.tape[position]
+        op, arg_positions, payload = self.program.tape[position]
         if op != e.op:
             raise AssertionError(f"tape out of step at {self.program.name}: {op} != {e.op}")
+        if op in vector_forms.OPS:
+            return [self.vector_op(op, args, position, arg_positions, payload)]
         result = self.apply(e.op, args, position, arg_positions)
         if e.op in _FUNCTIONS:
             self.calls.append(Call(e.op, result, position, arg_positions))
@@ -374,6 +380,26 @@ class _Converter:
             return _SMOOTH[op](*args, evaluate=ev)
         return _KINKED[op](*args, evaluate=ev)
 
+    def vector_op(self, op: str, args: list, position: int, arg_positions: tuple,
+                  payload) -> sp.Expr:
+        """softmax, log_softmax, mean, softplus, identity and the losses (work/vector_forms)."""
+        if self.mode == "exact":
+            ev = all(a.is_Number for a in args)
+            positive = None
+            if op == "loss_hinge":
+                from hwsolve.ops.vector import Hinge
+                values = [self.tape_values[p] for p in arg_positions]
+                positive = [num.sign(m) > 0 for m in Hinge._margins(values, payload)]
+            return vector_forms.exact(op, args, payload, ev, positive)
+        result = vector_forms.form(op, args, payload, self.evaluate)
+        if op in ("softmax", "log_softmax", "softplus"):
+            self.calls.append(Call(op, result, position, arg_positions))
+        elif op == "loss_hinge":
+            for (j, _), term in zip(vector_forms.margins(args, payload, False),
+                                    vector_forms.hinge_terms(args, payload, self.evaluate)):
+                self.calls.append(Call("relu", term, position, arg_positions, (j, payload)))
+        return result
+
     def exact_call(self, op: str, args: list, position: int, arg_positions: tuple,
                    ev: bool) -> sp.Expr:
         """A function of exact values; a kink takes the branch the solver's values chose."""
@@ -412,7 +438,11 @@ def latex(expr, shown: dict | None = None, digits: int = 3, order: dict | None =
 
 
 def text_name(symbol: sp.Symbol) -> str:
-    return "Ŷ" if symbol == YHAT else symbol.name
+    """``Ŷ`` for the output (and ``Ŷ[2]`` for an entry of a vector output)."""
+    name = symbol.name
+    if name == "Yhat" or name.startswith("Yhat["):
+        return "Ŷ" + name[4:]
+    return name
 
 
 def latex_name(symbol: sp.Symbol) -> str:
@@ -681,7 +711,9 @@ class _LatexPrinter(_Layout, LatexPrinter):
             return expr.name
         name, _, index = expr.name.partition("[")
         match = re.fullmatch(r"([A-Za-z]+)([0-9]+[A-Za-z]+)", name)
-        if match:
+        if name == "Yhat":
+            tex = r"\hat{Y}"
+        elif match:
             tex = f"{match.group(1)}_{{{match.group(2)}}}"
         else:
             tex = super()._print_Symbol(sp.Symbol(name), style)
@@ -718,6 +750,8 @@ class _LatexPrinter(_Layout, LatexPrinter):
         index = f"_{{{expr.index}}}" if len(call.args) > 1 else ""
         return rf"{_latex_function(call.op)}'{index}\left({args}\right)"
 
+
+vector_forms.install(_TextPrinter, _LatexPrinter)
 
 # Printer dispatch looks up a Function subclass by its own name only.
 for _printer in (_TextPrinter, _LatexPrinter):
