@@ -87,6 +87,9 @@ def complete_problem(ctx, param, incomplete: str) -> list:
     return items
 
 
+_ALL_STEPS = "\0all"   # --steps without a name: all the work
+
+
 def _fail(message: str) -> None:
     click.echo(f"hwsolve: {message}", err=True)
     sys.exit(EXIT_ERROR)
@@ -128,8 +131,10 @@ def cli():
               help="Also print every forward value with its exact form and gradient.")
 @click.option("--width", type=click.IntRange(40, 1000),
               help="Terminal width for tables (default: the terminal's, or 80).")
-@click.option("--steps", "show_steps", is_flag=True,
-              help="Show the work: every forward step and every chain-rule sum.")
+@click.option("--steps", "show_steps", is_flag=False, flag_value=_ALL_STEPS, default=None,
+              metavar="[NAME]",
+              help="Show the work: every forward step and every chain-rule sum; with NAME "
+              "(W1, or one entry 'W2[1, 1]') only the work that NAME's gradient needs.")
 @click.option("--exact", is_flag=True, help="Show closed forms of irrational values.")
 @click.option("--standalone", is_flag=True,
               help="With --format latex: a whole document for pdflatex.")
@@ -142,8 +147,6 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
           show_steps, exact, standalone, verify, **training):
     """Solve PROBLEM (a name from 'hwsolve list' or a path to a .yaml file)."""
     from hwsolve import api
-
-    from hwsolve.render import common as render
 
     from hwsolve.teach.kinds import kind_of
     if kind_of(api.find(problem)):  # kind: curves / identity (hwsolve q2a, hwsolve eca)
@@ -163,41 +166,19 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
     if verify:
         _verify(solution, width)
         return
-    steps = _work(solution, show_steps, exact)
-    if fmt == "json":
-        document = render.to_json(solution)
-        if steps is not None:
-            from hwsolve.render import steps as render_steps
-            document["closed_forms"] = render_steps.closed_forms_json(steps)
-            if show_steps:
-                document["steps"] = render_steps.to_json(steps, digits)
-        from hwsolve.num import json_dumps  # writes values beyond float range exactly
-        click.echo(json_dumps(document))
-    elif fmt == "markdown":
-        click.echo(render.markdown(solution, digits), nl=False)
-        if steps is not None:
-            from hwsolve.render import steps as render_steps
-            click.echo(render_steps.markdown(steps, digits, work=show_steps), nl=False)
-    elif fmt == "latex":
-        from hwsolve.render import steps as render_steps
-        click.echo(render_steps.latex(solution, steps, digits, standalone, work=show_steps),
-                   nl=False)
-    elif fmt == "csv":
-        notes: list = []
-        click.echo(render.csv_text(solution, notes), nl=False)
-        for note in notes:
-            click.echo(f"hwsolve: note: {note}", err=True)
+    work = _work(solution, show_steps, exact)
+    from hwsolve.render import formats
+    console = _console(width) if fmt == "table" else None
+    options = formats.Options(digits, console.width if console else 80, show_values,
+                              bool(show_steps), standalone)
+    out = formats.get(fmt).render(solution, work, options)
+    if isinstance(out, str):
+        click.echo(out, nl=False)
     else:
-        from hwsolve.render import table as tables
-
-        console = _console(width)
-        console.print(tables.answer_table(solution, digits, console.width))
-        if show_values:
-            console.print(tables.values_table(solution, digits, console.width))
-        if steps is not None:
-            from hwsolve.render import steps as render_steps
-            console.print(render_steps.terminal(steps, digits, console.width) if show_steps
-                          else render_steps.closed_forms_table(steps, digits))
+        for part in out:
+            console.print(part)
+    for note in options.notes:
+        click.echo(f"hwsolve: note: {note}", err=True)
 
 
 def _verify(solution, width: int | None) -> None:
@@ -218,12 +199,14 @@ def _check_work_options(fmt: str, show_steps: bool, exact: bool, standalone: boo
                                "json")
 
 
-def _work(solution, show_steps: bool, exact: bool):
-    """The derivation, built only when asked for (it loads SymPy)."""
+def _work(solution, show_steps, exact: bool):
+    """The derivation, built only when asked for (it loads SymPy); ``--steps NAME`` keeps
+    the work of one gradient."""
     if not (show_steps or exact):
         return None
     from hwsolve.work import steps
-    return steps.build(solution, exact=exact)
+    only = show_steps if isinstance(show_steps, str) and show_steps != _ALL_STEPS else None
+    return steps.build(solution, exact=exact, only=only)
 
 
 @cli.command()

@@ -165,7 +165,8 @@ def backward_rows(step: BackwardStep, d: _Dialect) -> list:
     total = d.emph(d.number(step.total))
     if not step.terms:
         return [Row(0, lhs, total, heading=True), _note(step.note)]
-    chain = [d.derivative(step.of, t.consumer, False) + d.times +
+    chain = [d.derivative(t.consumer, step.symbol, t.local.partial) if t.consumer == step.of
+             else d.derivative(step.of, t.consumer, False) + d.times +
              d.derivative(t.consumer, step.symbol, t.local.partial) for t in step.terms]
     rows = _sum_rows(Row(0, lhs, "", heading=True), chain, d)
     for i, term in enumerate(step.terms):
