@@ -105,9 +105,11 @@ def _expected(solution):
     graph = full.graph
     forward = [(node.label, num.fmt_sig(full.values[node.slot]))
                for node in graph.nodes + graph.head_nodes]
-    root = graph.scalars.get("L")
+    skipped = {graph.scalars.get("L")}
+    if _objective(solution) != "Ŷ" and _objective(solution) != "L":  # df/dx: not Ŷ and f
+        skipped |= {graph.scalars["Yhat"], graph.scalars[solution.problem.output]}
     backward = [(slot.label, num.fmt_sig(grads[i])) for i, slot in enumerate(graph.slots)
-                if slot.kind not in ("constant", "label") and i != root]
+                if slot.kind not in ("constant", "label") and i not in skipped]
     return forward, backward, []
 
 
@@ -136,7 +138,7 @@ def _assert_terminal(output, solution):
     for label, value in backward:
         if head and label == solution.problem.output:
             continue  # its step is dL/dz = dL/dŶ·dŶ/dz, checked with the head below
-        d = "dŶ/d" if solution.setup.loss == "none" else "dL/d"
+        d = f"d{_objective(solution)}/d"
         start = f"    so {d}{_shown(label)} = "
         if "\n" + start not in output:  # a gradient given, not summed (loss: none's Ŷ)
             start = f"  {d}{_shown(label)} = "
@@ -147,6 +149,17 @@ def _assert_terminal(output, solution):
     if head:
         assert _statement(output, "  dL/dŶ = ").endswith(f"= {head[2]}")
     assert max(len(line) for line in output.splitlines()) <= 80
+
+
+def _objective(solution) -> str:
+    """What the work differentiates: L, or under loss: none Ŷ (the output node itself when
+    the activation is identity and the output a scalar)."""
+    setup = solution.setup
+    if setup.loss != "none":
+        return "L"
+    if setup.activation == "identity" and not solution.full.graph.shapes["Yhat"]:
+        return solution.problem.output
+    return "Ŷ"
 
 
 def _shown(label: str) -> str:

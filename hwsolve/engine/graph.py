@@ -60,6 +60,7 @@ class Graph:
     nodes: list          # the spec's nodes, one program per entry
     shapes: dict = field(default_factory=dict)   # name -> shape
     head_nodes: list = field(default_factory=list)
+    linear: dict = field(default_factory=dict)   # node -> (W, x, b): a node W @ x (+ b)
 
     def slot_of(self, name: str, index=None) -> int:
         if index is None:
@@ -105,7 +106,25 @@ def build(problem: Problem, values: dict | None = None) -> Graph:
                                where=where, line=source.line)
         shapes[source.name] = tree.shape
         graph.nodes += compile_tree(graph, source.name, "node", tree, source.text, source.line)
+        linear = _linear(tree)
+        if linear:
+            graph.linear[source.name] = linear
     return graph
+
+
+def _linear(tree: E.Tensor) -> tuple | None:
+    """(W, x, b) for a vector node written ``W @ x`` or ``W @ x + b`` with W a matrix name and
+    x, b names (None where x or b is not a bare name): its gradients have matrix forms."""
+    bias = None
+    if tree.kind == "ew" and tree.data == "add" and len(tree.args) == 2:
+        tree, other = tree.args
+        bias = other.data if other.kind == "name" else None
+    if tree.kind != "matmul" or len(tree.shape) != 1:
+        return None
+    w, x = tree.args
+    if w.kind != "name" or len(w.shape) != 2:
+        return None
+    return w.data, x.data if x.kind == "name" else None, bias
 
 
 def add_leaf(graph: Graph, name: str, kind: str, value) -> list:

@@ -32,7 +32,7 @@ class HeadSlots:
 
 def copy_graph(graph: Graph) -> Graph:
     return Graph(graph.problem, list(graph.slots), dict(graph.leaf_values), dict(graph.vectors),
-                 dict(graph.scalars), graph.nodes, dict(graph.shapes), [])
+                 dict(graph.scalars), graph.nodes, dict(graph.shapes), [], graph.linear)
 
 
 def attach(body: Graph, setup) -> tuple:

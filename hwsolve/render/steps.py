@@ -182,6 +182,8 @@ def backward_rows(step: BackwardStep, d: _Dialect) -> list:
         rows[-1].rhs += " = " + " = ".join(tail)
     if step.shortcut is not None:
         rows += _shortcut_rows(step.shortcut, d)
+    if step.matrix_form:
+        rows.append(_note(step.matrix_form))
     if step.note:
         rows.append(_note(step.note))
     return rows
@@ -446,6 +448,7 @@ def _backward_json(step: BackwardStep, digits: int) -> dict:
         "total": _number(step.total),
         "note": step.note,
         "shortcut": None if step.shortcut is None else _equation_json(step.shortcut, digits),
+        "matrix_form": step.matrix_form,
     }
 
 

@@ -100,9 +100,16 @@ def build(solution: Solution, exact: bool = False, only: str | None = None) -> S
         gradient = None
     backward = _backward(solution, view, forms, tapes, output if v1 else None, chosen, wanted,
                          targets)
-    if solution.setup.loss == "none":  # no L anywhere: every gradient is of Ŷ
+    if solution.setup.loss == "none":  # no L anywhere: every gradient is of the objective
+        objective = symbolic.YHAT
+        if solution.setup.activation == "identity" and not view.graph.shapes["Yhat"]:
+            # Ŷ is the output node itself: the work reads df/dx, as a course writes it
+            objective = output_symbol = leaf(solution.problem.output)
+            backward = [s for s in backward
+                        if s.symbol not in (symbolic.YHAT, output_symbol)]
         for step in backward:
-            step.of = symbolic.YHAT
+            step.of = objective
+    _matrix_forms(view, backward)
     return Steps(output=output, forward=forward, head=head, loss_gradient=gradient,
                  backward=backward, warnings=list(solution.warnings))
 
@@ -252,6 +259,37 @@ def _shortcut(solution: Solution, view: View, node, step: BackwardStep) -> None:
 
 
 LOSS_SYMBOL = symbolic.LOSS
+
+
+def _matrix_forms(view: View, backward: list) -> None:
+    """For a node z = W @ x (+ b): the whole gradient of W, x and b in matrix form, said once,
+    at the first step of each (dL/dW = dL/dz · xᵀ, the outer product its entries make), where
+    z is their only consumer (otherwise the form is one part of a sum)."""
+    graph = view.graph
+    users: dict = {}
+    for node in view.programs:
+        for op, _, slot in node.tape:
+            if op == "load":
+                users.setdefault(graph.slots[slot].name, set()).add(node.name)
+    forms: dict = {}
+    for z, (w, x, b) in graph.linear.items():
+        if users.get(w) != {z} or (x and users.get(x) != {z}):
+            x = None if x and users.get(x) != {z} else x
+            if users.get(w) != {z}:
+                continue
+        forms.setdefault(w, f"in matrix form, dL/d{w} = dL/d{z} · {x or 'the input'}ᵀ "
+                            f"(an outer product: entry [i, j] is dL/d{z}[i] times "
+                            f"{x or 'the input'}[j])")
+        if x:
+            forms.setdefault(x, f"in matrix form, dL/d{x} = {w}ᵀ · dL/d{z}")
+        if b and users.get(b) == {z}:
+            forms.setdefault(b, f"in matrix form, dL/d{b} = dL/d{z}")
+    told = set()
+    for step in backward:
+        name = entry_name(step.symbol.name)[0]
+        if name in forms and name not in told and graph.shapes.get(name):
+            step.matrix_form = forms[name]
+            told.add(name)
 
 
 def _leaves(graph) -> list:
