@@ -8,6 +8,7 @@ head, so :func:`evaluate` runs once per problem and :func:`solve` once per head 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -68,17 +69,20 @@ class Solution:
     def graph(self) -> Graph:
         return self.evaluation.graph
 
-    @property
+    @functools.cached_property
     def values(self) -> dict:
-        """name -> value (vectors as lists) for inputs, params, constants, nodes, Yhat, L."""
+        """name -> value (vectors as lists) for inputs, params, constants, nodes, Yhat, L.
+
+        Built once, on first read: renderers read it once per column, and rebuilding it each
+        time made every format quadratic in the size of the graph."""
         table = self._by_name(self.evaluation.values, include_constants=True)
         table["Yhat"] = self.head.yhat
         table["L"] = self.head.loss
         return table
 
-    @property
+    @functools.cached_property
     def grad(self) -> dict:
-        """name -> dL/dname for inputs, params, nodes and Yhat."""
+        """name -> dL/dname for inputs, params, nodes and Yhat (built once, on first read)."""
         table = self._by_name(self.grads, include_constants=False)
         table["Yhat"] = self.head.dL_dyhat
         return table
