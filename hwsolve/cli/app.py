@@ -122,6 +122,9 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
         if steps is not None:
             from hwsolve.render import steps as render_steps
             click.echo(render_steps.markdown(steps, digits, work=show_steps), nl=False)
+    elif fmt == "latex" and steps is None:
+        from hwsolve.render import latex as render_latex  # the table alone: no SymPy, no rich
+        click.echo(render_latex.answer(solution, digits, standalone), nl=False)
     elif fmt == "latex":
         from hwsolve.render import steps as render_steps
         click.echo(render_steps.latex(solution, steps, digits, standalone, work=show_steps),

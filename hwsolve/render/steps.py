@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import textwrap
-import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -20,13 +19,13 @@ from rich.text import Text
 
 from hwsolve import num
 from hwsolve.render import common as render
+from hwsolve.render import latex as tex
 from hwsolve.work import symbolic
 from hwsolve.engine.solve import Solution
 from hwsolve.work.steps import BackwardStep, Case, Equation, Local, Relation, Steps
 from hwsolve.work.symbolic import LOSS
 
 TERMS_PER_ROW = 3
-TABLE_COLUMNS_PER_ROW = 7
 LONG_ROW = 90  # visible characters: a longer LaTeX equation breaks before its numbers
 SECTIONS = ("Forward pass", "Output and loss", "Backward pass")
 
@@ -337,32 +336,13 @@ def latex(solution: Solution, steps: Steps | None = None, digits: int = 3,
     """The answer table as tabulars, then the work in ``align*`` (needs amsmath), or without
     ``work`` only the closed forms; ``standalone`` makes a whole document for pdflatex."""
     d = _Tex(digits)
-    parts = [f"% hwsolve {solution.problem.name}: answer table and work shown "
-             r"(needs \usepackage{amsmath})",
-             rf"\subsection*{{{tex_escape(solution.problem.title)}}}",
-             latex_table(solution, digits),
-             rf"\noindent {tex_escape(render.head_summary(solution))}."]
-    parts += [rf"\par\noindent Note: {tex_escape(w)}" for w in solution.warnings]
+    parts = tex.answer_parts(solution, digits)
     if steps is not None:
         for title, blocks in _sections(steps, d) if work else _closed_form_section(steps, d):
             parts.append(rf"\subsubsection*{{{title}}}")
             parts += ["\\begin{align*}\n" + _aligned(rows, intertext=True) + "\n\\end{align*}"
                       for _, rows in blocks]
-    body = "\n\n".join(parts) + "\n"
-    return _document(body) if standalone else body
-
-
-def _document(body: str) -> str:
-    return "\n".join([
-        r"\documentclass[11pt]{article}",
-        r"\usepackage{amsmath}",
-        r"\usepackage[margin=2cm]{geometry}",
-        r"\allowdisplaybreaks",
-        r"\begin{document}",
-        body,
-        r"\end{document}",
-        "",
-    ])
+    return tex.finish(parts, standalone)
 
 
 def _aligned(rows: list, intertext: bool = False) -> str:
@@ -384,48 +364,8 @@ def _aligned(rows: list, intertext: bool = False) -> str:
     return out.rstrip("\n")
 
 
-def latex_table(solution: Solution, digits: int = 3) -> str:
-    """The answer table as tabulars of at most TABLE_COLUMNS_PER_ROW columns, balanced."""
-    columns = solution.problem.columns
-    rows = -(-len(columns) // TABLE_COLUMNS_PER_ROW)
-    per_row = -(-len(columns) // rows)
-    tables = []
-    for start in range(0, len(columns), per_row):
-        chunk = columns[start:start + per_row]
-        heads = " & ".join(f"${_latex_header(c)}$" for c in chunk)
-        cells = " & ".join(f"${render.fmt(render.column_value(solution, c), digits)}$"
-                           for c in chunk)
-        tables.append("\\begin{tabular}{" + "c" * len(chunk) + "}\n\\hline\n" + heads +
-                      " \\\\\n\\hline\n" + cells + " \\\\\n\\hline\n\\end{tabular}")
-    return "\\begin{center}\n" + "\n\\par\\medskip\n".join(tables) + "\n\\end{center}"
-
-
-def _latex_header(column: str) -> str:
-    if column in ("Yhat", "L"):
-        return symbolic.latex_name(symbolic.leaf(column))
-    return r"\nabla " + symbolic.latex_name(symbolic.leaf(column))
-
-
-_TEX_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
-                 "#": r"\#", "^": r"\^{}", "_": r"\_", "%": r"\%", "~": r"\~{}"}
-_TEX_UNICODE = {"Ŷ": r"$\hat{Y}$", "∂": r"$\partial$", "σ": r"$\sigma$", "·": r"$\cdot$",
-                "²": r"$^{2}$", "≈": r"$\approx$", "≤": r"$\le$", "≥": r"$\ge$",
-                "→": r"$\to$", "×": r"$\times$", "—": "---", "–": "--", "’": "'"}
-
-
-def tex_escape(text: str) -> str:
-    """Prose for LaTeX: specials escaped; other non-ASCII mapped or reduced to ASCII, so that
-    pdflatex never meets a character it has no definition for."""
-    out = []
-    for ch in text:
-        if ch in _TEX_SPECIALS:
-            out.append(_TEX_SPECIALS[ch])
-        elif ch.isascii():
-            out.append(ch)
-        else:
-            plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
-            out.append(_TEX_UNICODE.get(ch, plain or "?"))
-    return "".join(out)
+latex_table = tex.latex_table  # the answer table needs no SymPy: see render.latex
+tex_escape = tex.tex_escape
 
 
 # ----------------------------------------------------------------------------- JSON
