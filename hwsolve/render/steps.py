@@ -279,7 +279,10 @@ def _terminal_line(row: Row, width: int) -> Text:
     wrapped = textwrap.fill(body, width=width, initial_indent=indent,
                             subsequent_indent=indent + "    ", break_long_words=False,
                             break_on_hyphens=False)
-    return Text(wrapped, style="bold" if row.heading else "")
+    # Already wrapped: rich need not wrap it again (that was a third of the time of --steps),
+    # unless a word longer than the width is left for rich to fold.
+    fits = all(len(line) <= width for line in wrapped.split("\n"))
+    return Text(wrapped, style="bold" if row.heading else "", no_wrap=fits or None)
 
 
 def closed_forms_table(steps: Steps, digits: int = 3) -> Table:

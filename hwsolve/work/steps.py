@@ -254,6 +254,10 @@ def _backward(solution: Solution, forms: list, tapes: list, output: sp.Symbol) -
     graph = solution.graph
     consumers = _consumers(solution)
     output_index = next(k for k, n in enumerate(graph.nodes) if n.name == output.name)
+    after: dict = {}  # node index -> the leaves whose earliest consumer it is, in leaf order
+    for s in _leaves(graph):
+        if consumers[s]:
+            after.setdefault(consumers[s][0][0], []).append(s)
     steps = []
     for k in range(len(graph.nodes) - 1, -1, -1):
         node = graph.nodes[k]
@@ -266,8 +270,7 @@ def _backward(solution: Solution, forms: list, tapes: list, output: sp.Symbol) -
             step.note = (f"{node.name} comes after the output {output.name}: it does not "
                          "affect the loss")
         steps.append(step)
-        steps.extend(_step(solution, s, consumers, forms, tapes) for s in _leaves(graph)
-                     if consumers[s] and consumers[s][0][0] == k)
+        steps.extend(_step(solution, s, consumers, forms, tapes) for s in after.get(k, ()))
     steps.extend(_step(solution, s, consumers, forms, tapes) for s in _leaves(graph)
                  if not consumers[s])
     for step in steps:
@@ -306,7 +309,7 @@ def _step(solution: Solution, slot: int, consumers: dict, forms: list, tapes: li
 
 def _local(solution: Solution, k: int, wrt: sp.Symbol, value, form, tape) -> Local:
     node = solution.graph.nodes[k]
-    formula = sp.diff(form.algebra, wrt)
+    formula = symbolic.derivative(form.algebra, wrt)
     cases = [_case(slope, form, tape) for slope in _slopes(formula)]
     shown = _leaf_values(solution, node.inputs)
     shown.update({expr: tape[call.position] for expr, call in form.calls.items()})

@@ -145,6 +145,47 @@ def closed_form(graph: Graph, program: NodeProgram, exact_inputs: dict, tape_val
     return value if size_ok(value) else None
 
 
+def derivative(expr: sp.Expr, wrt: sp.Symbol) -> sp.Expr:
+    """``sp.diff(expr, wrt)``, the same expression, built by the same rules of each class
+    (Add, Mul, Pow, Function.fdiff) without wrapping every level in a ``Derivative``, whose
+    constructor asks SymPy's assumptions whether each partial result is zero: that was most of
+    the time of ``--steps``."""
+    memo: dict = {}
+
+    def d(e):
+        found = memo.get(e)
+        if found is not None:
+            return found
+        if e == wrt:
+            result = sp.S.One
+        elif e.is_Atom or wrt not in e.free_symbols:
+            result = sp.S.Zero
+        elif e.is_Add:
+            result = e.func(*[d(a) for a in e.args])
+        elif e.is_Mul:  # the general Leibniz rule at order 1, as Mul._eval_derivative_n_times
+            args = list(e.args)
+            result = sp.Add(*[sp.Mul(*(args[:i] + [d(a)] + args[i + 1:]))
+                              for i, a in enumerate(args)])
+        elif e.is_Pow:
+            base, exponent = e.args
+            result = e * (d(exponent) * sp.log(base) + d(base) * exponent / base)
+        elif isinstance(e, sp.Function) and type(e)._eval_derivative is \
+                sp.Function._eval_derivative:
+            terms = []
+            for i, a in enumerate(e.args, start=1):
+                da = d(a)
+                if da.is_zero:
+                    continue
+                terms.append(e.fdiff(i) * da)
+            result = sp.Add(*terms)
+        else:
+            result = sp.diff(e, wrt)
+        memo[e] = result
+        return result
+
+    return d(expr)
+
+
 def sigmoid_form(z: sp.Expr, evaluate: bool = True) -> sp.Expr:
     """1/(1 + e^(-z)), unevaluated for a non-number z (see _Converter.apply)."""
     exp = sp.exp(sp.Mul(-1, z, evaluate=evaluate), evaluate=evaluate)
@@ -330,6 +371,7 @@ class _Layout:
         self.shown = shown or {}
         self.digits = digits
         self.spec_order = order
+        self.ranks: dict = {}
 
     # -- hooks each printer defines
     def paren(self, inner: str) -> str:
@@ -366,8 +408,12 @@ class _Layout:
         return False, [expr]
 
     def rank(self, expr) -> int:
-        ranks = [self.spec_order[s] for s in expr.free_symbols if s in self.spec_order]
-        return min(ranks, default=len(self.spec_order))
+        ranks = self.ranks.get(expr)  # sorting asks again for the same factors and terms
+        if ranks is None:
+            ranks = self.ranks[expr] = min(
+                (self.spec_order[s] for s in expr.free_symbols if s in self.spec_order),
+                default=len(self.spec_order))
+        return ranks
 
     def sorted_factors(self, factors: list) -> list:
         """Numbers first, then by first use; a sum after a plain factor of the same rank."""
