@@ -28,6 +28,7 @@ from collections import deque
 from itertools import accumulate
 
 from hwsolve.spec.vocab import ACTIVATIONS, LOSSES
+from hwsolve.spec.yamlread import MAX_BYTES
 
 VMAX = 8.0
 """Largest magnitude a node value may take."""
@@ -869,5 +870,12 @@ def generate_problem(n_nodes: int, seed: int, *, kinks: bool = False, activation
     ``activation`` / ``loss`` fix the head (otherwise a seeded random valid combination);
     ``kinks=True`` plants exact kinks (relu/leaky_relu/abs at 0, 2- and 3-way min/max ties).
     """
-    return _Generator(n_nodes, seed, kinks, activation, loss).build()
+    text = _Generator(n_nodes, seed, kinks, activation, loss).build()
+    size = len(text.encode("utf-8"))
+    if size > MAX_BYTES:  # never write what hwsolve would refuse to read
+        fits = max(1, int(n_nodes * MAX_BYTES / size * 0.98))
+        raise ValueError(f"{n_nodes:,} nodes make a {size / 1024 / 1024:.2f} MiB problem, more "
+                         f"than the {MAX_BYTES // (1024 * 1024)} MiB hwsolve reads; ask for at "
+                         f"most about {fits:,} nodes")
+    return text
 
