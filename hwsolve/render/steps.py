@@ -292,8 +292,11 @@ def closed_forms_table(steps: Steps, digits: int = 3) -> Table:
     table.add_column("closed form")
     table.add_column("value", justify="right", no_wrap=True)
     d = _Plain(digits)
-    for eq in _with_closed_forms(steps):
-        table.add_row(d.name(eq.target), d.expr(eq.closed_form), d.number(eq.value))
+    for eq in steps.forward + steps.head:
+        if eq.closed_form is not None:
+            table.add_row(d.name(eq.target), d.expr(eq.closed_form), d.number(eq.value))
+        elif eq.skipped is not None:
+            table.add_row(d.name(eq.target), f"(skipped: {eq.skipped})", d.number(eq.value))
     return table
 
 

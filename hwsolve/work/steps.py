@@ -19,7 +19,7 @@ from hwsolve import num
 from hwsolve.work import symbolic
 from hwsolve.ops.rules import RULES
 from hwsolve.engine.solve import Solution, tape_values
-from hwsolve.work.symbolic import LABEL, LOSS, YHAT, Slope, leaf
+from hwsolve.work.symbolic import LABEL, LOSS, YHAT, Skipped, Slope, leaf
 
 ZERO = num.ZERO
 
@@ -96,6 +96,7 @@ class Equation:
     wrt: sp.Symbol | None = None
     closed_form: sp.Expr | None = None
     notes: list = field(default_factory=list)
+    skipped: str | None = None   # why the closed form is not shown (--exact)
 
 
 @dataclass
@@ -144,38 +145,40 @@ def _forward(solution: Solution, k: int, form, closed: dict) -> Equation:
 
 
 def _attach_closed_form(equation: Equation, closed) -> None:
-    """Only an irrational value needs one; None means the closed form was too large."""
+    """Only an irrational value needs one; Skipped means it was too large to show."""
     if num.is_exact(equation.value) or closed is False:
         return
-    if closed is None:
-        equation.notes.append(f"closed form skipped: it would take more than "
-                              f"{symbolic.MAX_CLOSED_FORM_OPS} operations")
+    if isinstance(closed, Skipped):
+        equation.skipped = closed.reason
+        equation.notes.append(f"closed form skipped for {symbolic.text_name(equation.target)}: "
+                              f"{closed.reason}")
     else:
         equation.closed_form = closed
 
 
 def _closed_forms(solution: Solution, tapes: list) -> dict:
-    """slot -> exact SymPy value (None when too large), node by node from exact inputs."""
+    """slot -> exact SymPy value (Skipped when too large), node by node from exact inputs."""
     graph, values = solution.graph, solution.evaluation.values
     exact = {slot: symbolic.exact_number(v) for slot, v in graph.leaf_values.items()}
     for node, tape in zip(graph.nodes, tapes):
         value = values[node.slot]
         if num.is_exact(value):
             exact[node.slot] = symbolic.exact_number(value)
-        elif any(exact[s] is None for s in node.inputs):
-            exact[node.slot] = None
+        elif any(isinstance(exact[s], Skipped) for s in node.inputs):
+            exact[node.slot] = next(exact[s] for s in node.inputs
+                                    if isinstance(exact[s], Skipped))
         else:
             exact[node.slot] = symbolic.closed_form(graph, node, exact, tape)
     return exact
 
 
 def _head_closed_forms(solution: Solution, closed: dict) -> tuple:
-    """(Ŷ, L) exactly, or False (no --exact) or None (too large) for each."""
+    """(Ŷ, L) exactly, or False (no --exact) or Skipped (too large) for each."""
     if not closed:
         return False, False
     z = closed[solution.graph.scalars[solution.problem.output]]
-    if z is None:
-        return None, None
+    if isinstance(z, Skipped):
+        return z, z
     setup = solution.setup
     y = symbolic.exact_number(setup.label)
     ev = bool(z.is_Number)  # see symbolic._Converter.apply: never evaluate nested forms
@@ -191,7 +194,7 @@ def _head_closed_forms(solution: Solution, closed: dict) -> tuple:
     else:
         loss = sp.Mul(sp.Rational(1, 2), sp.Pow(sp.Add(yhat, -y, evaluate=ev), 2, evaluate=ev),
                       evaluate=ev)
-    return tuple(e if symbolic.size_ok(e) else None for e in (yhat, loss))
+    return tuple(symbolic.too_large(e) or e for e in (yhat, loss))
 
 
 # ----------------------------------------------------------------------------- head

@@ -139,10 +139,10 @@ def node_form(graph: Graph, program: NodeProgram) -> NodeForm:
 
 def closed_form(graph: Graph, program: NodeProgram, exact_inputs: dict, tape_values: list):
     """The exact value of a node from the exact values of its inputs (``slot -> SymPy``), kinks
-    resolved by the solver's values; None when it would exceed MAX_CLOSED_FORM_OPS."""
+    resolved by the solver's values; :class:`Skipped` when it would be too large to show."""
     converter = _Converter(graph, program, "exact", exact_inputs, tape_values)
     value = converter.root()
-    return value if size_ok(value) else None
+    return too_large(value) or value
 
 
 def derivative(expr: sp.Expr, wrt: sp.Symbol) -> sp.Expr:
@@ -197,16 +197,39 @@ def exact_number(value) -> sp.Expr:
     return sp.Rational(value.numerator, value.denominator)
 
 
-def size_ok(expr: sp.Expr) -> bool:
-    """At most MAX_CLOSED_FORM_OPS operations: counted as the tree's function, power, sum and
-    product nodes (``sp.count_ops`` would ask SymPy's assumptions, which evalf the whole
-    nested form)."""
+MAX_CLOSED_FORM_DEPTH = 80
+"""A closed form nested deeper than this is skipped (with a note): the printers recurse, and
+a deep enough form (a valid 80-node sigmoid chain) would exhaust Python's stack."""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A closed form not built or not shown, and why (a clause: "it would …")."""
+    reason: str
+
+
+def too_large(expr: sp.Expr) -> Skipped | None:
+    """Why ``expr`` is not shown, or None: more than MAX_CLOSED_FORM_OPS operations, counted
+    as the tree's function, power, sum and product nodes (``sp.count_ops`` would ask SymPy's
+    assumptions, which evalf the whole nested form), or more than MAX_CLOSED_FORM_DEPTH levels
+    of them.  Walked with a stack of its own, never recursively."""
     operations = 0
-    for sub in sp.preorder_traversal(expr):
-        operations += not sub.is_Atom
+    stack = [(expr, 1)]
+    while stack:
+        sub, depth = stack.pop()
+        if sub.is_Atom:
+            continue
+        operations += 1
         if operations > MAX_CLOSED_FORM_OPS:
-            return False
-    return True
+            return Skipped(f"it would take more than {MAX_CLOSED_FORM_OPS} operations")
+        if depth > MAX_CLOSED_FORM_DEPTH:
+            return Skipped(f"it would nest more than {MAX_CLOSED_FORM_DEPTH} levels deep")
+        stack.extend((arg, depth + 1) for arg in sub.args)
+    return None
+
+
+def size_ok(expr: sp.Expr) -> bool:
+    return too_large(expr) is None
 
 
 def is_number(expr: sp.Expr) -> bool:
