@@ -70,11 +70,12 @@ class _Dialect:
         return decimal
 
     def relation(self, relation: Relation, order: dict) -> str:
+        more = self.words(f" (and {relation.more:,} more)") if relation.more else ""
         if relation.op == "=" and not relation.right:
             names = " = ".join(self.expr(o.expr, order=order) for o in relation.left)
-            return f"{names} = {self.number(relation.left[0].value)}"
+            return f"{names}{more} = {self.number(relation.left[0].value)}"
         right = self.words(" and ").join(self.operand(o, order) for o in relation.right)
-        return f"{self.operand(relation.left[0], order)} {relation.op} {right}"
+        return f"{self.operand(relation.left[0], order)} {relation.op} {right}{more}"
 
     def operand(self, operand, order: dict) -> str:
         if operand.expr is None or symbolic.is_number(operand.expr):

@@ -10,18 +10,26 @@ expression differentiated with respect to its direct inputs, never a composed gr
 
 from __future__ import annotations
 
+import bisect
+from collections import ChainMap
 from dataclasses import dataclass, field
 
 import mpmath
 import sympy as sp
 
 from hwsolve import num
+from hwsolve.errors import HwsolveError
 from hwsolve.work import symbolic
 from hwsolve.ops.rules import RULES
 from hwsolve.engine.solve import Solution, tape_values
 from hwsolve.work.symbolic import LABEL, LOSS, YHAT, Skipped, Slope, leaf
 
 ZERO = num.ZERO
+MAX_STEP_TERMS = 5_000
+"""--steps refuses a problem with more chain-rule terms than this (about 1,600 generated nodes;
+each term costs about a millisecond of SymPy)."""
+MAX_LISTED = 8
+"""Operands listed in one case rule before "(and N more)" (never "and 1 more")."""
 
 
 @dataclass(frozen=True)
@@ -33,10 +41,13 @@ class Operand:
 
 @dataclass(frozen=True)
 class Relation:
-    """``X1 = 2 > H1 = 1.5``; a tie ``X1 = H1 = 1.5`` has several ``left`` and no ``right``."""
+    """``X1 = 2 > H1 = 1.5``; a tie ``X1 = H1 = 1.5`` has several ``left`` and no ``right``.
+    ``more`` counts the operands left out of a long list (a max of 1,000 arguments): each case
+    lists at most MAX_LISTED, so that the work stays linear in the number of arguments."""
     left: tuple
     op: str
     right: tuple = ()
+    more: int = 0
 
 
 @dataclass
@@ -112,6 +123,13 @@ class Steps:
 def build(solution: Solution, exact: bool = False) -> Steps:
     """The derivation of ``solution``; ``exact`` adds closed forms of irrational values."""
     graph = solution.graph
+    terms = sum(len(local) for local in solution.evaluation.local)
+    if terms > MAX_STEP_TERMS:
+        raise HwsolveError(
+            f"--steps shows at most {MAX_STEP_TERMS:,} chain-rule terms (one per node and "
+            f"direct input), and this problem has {terms:,}: nobody reads that much work; the "
+            "answer table, --values and --format json give every value and gradient",
+            file=solution.problem.file, where="--steps")
     forms = [symbolic.node_form(graph, node) for node in graph.nodes]
     with mpmath.workdps(num.WORK_DPS):
         tapes = [tape_values(node, solution.evaluation.values) for node in graph.nodes]
@@ -311,23 +329,44 @@ def _step(solution: Solution, slot: int, consumers: dict, forms: list, tapes: li
 
 
 def _local(solution: Solution, k: int, wrt: sp.Symbol, value, form, tape) -> Local:
+    """∂node/∂wrt.  Only what the formula shows is looked up (its symbols, calls and slopes,
+    never the insides of a slope's call), so that a node of n inputs costs O(n) in all."""
     node = solution.graph.nodes[k]
     formula = symbolic.derivative(form.algebra, wrt)
-    cases = [_case(slope, form, tape) for slope in _slopes(formula)]
-    shown = _leaf_values(solution, node.inputs)
-    shown.update({expr: tape[call.position] for expr, call in form.calls.items()})
-    shown.update({case.slope: case.value for case in cases})
-    order = {leaf(solution.graph.slots[s].label): rank for rank, s in enumerate(node.inputs)}
-    return Local(leaf(node.name), wrt, formula, value, shown, order, cases)
+    symbols, slopes = _parts(formula)
+    cases = [_case(slope, form, tape) for slope in slopes]
+    values = solution.evaluation.values
+    own = {symbol: values[_slot_of(solution, symbol)] for symbol in symbols}
+    own.update({case.slope: case.value for case in cases})
+    if "calls" not in form.memo:  # the printer may meet a call as a part it builds (1/√x)
+        form.memo["calls"] = {expr: tape[call.position] for expr, call in form.calls.items()}
+    shown = ChainMap(own, form.memo["calls"])
+    if "order" not in form.memo:
+        form.memo["order"] = {leaf(solution.graph.slots[s].label): rank
+                              for rank, s in enumerate(node.inputs)}
+    return Local(leaf(node.name), wrt, formula, value, shown, form.memo["order"], cases)
 
 
-def _slopes(formula: sp.Expr) -> list:
-    """The Slopes of a formula, each once, in reading order."""
-    found: list = []
-    for sub in sp.preorder_traversal(formula):
-        if isinstance(sub, Slope) and sub not in found:
-            found.append(sub)
-    return found
+def _slot_of(solution: Solution, symbol: sp.Symbol) -> int:
+    name, _, index = symbol.name.partition("[")
+    return solution.graph.slot_of(name, int(index[:-1]) if index else None)
+
+
+def _parts(formula: sp.Expr) -> tuple:
+    """The leaf symbols and the Slopes of a formula, each once, without entering a Slope (its
+    call's arguments print as names): a max of n arguments costs O(n), not O(n) per slope."""
+    symbols: dict = {}
+    slopes: dict = {}
+    stack = [formula]
+    while stack:
+        sub = stack.pop()
+        if isinstance(sub, Slope):
+            slopes[sub] = None
+            continue
+        if isinstance(sub, symbolic.Leaf):
+            symbols[sub] = None
+        stack.extend(reversed(sub.args))
+    return list(symbols), list(slopes)
 
 
 # ----------------------------------------------------------------------------- case rules
@@ -337,30 +376,53 @@ _WORDS = {"max": ("larger", "largest"), "min": ("smaller", "smallest")}
 
 def _case(slope: Slope, form, tape: list) -> Case:
     call = form.calls[slope.call]
-    values = [tape[p] for p in call.arg_positions]
-    partials, convention = RULES[call.op].backward(values, tape[call.position],
-                                                   [True] * len(values))
-    operands = [Operand(expr, v) for expr, v in zip(slope.call.args, values)]
+    key = ("case", call.position)
+    if key not in form.memo:  # once per call, however many of its arguments are asked about
+        values = [tape[p] for p in call.arg_positions]
+        partials, convention = RULES[call.op].backward(values, tape[call.position],
+                                                       [True] * len(values))
+        operands = [Operand(expr, v) for expr, v in zip(slope.call.args, values)]
+        winners = [j for j, v in enumerate(values) if num.cmp(v, tape[call.position]) == 0] \
+            if call.op in _WORDS else None
+        form.memo[key] = partials, convention, operands, winners
+    partials, convention, operands, winners = form.memo[key]
     i = slope.index - 1
     if call.op in _WORDS:
-        relation, rule = _extreme_reason(call.op, operands, tape[call.position], i)
+        relation, rule = _extreme_reason(call.op, operands, winners, i)
         branch = None
     else:
         relation, rule, branch = _kink_reason(call.op, operands, i)
     return Case(slope, partials[i], branch, relation, rule, convention)
 
 
-def _extreme_reason(op: str, operands: list, out, i: int) -> tuple:
-    winners = [j for j, o in enumerate(operands) if num.cmp(o.value, out) == 0]
+def _extreme_reason(op: str, operands: list, winners: list, i: int) -> tuple:
     word = _WORDS[op][len(operands) > 2]
     rule = f"{op} passes the gradient only to its {word} argument"
     toward, away = ("<", ">") if op == "min" else (">", "<")
-    if i in winners and len(winners) > 1:
-        return Relation(tuple(operands[j] for j in winners), "="), rule
-    if i in winners:
-        others = tuple(o for j, o in enumerate(operands) if j != i)
-        return Relation((operands[i],), toward, others), rule
+    tied = len(winners) > 1
+    if tied and _is_winner(winners, i):
+        listed = winners if len(winners) <= MAX_LISTED + 1 else winners[:MAX_LISTED]
+        if i not in listed:
+            listed = sorted(listed[:-1] + [i])
+        return Relation(tuple(operands[j] for j in listed), "=", (),
+                        len(winners) - len(listed)), rule
+    if _is_winner(winners, i):
+        limit = len(operands) - 1 if len(operands) - 1 <= MAX_LISTED + 1 else MAX_LISTED
+        others = []
+        for j in range(len(operands)):
+            if j != i and len(others) < limit:
+                others.append(operands[j])
+            elif len(others) == limit:
+                break
+        return Relation((operands[i],), toward, tuple(others),
+                        len(operands) - 1 - len(others)), rule
     return Relation((operands[i],), away, (operands[winners[0]],)), rule
+
+
+def _is_winner(winners: list, i: int) -> bool:
+    """``i in winners`` for the sorted list of winners, without a linear scan."""
+    at = bisect.bisect_left(winners, i)
+    return at < len(winners) and winners[at] == i
 
 
 def _kink_reason(op: str, operands: list, i: int) -> tuple:

@@ -68,11 +68,31 @@ class Sigmoid(sp.Function):
 
 
 class Kinked(sp.Function):
-    """A piecewise-linear function: ∂f/∂(argument i) is the case rule ``Slope(i, f(...))``."""
+    """A piecewise-linear function: ∂f/∂(argument i) is the case rule ``Slope(i, f(...))``.
+
+    A max of 1,000 arguments is asked for its free symbols once per Slope of it; they are
+    worked out once (SymPy objects are immutable, so they cannot change)."""
     op = ""
 
     def fdiff(self, argindex=1):
         return Slope(sp.Integer(argindex), self)
+
+    @property
+    def free_symbols(self):
+        found = self.__dict__.get("_free")
+        if found is None:
+            found = self.__dict__["_free"] = frozenset(super().free_symbols)
+        return set(found)
+
+    def positions(self) -> dict:
+        """symbol -> the argument numbers (1-based) whose expression contains it."""
+        found = self.__dict__.get("_positions")
+        if found is None:
+            found = self.__dict__["_positions"] = {}
+            for i, arg in enumerate(self.args, start=1):
+                for symbol in arg.free_symbols:
+                    found.setdefault(symbol, []).append(i)
+        return found
 
 
 class Maximum(Kinked):
@@ -128,6 +148,7 @@ class NodeForm:
     display: sp.Expr
     algebra: sp.Expr
     calls: dict = field(default_factory=dict)   # algebraic call -> Call
+    memo: dict = field(default_factory=dict)    # what steps works out once per node
 
 
 def node_form(graph: Graph, program: NodeProgram) -> NodeForm:
@@ -172,8 +193,10 @@ def derivative(expr: sp.Expr, wrt: sp.Symbol) -> sp.Expr:
         elif isinstance(e, sp.Function) and type(e)._eval_derivative is \
                 sp.Function._eval_derivative:
             terms = []
-            for i, a in enumerate(e.args, start=1):
-                da = d(a)
+            numbers = e.positions().get(wrt, ()) if isinstance(e, Kinked) \
+                else range(1, len(e.args) + 1)  # only the arguments that contain wrt
+            for i in numbers:
+                da = d(e.args[i - 1])
                 if da.is_zero:
                     continue
                 terms.append(e.fdiff(i) * da)
@@ -196,6 +219,9 @@ def exact_number(value) -> sp.Expr:
     """A solver Fraction as a SymPy Rational."""
     return sp.Rational(value.numerator, value.denominator)
 
+
+MAX_SLOPE_ARGS = 12
+"""A slope of a call with more arguments prints as ``max'₅(P1, P2, P3, …, P1000)``."""
 
 MAX_CLOSED_FORM_DEPTH = 80
 """A closed form nested deeper than this is skipped (with a note): the printers recurse, and
@@ -409,6 +435,13 @@ class _Layout:
             return num.fmt_sig(self.shown[expr], self.digits)
         return super()._print(expr, **kwargs)
 
+    def listed(self, args: tuple, ellipsis: str) -> list:
+        """A slope's arguments: all of them, or for a long call (a max of 1,000) the first
+        three, an ellipsis and the last, so that each slope prints in constant size."""
+        if len(args) <= MAX_SLOPE_ARGS:
+            return [self._print(a) for a in args]
+        return [self._print(a) for a in args[:3]] + [ellipsis, self._print(args[-1])]
+
     def negative_atom(self, expr) -> bool:
         if isinstance(expr, sp.Basic) and expr in self.shown:
             return num.sign(self.shown[expr]) < 0
@@ -599,7 +632,7 @@ class _TextPrinter(_Layout, Printer):
 
     def _print_Slope(self, expr):
         call = expr.call
-        args = ", ".join(self._print(a) for a in call.args)
+        args = ", ".join(self.listed(call.args, "…"))
         if isinstance(call, AbsValue):
             return f"sign({args})"
         index = str(expr.index).translate(_SUBSCRIPT) if len(call.args) > 1 else ""
@@ -654,7 +687,7 @@ class _LatexPrinter(_Layout, LatexPrinter):
 
     def _print_Slope(self, expr, exp=None):
         call = expr.call
-        args = ", ".join(self._print(a) for a in call.args)
+        args = ", ".join(self.listed(call.args, r"\ldots"))
         if isinstance(call, AbsValue):
             return rf"\operatorname{{sign}}\left({args}\right)"
         index = f"_{{{expr.index}}}" if len(call.args) > 1 else ""
