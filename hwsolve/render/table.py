@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hwsolve import num
+from hwsolve.render import grid
 from hwsolve.render.common import column_value, fmt, head_summary, header
 from hwsolve.engine.solve import Solution
 
@@ -19,18 +20,18 @@ def answer_table(solution: Solution, digits: int = 3, width: int = 80) -> Group:
     """The seed's layout: a header row Ŷ, L, ∇… in ``columns`` order and one row of values.
 
     When the row is wider than ``width`` it is stacked as several tables, each column whole,
-    so that no number is ever cut.
+    so that no number is ever cut.  Drawn by :mod:`hwsolve.render.grid`, linear in the number
+    of columns.
     """
     cells = [(header(c), _fold(fmt(column_value(solution, c), digits), width - 4))
              for c in solution.problem.columns]
-    parts: list = [Text(solution.problem.title, style="bold")]
+    tables = grid.Lines([])
     for chunk in _chunks(cells, width):
-        table = Table(box=box.SQUARE)
-        for head, value in chunk:
-            table.add_column(head, justify="left" if "\n" in value else "right", no_wrap=True)
-        table.add_row(*(value for _, value in chunk))
-        parts.append(table)
-    parts.append(Text(head_summary(solution), style="dim"))
+        columns = [grid.Column(head, "left" if "\n" in value else "right")
+                   for head, value in chunk]
+        tables += grid.draw(columns, [[value for _, value in chunk]], grid.SQUARE)
+    parts: list = [Text(solution.problem.title, style="bold"), tables,
+                   Text(head_summary(solution), style="dim")]
     parts.extend(notes(solution))
     return Group(*parts)
 
@@ -67,26 +68,35 @@ def notes(solution: Solution) -> list:
     return [Text(f"note: {warning}", style="yellow") for warning in solution.warnings]
 
 
-def values_table(solution: Solution, digits: int = 3) -> Table:
+def values_table(solution: Solution, digits: int = 3) -> "_ValuesTable":
     """Every forward value, with its exact form where it is rational, and its gradient."""
-    table = Table(box=box.SIMPLE_HEAD, title="Forward values and gradients", title_justify="left")
-    for column, justify in (("name", "left"), ("kind", "left"), ("value", "right"),
-                            ("exact", "right"), ("∂L/∂·", "right")):
-        # A long exact fraction folds onto more lines rather than ending in "…".
-        table.add_column(column, justify=justify, no_wrap=column != "exact",
-                         overflow="fold" if column == "exact" else "ellipsis")
+    rows = []
     values, grads = solution.evaluation.values, solution.grads
     for number, slot in enumerate(solution.graph.slots):
         value = values[number]
         gradient = "" if slot.kind == "constant" else num.fmt_sig(grads[number], digits)
-        table.add_row(slot.label, slot.kind, num.fmt_sig(value, digits),
-                      _exact_beside(value, digits), gradient)
+        rows.append([slot.label, slot.kind, num.fmt_sig(value, digits),
+                     _exact_beside(value, digits), gradient])
     head = solution.head
-    table.add_row("Ŷ", "output", num.fmt_sig(head.yhat, digits), _exact_beside(head.yhat, digits),
-                  num.fmt_sig(head.dL_dyhat, digits))
-    table.add_row("L", "loss", num.fmt_sig(head.loss, digits), _exact_beside(head.loss, digits),
-                  "")
-    return table
+    rows.append(["Ŷ", "output", num.fmt_sig(head.yhat, digits), _exact_beside(head.yhat, digits),
+                 num.fmt_sig(head.dL_dyhat, digits)])
+    rows.append(["L", "loss", num.fmt_sig(head.loss, digits), _exact_beside(head.loss, digits),
+                 ""])
+    return _ValuesTable(rows)
+
+
+class _ValuesTable:
+    """Laid out when printed, at the console's width: a long exact fraction folds onto more
+    lines rather than ending in "…"."""
+    COLUMNS = [grid.Column("name", "left"), grid.Column("kind", "left"), grid.Column("value"),
+               grid.Column("exact", fold=True), grid.Column("∂L/∂·")]
+
+    def __init__(self, rows: list):
+        self.rows = rows
+
+    def __rich_console__(self, console, options):
+        yield grid.draw(self.COLUMNS, self.rows, grid.SIMPLE_HEAD, options.max_width,
+                        title="Forward values and gradients")
 
 
 def _exact_beside(value, digits: int) -> str:
