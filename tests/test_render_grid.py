@@ -62,3 +62,19 @@ def test_a_long_exact_fraction_folds_to_the_width():
     assert max(len(line) for line in mine.splitlines()) <= 30
     body = mine.splitlines()[3:-1]
     assert "".join(line.replace("H1", "").strip() for line in body) == exact
+
+
+def test_a_name_wider_than_the_terminal_wraps_and_is_never_cut(tmp_path):
+    from conftest import run_cli
+
+    name = "a_long_parameter_name_wider_than_a_narrow_terminal_xyz"
+    spec = tmp_path / "long.yaml"
+    spec.write_text(f"title: t\ninputs: {{X1: 1}}\nparams: {{{name}: 2}}\nnodes:\n"
+                    f"  H: {name} * X1\nlabel: 1\n")
+    result = run_cli(str(spec), "--width", "40", "--values")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 40
+    header = [line.strip("│ ") for line in lines if "∇a_long" in line or "terminal_xyz" in line]
+    assert "".join(header[:2]) == "∇" + name  # the answer table's header, in two lines
+    assert "…" not in result.output

@@ -43,7 +43,8 @@ def draw(columns: list, rows: list, box: tuple, width: int | None = None,
     ``box`` with one space of padding, as rich's Table draws them.  A column marked ``fold``
     is narrowed (its cells folded) when the grid is wider than ``width``."""
     cells = [[cell.split("\n") for cell in row] for row in rows]
-    widths = [cell_len(c.header) for c in columns]
+    heads = [c.header.split("\n") for c in columns]
+    widths = [max(cell_len(line) for line in head) for head in heads]
     for row in cells:
         for i, lines in enumerate(row):
             for line in lines:
@@ -51,11 +52,13 @@ def draw(columns: list, rows: list, box: tuple, width: int | None = None,
                     widths[i] = max(widths[i], cell_len(line))
     total = sum(widths) + 3 * len(widths) + 1
     if width is not None and total > width:
-        for i, column in enumerate(columns):
-            if column.fold and total > width:
-                narrower = max(cell_len(column.header), widths[i] - (total - width), 1)
+        for i in range(len(columns) - 1, -1, -1):  # the last foldable column first
+            if columns[i].fold and total > width:
+                shortest = min(max(cell_len(line) for line in heads[i]), 8)  # "exact" whole
+                narrower = max(widths[i] - (total - width), shortest)
                 total -= widths[i] - narrower
                 widths[i] = narrower
+                heads[i] = [piece for line in heads[i] for piece in _fold(line, narrower)]
                 for row in cells:
                     row[i] = [piece for line in row[i] for piece in _fold(line, narrower)]
     top, middle, rule, bottom = box
@@ -67,11 +70,13 @@ def draw(columns: list, rows: list, box: tuple, width: int | None = None,
         return [(chars[0] + chars[2].join(chars[1] * (w + 2) for w in widths) + chars[3], None)]
 
     lines.append(edge(top))
-    heads: list = [(middle[0], None)]
-    for i, (column, w) in enumerate(zip(columns, widths)):
-        heads += [(" ", None), (_pad(column.header, w, column.justify), "bold"),
-                  (" " + (middle[2] if i < len(widths) - 1 else middle[3]), None)]
-    lines.append(heads)
+    for k in range(max(len(head) for head in heads)):
+        line: list = [(middle[0], None)]
+        for i, (column, w) in enumerate(zip(columns, widths)):
+            text = heads[i][k] if k < len(heads[i]) else ""
+            line += [(" ", None), (_pad(text, w, column.justify), "bold"),
+                     (" " + (middle[2] if i < len(widths) - 1 else middle[3]), None)]
+        lines.append(line)
     lines.append(edge(rule))
     for row in cells:
         for k in range(max(len(c) for c in row)):

@@ -23,7 +23,8 @@ def answer_table(solution: Solution, digits: int = 3, width: int = 80) -> Group:
     so that no number is ever cut.  Drawn by :mod:`hwsolve.render.grid`, linear in the number
     of columns.
     """
-    cells = [(header(c), _fold(fmt(column_value(solution, c), digits), width - 4))
+    cells = [(_wrap_header(header(c), width - 4),
+              _fold(fmt(column_value(solution, c), digits), width - 4))
              for c in solution.problem.columns]
     tables = grid.Lines([])
     for chunk in _chunks(cells, width):
@@ -34,6 +35,11 @@ def answer_table(solution: Solution, digits: int = 3, width: int = 80) -> Group:
                    Text(head_summary(solution), style="dim")]
     parts.extend(notes(solution))
     return Group(*parts)
+
+
+def _wrap_header(text: str, limit: int) -> str:
+    """A column name wider than the table may be: broken into lines, never cut."""
+    return "\n".join(text[i:i + limit] for i in range(0, len(text), limit))
 
 
 def _fold(value: str, limit: int) -> str:
@@ -55,7 +61,8 @@ def _chunks(cells: list, width: int) -> list:
     chunks: list = [[]]
     used = 1
     for head, value in cells:
-        need = max(len(head), *(len(line) for line in value.splitlines())) + 3
+        need = max(*(len(line) for line in head.splitlines()),
+                   *(len(line) for line in value.splitlines())) + 3
         if chunks[-1] and used + need > width:
             chunks.append([])
             used = 1
@@ -88,7 +95,8 @@ def values_table(solution: Solution, digits: int = 3) -> "_ValuesTable":
 class _ValuesTable:
     """Laid out when printed, at the console's width: a long exact fraction folds onto more
     lines rather than ending in "…"."""
-    COLUMNS = [grid.Column("name", "left"), grid.Column("kind", "left"), grid.Column("value"),
+    COLUMNS = [grid.Column("name", "left", fold=True), grid.Column("kind", "left"),
+               grid.Column("value"),
                grid.Column("exact", fold=True), grid.Column("∂L/∂·")]
 
     def __init__(self, rows: list):
