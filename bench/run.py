@@ -3,6 +3,9 @@
     python bench/run.py                # all sizes, writes bench/RESULTS.md
     python bench/run.py --quick        # fewer repetitions, no 20,000-node graph
 
+It also times every output format on the 10,000-node graph (each must take at most 1.3x the
+JSON time: every format is linear) and ``--steps`` on q3b and on 200- and 1,000-node graphs.
+
 Every figure is the median of several runs of a separate process, measured in the same run on
 the same machine, so that the ratios in the targets compare like with like.  Peak memory is the
 child's own maximum resident set size (os.wait4), not an estimate.
@@ -26,6 +29,9 @@ from hwsolve.tools.generate import generate_problem
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (100, 1_000, 10_000, 20_000)
 SEED = 2026
+FORMATS = ("json", "table", "csv", "markdown", "latex")
+FORMAT_SIZE = 10_000
+STEPS_SIZES = (200, 1_000)
 
 
 def hwsolve_command() -> list:
@@ -112,6 +118,7 @@ def main() -> None:
         "list": record("hwsolve list", hw + ["list"], small_runs)[0],
         "q3a": record("hwsolve q3a", hw + ["q3a"], small_runs)[0],
         "check": record("hwsolve check", hw + ["check"], small_runs)[0],
+        "q3b_steps": record("hwsolve q3b --steps", hw + ["q3b", "--steps"], small_runs)[0],
     }
     torch_available = has_torch()
     graphs: dict = {}
@@ -143,21 +150,65 @@ def main() -> None:
                          else f"PyTorch float64, graph_{n}.yaml")
                 rows.append((label, seconds, mb))
                 print(f"{label:<48} {seconds:7.3f} s {mb:8.1f} MB", flush=True)
-    report = render(base, graphs, rows, args, torch_available)
+        formats = _formats(hw, paths[FORMAT_SIZE], large_runs, rows)
+        steps = _steps(hw, Path(folder), large_runs, rows)
+    report = render(base, graphs, rows, args, torch_available, formats, steps)
     Path(args.output).write_text(report)
     print(f"\nwritten to {args.output}")
     print(report.split("## Targets", 1)[1])
 
 
-def render(base: dict, graphs: dict, rows: list, args, torch_available: bool) -> str:
+def _formats(hw: list, path: Path, runs: int, rows: list) -> dict:
+    """Median seconds per format on one graph, the formats interleaved round by round."""
+    samples: dict = {}
+    for _ in range(runs):
+        for fmt in FORMATS:
+            samples.setdefault(fmt, []).append(measure(hw + [str(path), "--format", fmt], 1))
+    out = {}
+    for fmt in FORMATS:
+        seconds = statistics.median(t for t, _ in samples[fmt])
+        mb = max(m for _, m in samples[fmt])
+        label = f"hwsolve graph_{FORMAT_SIZE}.yaml --format {fmt}"
+        rows.append((label, seconds, mb))
+        print(f"{label:<48} {seconds:7.3f} s {mb:8.1f} MB", flush=True)
+        out[fmt] = seconds
+    return out
+
+
+def _steps(hw: list, folder: Path, runs: int, rows: list) -> dict:
+    """Median seconds of ``--steps`` (the default terminal text) per graph size."""
+    paths = {}
+    for n in STEPS_SIZES:
+        paths[n] = folder / f"steps_{n}.yaml"
+        paths[n].write_text(generate_problem(n, SEED))
+    samples: dict = {}
+    for _ in range(runs):
+        for n in STEPS_SIZES:
+            samples.setdefault(n, []).append(measure(hw + [str(paths[n]), "--steps"], 1))
+    out = {}
+    for n in STEPS_SIZES:
+        seconds = statistics.median(t for t, _ in samples[n])
+        mb = max(m for _, m in samples[n])
+        label = f"hwsolve graph_{n}.yaml --steps"
+        rows.append((label, seconds, mb))
+        print(f"{label:<48} {seconds:7.3f} s {mb:8.1f} MB", flush=True)
+        out[n] = seconds
+    return out
+
+
+def render(base: dict, graphs: dict, rows: list, args, torch_available: bool,
+           formats: dict, steps: dict) -> str:
     lines = ["# Benchmark results", "",
              f"Machine: {machine()}.", f"Packages: {versions()}.", "",
              f"Command: `python bench/run.py{' --quick' if args.quick else ''}` "
              f"({time.strftime('%Y-%m-%d')}). Each figure is the median wall time of separate "
              "processes (9 runs for small commands, 7 for every graph size, "
-             "the sizes interleaved) and the largest peak resident memory seen. hwsolve runs "
-             "as the `hwsolve` command installed next to this Python; PyTorch runs "
-             "`bench/torch_graph.py` (float64 autograd) in its own process.", "",
+             "the sizes interleaved; the formats and the --steps sizes interleaved likewise) "
+             "and the largest peak resident memory seen. hwsolve runs as "
+             f"{'the `hwsolve` command installed next to this Python' if len(hwsolve_command()) == 1 else '`python -m hwsolve` from this checkout'}"
+             "; PyTorch runs `bench/torch_graph.py` (float64 autograd) in its own process. "
+             "The machine is shared, so figures vary from run to run: a ratio close to its "
+             "target is a near miss, not a margin.", "",
              "| command | median wall time | peak memory |", "| --- | ---: | ---: |"]
     lines += [f"| {label} | {seconds:.3f} s | {mb:.0f} MB |" for label, seconds, mb in rows]
     lines += ["", "## Graphs", "",
@@ -195,6 +246,15 @@ def render(base: dict, graphs: dict, rows: list, args, torch_available: bool) ->
     if 10_000 in graphs and 20_000 in graphs:
         ratio = graphs[20_000]["hwsolve"] / graphs[10_000]["hwsolve"]
         target("20,000 nodes ≤ 2.2 × the time of 10,000", f"{ratio:.2f} ×", ratio <= 2.2)
+    for fmt in FORMATS[1:]:
+        ratio = formats[fmt] / formats["json"]
+        target(f"{FORMAT_SIZE:,} nodes: `--format {fmt}` ≤ 1.3 × `--format json`",
+               f"{formats[fmt]:.2f} s vs {formats['json']:.2f} s ({ratio:.2f} ×)", ratio <= 1.3)
+    ratio = base["q3b_steps"] / base["sympy"]
+    target("`hwsolve q3b --steps` ≤ 1.5 × `python -c \"import sympy\"`",
+           f"{base['q3b_steps']:.3f} s vs {base['sympy']:.3f} s ({ratio:.2f} ×)", ratio <= 1.5)
+    for n, limit in zip(STEPS_SIZES, (2.0, 5.0)):
+        target(f"{n:,} nodes: `--steps` < {limit:.0f} s", f"{steps[n]:.2f} s", steps[n] < limit)
     return "\n".join(lines) + "\n"
 
 

@@ -8,6 +8,7 @@ head, so :func:`evaluate` runs once per problem and :func:`solve` once per head 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -78,24 +79,18 @@ class Solution:
     def graph(self) -> Graph:
         return self.evaluation.graph
 
-    @property
+    @functools.cached_property
     def values(self) -> dict:
         """name -> value (vectors as lists, matrices as lists of rows) for inputs, params,
-        constants, nodes, Yhat and L (absent with loss: none).  Built once."""
-        if self._values is None:
-            self._values = self._by_name(self.full.values, _VALUE_KINDS)
-        return self._values
+        constants, nodes, Yhat and L (absent with loss: none).  Built once, on first read:
+        renderers read it once per column, and rebuilding it each time made every format
+        quadratic in the size of the graph."""
+        return self._by_name(self.full.values, _VALUE_KINDS)
 
-    @property
+    @functools.cached_property
     def grad(self) -> dict:
-        """name -> dL/dname for inputs, params, nodes and Yhat.  Built once."""
-        if self._grad is None:
-            self._grad = self._by_name(self.grads, _GRAD_KINDS)
-        return self._grad
-
-    def __post_init__(self):
-        self._values = None
-        self._grad = None
+        """name -> dL/dname for inputs, params, nodes and Yhat (built once, on first read)."""
+        return self._by_name(self.grads, _GRAD_KINDS)
 
     def _by_name(self, per_slot: list, kinds: frozenset) -> dict:
         table: dict = {}

@@ -60,13 +60,18 @@ class Mul:
 
     @staticmethod
     def backward(a, out, needs):
+        """∂(a1·…·an)/∂ai = (a1·…·a(i-1))·(a(i+1)·…·an): prefix and suffix products, 3n
+        multiplications in all (a product over the others for each i would be n²)."""
+        n = len(a)
+        suffix = [ONE] * (n + 1)
+        for i in range(n - 1, 0, -1):
+            suffix[i] = num.mul(a[i], suffix[i + 1])
         partials = []
-        for i in range(len(a)):
-            others = ONE
-            for j, x in enumerate(a):
-                if j != i:
-                    others = num.mul(others, x)
-            partials.append(others)
+        prefix = ONE
+        for i, x in enumerate(a):
+            partials.append(num.mul(prefix, suffix[i + 1]) if needs[i] else None)
+            if i < n - 1:
+                prefix = num.mul(prefix, x)
         return partials, None
 
 

@@ -18,6 +18,10 @@ from hwsolve.errors import HwsolveError
 from hwsolve.engine.solve import Solution
 
 DRAWN = ("svg", "png", "pdf")
+MAX_DRAWN_VERTICES = 100
+"""Larger pictures are refused: nobody reads them, and a 2,000-node chain made Graphviz's dot
+use 5.7 GB for 25 s before it failed, and a 100-node chain whose weight feeds every node
+takes it 11 s.  The .dot text has no limit (it is linear)."""
 GRADIENT_COLOUR = "#b91c1c"
 STYLES = {
     "input": 'shape=ellipse, style=filled, fillcolor="#dbeafe"',
@@ -78,11 +82,17 @@ def write(solution: Solution, path: str | Path, edges: bool = False, digits: int
     """Write the graph to ``path``: dot text for .dot/.gv, a picture for .svg/.png/.pdf."""
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
-    source = dot_source(solution, edges, digits)
     if fmt in ("dot", "gv"):
-        _write_text(path, source)
+        _write_text(path, dot_source(solution, edges, digits))
     elif fmt in DRAWN:
-        _draw(source, fmt, path)
+        vertices = len(solution.graph.slots) + 2  # every slot, Ŷ and L
+        if vertices > MAX_DRAWN_VERTICES:
+            raise HwsolveError(
+                f"a picture of {vertices:,} vertices is too large to read, and Graphviz needs "
+                f"gigabytes of memory to lay it out; {path.name} is drawn only up to "
+                f"{MAX_DRAWN_VERTICES:,} vertices: write a .dot file instead (any size)",
+                file=solution.problem.file, where="--output")
+        _draw(dot_source(solution, edges, digits), fmt, path)
     else:
         raise HwsolveError(f"cannot write {path.name!r}: the graph is written as .dot or .gv, "
                            "or drawn as .svg, .png or .pdf", where="--output")

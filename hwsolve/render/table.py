@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hwsolve import num
+from hwsolve.render import grid
 from hwsolve.render.common import column_value, columns, fmt, head_summary, header
 from hwsolve.engine.solve import Solution
 
@@ -19,21 +20,26 @@ def answer_table(solution: Solution, digits: int = 3, width: int = 80) -> Group:
     """The seed's layout: a header row Ŷ, L, ∇… in ``columns`` order and one row of values.
 
     When the row is wider than ``width`` it is stacked as several tables, each column whole,
-    so that no number is ever cut.
+    so that no number is ever cut.  Drawn by :mod:`hwsolve.render.grid`, linear in the number
+    of columns.
     """
-    cells = [(_fold_name(header(c), width - 4), _fold(fmt(column_value(solution, c), digits),
-                                                     width - 4))
+    cells = [(_wrap_header(header(c), width - 4),
+              _fold(fmt(column_value(solution, c), digits), width - 4))
              for c in columns(solution)]
-    parts: list = [Text(solution.problem.title, style="bold")]
+    tables = grid.Lines([])
     for chunk in _chunks(cells, width):
-        table = Table(box=box.SQUARE)
-        for head, value in chunk:
-            table.add_column(head, justify="left" if "\n" in value else "right", no_wrap=True)
-        table.add_row(*(value for _, value in chunk))
-        parts.append(table)
-    parts.append(Text(head_summary(solution), style="dim"))
+        grid_columns = [grid.Column(head, "left" if "\n" in value else "right")
+                        for head, value in chunk]
+        tables += grid.draw(grid_columns, [[value for _, value in chunk]], grid.SQUARE)
+    parts: list = [Text(solution.problem.title, style="bold"), tables,
+                   Text(head_summary(solution), style="dim")]
     parts.extend(notes(solution))
     return Group(*parts)
+
+
+def _wrap_header(text: str, limit: int) -> str:
+    """A column name wider than the table may be: broken into lines, never cut."""
+    return "\n".join(text[i:i + limit] for i in range(0, len(text), limit))
 
 
 def _fold(value: str, limit: int) -> str:
@@ -48,12 +54,6 @@ def _fold(value: str, limit: int) -> str:
             lines.append([])
         lines[-1].append(item)
     return ",\n".join(", ".join(items) for items in lines)
-
-
-def _fold_name(name: str, limit: int) -> str:
-    """A column name too wide for the terminal, wrapped onto more lines: never cut to "…",
-    which would leave the column unidentifiable."""
-    return "\n".join(name[i:i + limit] for i in range(0, len(name), limit)) or name
 
 
 def _chunks(cells: list, width: int) -> list:
@@ -75,15 +75,15 @@ def notes(solution: Solution) -> list:
     return [Text(f"note: {warning}", style="yellow") for warning in solution.warnings]
 
 
-_VALUE_COLUMNS = (("name", "left"), ("kind", "left"), ("value", "right"), ("exact", "right"),
-                  ("∂L/∂·", "right"), ("exact ∂L/∂·", "right"))
+_VALUE_COLUMNS = (grid.Column("name", "left", fold=True), grid.Column("kind", "left"),
+                  grid.Column("value"), grid.Column("exact", fold=True), grid.Column("∂L/∂·"),
+                  grid.Column("exact ∂L/∂·", fold=True))
 
 
-def values_table(solution: Solution, digits: int = 3, width: int = 80) -> Group:
-    """Every forward value and its gradient, each with its exact form where it is rational.
-
-    One table when it fits ``width``, otherwise the values and the gradients as two tables,
-    so that no number is cut; a long name or exact fraction folds onto more lines."""
+def values_table(solution: Solution, digits: int = 3, width: int | None = None
+                 ) -> "_ValuesTable":
+    """Every forward value and its gradient, each with its exact form where it is rational,
+    for every slot of the graph with its head (Ŷ, the label Y, L)."""
     values, grads = solution.full.values, solution.grads
     rows = []
     for number, slot in enumerate(solution.full.graph.slots):
@@ -93,27 +93,37 @@ def values_table(solution: Solution, digits: int = 3, width: int = 80) -> Group:
         rows.append((name, kind, num.fmt_sig(value, digits), _exact_beside(value, digits),
                      *(("", "") if slot.kind in ("constant", "label", "loss") else
                        (num.fmt_sig(gradient, digits), _exact_beside(gradient, digits)))))
-    widths = [max(len(title), *(len(row[i]) for row in rows))
-              for i, (title, _) in enumerate(_VALUE_COLUMNS)]
-    shown = [i for i in range(6) if i not in (3, 5) or widths[i] > len(_VALUE_COLUMNS[i][0])
-             or any(row[i] for row in rows)]  # an exact column with nothing in it is left out
-    if sum(widths[i] + 2 for i in shown) + 2 <= width:
-        return Group(_value_columns("Forward values and gradients", rows, shown))
-    return Group(_value_columns("Forward values", rows, [i for i in shown if i < 4]),
-                 _value_columns("Gradients", [row for row in rows if row[4]],
-                                [i for i in shown if i in (0, 4, 5)]))
+    return _ValuesTable(rows, width)
 
 
-def _value_columns(title: str, rows: list, columns) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left")
-    for i in columns:
-        column, justify = _VALUE_COLUMNS[i]
-        folds = column == "name" or column.startswith("exact")
-        table.add_column(column, justify=justify, no_wrap=not folds,
-                         overflow="fold" if folds else "ellipsis")
-    for row in rows:
-        table.add_row(*(row[i] for i in columns))
-    return table
+class _ValuesTable:
+    """Laid out when printed, at the console's width: one table when it fits, otherwise the
+    values and the gradients as two, so that no number is cut; a long name or exact fraction
+    folds onto more lines rather than ending in "…".  An exact column with nothing in it is
+    left out."""
+
+    def __init__(self, rows: list, width: int | None):
+        self.rows = rows
+        self.width = width
+
+    def __rich_console__(self, console, options):
+        width = self.width or options.max_width
+        rows = self.rows
+        widths = [max(len(c.header), *(len(row[i]) for row in rows))
+                  for i, c in enumerate(_VALUE_COLUMNS)]
+        shown = [i for i in range(6) if i not in (3, 5) or any(row[i] for row in rows)]
+        if sum(widths[i] + 2 for i in shown) + 2 <= width:
+            yield self.part("Forward values and gradients", rows, shown, width)
+            return
+        yield self.part("Forward values", rows, [i for i in shown if i < 4], width)
+        yield self.part("Gradients", [row for row in rows if row[4]],
+                        [i for i in shown if i in (0, 4, 5)], width)
+
+    @staticmethod
+    def part(title: str, rows: list, shown: list, width: int):
+        return grid.draw([_VALUE_COLUMNS[i] for i in shown],
+                         [[row[i] for i in shown] for row in rows], grid.SIMPLE_HEAD, width,
+                         title=title)
 
 
 def _exact_beside(value, digits: int) -> str:

@@ -10,6 +10,7 @@ Command line: ``hwsolve generate N --seed S [--kinks] [--tensor] [-o FILE]``.
 
 from __future__ import annotations
 
+from hwsolve.spec.yamlread import MAX_BYTES
 from hwsolve.tools.generate.common import KINK_EPS, RCAP, SQUASH_MAX, VMAX
 
 __all__ = ["KINK_EPS", "RCAP", "SQUASH_MAX", "VMAX", "generate_problem"]
@@ -26,8 +27,16 @@ def generate_problem(n_nodes: int, seed: int, *, kinks: bool = False, activation
     if tensor:
         from hwsolve.tools.generate.tensor import generate_tensor_problem
 
-        return generate_tensor_problem(n_nodes, seed, kinks=kinks, activation=activation,
+        text = generate_tensor_problem(n_nodes, seed, kinks=kinks, activation=activation,
                                        loss=loss)
-    from hwsolve.tools.generate.scalar import _Generator
+    else:
+        from hwsolve.tools.generate.scalar import _Generator
 
-    return _Generator(n_nodes, seed, kinks, activation, loss).build()
+        text = _Generator(n_nodes, seed, kinks, activation, loss).build()
+    size = len(text.encode("utf-8"))
+    if size > MAX_BYTES:  # never write what hwsolve would refuse to read
+        fits = max(1, int(n_nodes * MAX_BYTES / size * 0.98))
+        raise ValueError(f"{n_nodes:,} nodes make a {size / 1024 / 1024:.2f} MiB problem, more "
+                         f"than the {MAX_BYTES // (1024 * 1024)} MiB hwsolve reads; ask for at "
+                         f"most about {fits:,} nodes")
+    return text
