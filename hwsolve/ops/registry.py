@@ -14,7 +14,11 @@ One :class:`OpFacts` per op name of ``RULES`` (the loss_* of the output head inc
 - ``shape``: the shape rule in words;
 - ``kinks``: where the op is not differentiable and the convention taken (the prose of the rule's
   notes), or where it is smooth;
-- ``template``: how the random generator writes a call (:class:`Template`).
+- ``template``: how the random generator writes a call (:class:`Template`);
+- ``sympy``: the SymPy form the shown work writes and differentiates, a function
+  ``(sp, forms, args, payload, evaluate)`` of SymPy (passed in, so that this module never
+  imports it) and :mod:`hwsolve.work.symbolic`'s own functions (σ, the kinked functions, the
+  softmax entries, the losses), used by ``--steps`` for every op.
 
 ``tests/test_registry.py`` walks ``RULES`` and fails on an op that lacks any of these, and checks
 every op's hand-written local derivative against torch autograd of its PyTorch equivalent.
@@ -23,7 +27,7 @@ PyTorch is imported only when an equivalent is called.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import reduce
 
 from hwsolve.ops.rules import RULES
@@ -49,6 +53,37 @@ class OpFacts:
     shape: str
     kinks: str
     template: Template
+    sympy: object = None
+
+
+def _kinked(op: str):
+    return lambda sp, f, a, p, ev: f.KINKED[op](*a, evaluate=ev)
+
+
+def _vector(op: str):
+    return lambda sp, f, a, p, ev: f.vector_form(op, a, p, ev)
+
+
+SYMPY = {
+    "add": lambda sp, f, a, p, ev: sp.Add(*a, evaluate=ev),
+    "sum": lambda sp, f, a, p, ev: sp.Add(*a, evaluate=ev),
+    "sub": lambda sp, f, a, p, ev: sp.Add(a[0], sp.Mul(-1, a[1], evaluate=ev), evaluate=ev),
+    "neg": lambda sp, f, a, p, ev: sp.Mul(-1, a[0], evaluate=ev),
+    "mul": lambda sp, f, a, p, ev: sp.Mul(*a, evaluate=ev),
+    "div": lambda sp, f, a, p, ev: sp.Mul(a[0], sp.Pow(a[1], -1, evaluate=ev), evaluate=ev),
+    "pow": lambda sp, f, a, p, ev: sp.Pow(a[0], a[1], evaluate=ev),
+    "dot": lambda sp, f, a, p, ev: sp.Add(*(sp.Mul(u, v, evaluate=ev) for u, v in
+                                             zip(a[:len(a) // 2], a[len(a) // 2:])),
+                                          evaluate=ev),
+    "exp": lambda sp, f, a, p, ev: sp.exp(a[0], evaluate=ev),
+    "log": lambda sp, f, a, p, ev: sp.log(a[0], evaluate=ev),
+    "sqrt": lambda sp, f, a, p, ev: sp.sqrt(a[0], evaluate=ev),
+    "tanh": lambda sp, f, a, p, ev: sp.tanh(a[0], evaluate=ev),
+    "sigmoid": lambda sp, f, a, p, ev: f.Sigmoid(a[0], evaluate=ev),
+    **{op: _kinked(op) for op in ("relu", "leaky_relu", "abs", "max", "min")},
+    **{op: _vector(op) for op in ("mean", "softmax", "log_softmax", "softplus", "identity",
+                                  "loss_mse", "loss_bce", "loss_cross_entropy", "loss_hinge")},
+}
 
 
 def _t():
@@ -209,6 +244,7 @@ REGISTRY = {
                                    "a margin of exactly 0")),
 }
 
+REGISTRY = {op: replace(facts, sympy=SYMPY.get(op)) for op, facts in REGISTRY.items()}
 FIELDS = tuple(f.name for f in fields(OpFacts))
 
 
@@ -231,8 +267,9 @@ def missing_facts(registry: dict | None = None, rules: dict | None = None) -> li
             problems.append((op, "rule is not RULES[op]"))
         if facts.flat not in FLATS:
             problems.append((op, f"flat {facts.flat!r} is not one of {FLATS}"))
-        if facts.torch is not None and not callable(facts.torch):
-            problems.append((op, "torch is not callable"))
+        for name in ("torch", "sympy"):
+            if getattr(facts, name) is not None and not callable(getattr(facts, name)):
+                problems.append((op, f"{name} is not callable"))
     return problems
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from fractions import Fraction
 
 import sympy as sp
@@ -31,6 +32,7 @@ from sympy.printing.printer import Printer
 from hwsolve.spec import expr as E
 from hwsolve import num
 from hwsolve.engine.graph import Graph, NodeProgram
+from hwsolve.ops.registry import REGISTRY
 from hwsolve.work import vector_forms
 
 MAX_CLOSED_FORM_OPS = 300
@@ -356,29 +358,9 @@ class _Converter:
             if op == "pow":
                 return BigPower(*args)
             ev = False
-        if op in ("add", "sum"):
-            return sp.Add(*args, evaluate=ev)
-        if op == "sub":
-            return sp.Add(args[0], sp.Mul(-1, args[1], evaluate=ev), evaluate=ev)
-        if op == "neg":
-            return sp.Mul(-1, args[0], evaluate=ev)
-        if op == "mul":
-            return sp.Mul(*args, evaluate=ev)
-        if op == "div":
-            return sp.Mul(args[0], sp.Pow(args[1], -1, evaluate=ev), evaluate=ev)
-        if op == "pow":
-            return sp.Pow(args[0], args[1], evaluate=ev)
-        if op == "dot":
-            half = len(args) // 2
-            return sp.Add(*(sp.Mul(u, v, evaluate=ev) for u, v in zip(args[:half], args[half:])),
-                          evaluate=ev)
-        if self.mode == "exact":
+        if self.mode == "exact" and op not in _ARITHMETIC:
             return self.exact_call(op, args, position, arg_positions, ev)
-        if op == "sqrt":
-            return sp.sqrt(args[0], evaluate=ev)
-        if op in _SMOOTH:
-            return _SMOOTH[op](*args, evaluate=ev)
-        return _KINKED[op](*args, evaluate=ev)
+        return REGISTRY[op].sympy(sp, _FORMS, args, None, ev)
 
     def vector_op(self, op: str, args: list, position: int, arg_positions: tuple,
                   payload) -> sp.Expr:
@@ -391,7 +373,7 @@ class _Converter:
                 values = [self.tape_values[p] for p in arg_positions]
                 positive = [num.sign(m) > 0 for m in Hinge._margins(values, payload)]
             return vector_forms.exact(op, args, payload, ev, positive)
-        result = vector_forms.form(op, args, payload, self.evaluate)
+        result = REGISTRY[op].sympy(sp, _FORMS, args, payload, self.evaluate)
         if op in ("softmax", "log_softmax", "softplus"):
             self.calls.append(Call(op, result, position, arg_positions))
         elif op == "loss_hinge":
@@ -422,6 +404,9 @@ class _Converter:
 
 
 _SMOOTH = {"exp": sp.exp, "log": sp.log, "tanh": sp.tanh, "sigmoid": Sigmoid}
+_ARITHMETIC = ("add", "sum", "sub", "neg", "mul", "div", "pow", "dot")
+# What the registry's SymPy forms use beside SymPy itself (hwsolve/ops/registry.py, SYMPY).
+_FORMS = SimpleNamespace(Sigmoid=Sigmoid, KINKED=_KINKED, vector_form=vector_forms.form)
 _FUNCTIONS = {"exp", "log", "tanh", "sigmoid", "sqrt", *_KINKED}
 
 
