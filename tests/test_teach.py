@@ -120,6 +120,7 @@ def test_yaml_curves_of_different_lengths(tmp_path):
 
 
 def test_plot_file_is_written(tmp_path):
+    pytest.importorskip("matplotlib")  # the plot extra; .ci/run installs it
     target = tmp_path / "q2a.svg"
     result = run_cli("curves", str(PROBLEMS / "q2a.yaml"), "--plot", str(target), "--no-plot")
     assert result.exit_code == 0, result.output

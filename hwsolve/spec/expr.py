@@ -22,11 +22,10 @@ import ast
 import re
 import unicodedata
 import warnings
-from dataclasses import dataclass
 from fractions import Fraction
 
 from hwsolve import num
-from hwsolve.spec.shapes import describe, entries_of, indices
+from hwsolve.spec.shapes import describe
 from hwsolve.spec.vocab import FUNCTIONS
 
 MAX_DEPTH = 100
@@ -40,66 +39,8 @@ class ExprError(ValueError):
 
 # ----------------------------------------------------------------------------- scalar trees
 
-@dataclass(slots=True)
-class Num:
-    value: Fraction
-    text: str
-
-
-@dataclass(slots=True)
-class Name:
-    """A scalar input, param, constant or node."""
-    name: str
-
-
-@dataclass(slots=True)
-class Item:
-    """``W[i]`` or ``M[i, j]``: one entry of a tensor, 1-based (index: int or (i, j))."""
-    name: str
-    index: int | tuple
-
-
-@dataclass(slots=True)
-class VectorName:
-    name: str
-    size: int
-
-
-@dataclass(slots=True)
-class VectorLit:
-    items: tuple
-
-
-@dataclass(slots=True)
-class Apply:
-    """An operator or function on scalars: add, mul (n-ary), sub, div, pow, neg, the functions,
-    and the per-entry forms of vector functions (``softmax`` entry ``index`` of its vector)."""
-    op: str
-    args: tuple
-    index: int | None = None
-
-
-@dataclass(slots=True)
-class Context:
-    """A value an operation reads without a gradient flowing back to it (the pre-activation z
-    that a loss reads to stay free of cancellation); only the output head uses it."""
-    slot: int
-
-
-Expr = Num | Name | Item | VectorName | VectorLit | Apply | Context
-
-
-# ----------------------------------------------------------------------------- tensor trees
-
-@dataclass(slots=True)
-class Tensor:
-    """A shaped expression.  ``kind`` is one of: num, name, item, row, lit, ew (element-wise
-    ``op``), reduce (sum/mean/min/max of one tensor), dot, matmul, transpose, outer, softmax,
-    log_softmax, conv2d."""
-    kind: str
-    shape: tuple
-    args: tuple = ()
-    data: object = None
+from hwsolve.spec.exprtree import (Apply, Context, Expr, Item, Name, Num, Tensor,  # noqa: F401
+                                    VectorLit, VectorName)
 
 
 _BINARY = {ast.Sub: "sub", ast.Pow: "pow"}
@@ -477,114 +418,4 @@ def _negate(term: Tensor) -> Tensor:
     return Tensor("ew", term.shape, (term,), "neg")
 
 
-# ----------------------------------------------------------------------------- lowering
-
-def lower(tree: Tensor) -> list:
-    """One scalar expression per entry of ``tree``, in row-major order.
-
-    Iterative over the tree (postorder with an explicit stack) so that deep but legal nesting
-    never meets Python's recursion limit; each subtree is lowered once and shared.
-    """
-    done: dict = {}
-    stack = [(tree, False)]
-    while stack:
-        t, ready = stack.pop()
-        if id(t) in done:
-            continue
-        if not ready:
-            stack.append((t, True))
-            stack.extend((a, False) for a in t.args if id(a) not in done)
-            continue
-        done[id(t)] = _lower_one(t, [done[id(a)] for a in t.args])
-    return done[id(tree)]
-
-
-def _as_vector(t: Tensor, entries: list) -> VectorName | VectorLit:
-    """A whole tensor as the argument of a reduction: the vector's name where it is one (so the
-    shown work reads dot(W1, x)), else the literal list of its entries."""
-    if t.kind == "name" and len(t.shape) == 1:
-        return VectorName(t.data, t.shape[0])
-    return VectorLit(tuple(entries))
-
-
-def _lower_one(t: Tensor, args: list) -> list:
-    kind = t.kind
-    if kind == "fixed":  # a tree built by the engine (the loss presets), already scalar
-        return [t.data]
-    if kind == "num":
-        return [t.data]
-    if kind == "name":
-        if t.shape == ():
-            return [Name(t.data)]
-        if len(t.shape) == 1:
-            return [Item(t.data, i) for i in range(1, t.shape[0] + 1)]
-        return [Item(t.data, ij) for ij in indices(t.shape)]
-    if kind == "item":
-        name, index = t.data
-        return [Item(name, index[0] if len(index) == 1 else index)]
-    if kind == "row":
-        name, (i,) = t.data
-        return [Item(name, (i, j)) for j in range(1, t.shape[0] + 1)]
-    if kind == "lit":
-        return [e for entries in args for e in entries]
-    if kind == "ew":
-        size = entries_of(t.shape)
-        columns = [a if len(a) == size else a * size for a in args]  # a scalar broadcasts
-        return [Apply(t.data, tuple(c[k] for c in columns)) for k in range(size)]
-    if kind == "reduce":
-        return [Apply(t.data, (_as_vector(t.args[0], args[0]),))]
-    if kind == "dot":
-        return [Apply("dot", (_as_vector(t.args[0], args[0]), _as_vector(t.args[1], args[1])))]
-    if kind == "matmul":
-        return _matmul(t, args)
-    if kind == "outer":
-        return [Apply("mul", (u, v)) for u in args[0] for v in args[1]]
-    if kind == "transpose":
-        m, n = t.args[0].shape
-        a = args[0]
-        return [a[i * n + j] for j in range(n) for i in range(m)]
-    if kind in ("softmax", "log_softmax"):
-        vector = _as_vector(t.args[0], args[0])
-        return [Apply(kind, (vector,), i) for i in range(1, t.shape[0] + 1)]
-    if kind == "conv2d":
-        return _conv2d(t, args)
-    raise AssertionError(kind)
-
-
-def _matmul(t: Tensor, args: list) -> list:
-    (a, b), (ea, eb) = t.args, args
-    if len(a.shape) == 1 and len(b.shape) == 1:
-        return [Apply("dot", (_as_vector(a, ea), _as_vector(b, eb)))]
-    inner = a.shape[-1]
-    if len(a.shape) == 1:
-        rows_a = [VectorLit(tuple(ea))] if a.kind != "name" else [_as_vector(a, ea)]
-    else:
-        rows_a = [VectorLit(tuple(ea[i * inner:(i + 1) * inner])) for i in range(a.shape[0])]
-    if len(b.shape) == 1:
-        cols_b = [_as_vector(b, eb)]
-    else:
-        n = b.shape[1]
-        cols_b = [VectorLit(tuple(eb[k * n + j] for k in range(inner))) for j in range(n)]
-    return [Apply("dot", (row, col)) for row in rows_a for col in cols_b]
-
-
-def _conv2d(t: Tensor, args: list) -> list:
-    (x, k), (ex, ek) = t.args, args
-    stride, padding = t.data
-    (xr, xc), (kr, kc) = x.shape, k.shape
-    out = []
-    for i in range(t.shape[0]):
-        for j in range(t.shape[1]):
-            xs, ks = [], []
-            for a in range(kr):
-                r = i * stride + a - padding
-                if not 0 <= r < xr:
-                    continue
-                for b in range(kc):
-                    c = j * stride + b - padding
-                    if 0 <= c < xc:
-                        xs.append(ex[r * xc + c])
-                        ks.append(ek[a * kc + b])
-            out.append(Apply("dot", (VectorLit(tuple(xs)), VectorLit(tuple(ks))))
-                       if xs else Num(Fraction(0), "0"))
-    return out
+from hwsolve.spec.lower import lower  # noqa: E402,F401  (E.lower)

@@ -16,7 +16,8 @@ from pathlib import Path
 from hwsolve import num
 from hwsolve.errors import HwsolveError, printable
 from hwsolve.spec import trainspec
-from hwsolve.spec.shapes import describe, entry_name, in_range, label, shape_of
+from hwsolve.spec.keys import _ANSWER_KEYS, Answers, Key, KeyReader, key_shape_problem  # noqa: F401
+from hwsolve.spec.shapes import describe, entry_name, shape_of  # noqa: F401  (re-exported)
 from hwsolve.spec.vocab import ACTIVATIONS, FUNCTIONS, LOSSES
 from hwsolve.spec.yamlread import Mapping, Node, Scalar, Sequence, parse_text, read_text
 
@@ -29,47 +30,10 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TOP_KEYS = ("title", "description", "inputs", "params", "constants", "nodes", "output",
              "activation", "loss", "label", "output_grad", "columns", "answers", "variants",
              "tolerance", "follow_through", "examples", "reduction", "train")
-_ANSWER_KEYS = ("Yhat", "L", "grad", "values", "train")
 _VARIANT_KEYS = ("activation", "loss", "label", "output_grad", "inputs", "params", "constants",
                  "answers")
 
 Value = Fraction | tuple  # a scalar, or a vector as a tuple of Fractions
-_FRACTION = re.compile(r"(-?[0-9]+(?:\.[0-9]+)?) */ *([0-9]+(?:\.[0-9]+)?)")
-
-
-@dataclass(frozen=True)
-class Key:
-    """One answer-key number, kept as written so that 0.690 still has three places; a quoted
-    fraction '8/3' is ``exact`` and matches only that value."""
-    text: str
-    line: int
-    exact: Fraction | None = None
-
-
-def key_shape_problem(key, shape: tuple, index, name: str) -> str | None:
-    """Why ``key`` cannot be the answer for ``name`` (of ``shape``), or None when it fits."""
-    if index is not None:
-        if not in_range(shape, index):
-            return (f"{label(name, index)} does not exist: {name} is {describe(shape)}"
-                    + (", numbered from 1" if shape else ""))
-        return None
-    given = shape_of(key) if isinstance(key, tuple) else ()
-    if given != shape:
-        if not shape:
-            return f"{name} is a scalar; give one number"
-        if len(shape) == 1 and len(given) == 1:
-            return f"the vector has {shape[0]} entries but the key gives {given[0]}"
-        return f"{name} is {describe(shape)}; the key gives {describe(given)}"
-    return None
-
-
-@dataclass
-class Answers:
-    yhat: Key | None = None
-    loss: Key | None = None
-    grad: dict = field(default_factory=dict)    # name -> Key | tuple[Key, ...]
-    values: dict = field(default_factory=dict)  # name -> Key | tuple[Key, ...]
-    train: object = None                        # spec.trainspec.TrainAnswers after training
 
 
 @dataclass
@@ -138,7 +102,7 @@ def build_problem(tree: Node, *, name: str, file: str, source: str = "") -> Prob
     return problem
 
 
-class _Builder:
+class _Builder(KeyReader):
     """Validates one spec; keeps the file name and the line of every key path it has seen."""
 
     def __init__(self, file: str):
@@ -429,83 +393,6 @@ class _Builder:
             for name, value in table.items():
                 shapes[name] = shape_of(value)
         return shapes
-
-    def key(self, node: Node, where: str) -> Key:
-        """A decimal (matched to its written places) or a quoted exact fraction '8/3'."""
-        if isinstance(node, Scalar) and not node.plain and not node.is_null:
-            match = _FRACTION.fullmatch(node.text.strip())
-            if not match:
-                raise self.fail(f"{node.text!r} is quoted text; a key is a plain decimal, or an "
-                                "exact fraction written as a string such as '8/3'", where,
-                                node.line)
-            try:
-                exact = Fraction(num.parse_decimal(match[1])) / num.parse_decimal(match[2])
-            except (ValueError, ZeroDivisionError) as exc:
-                raise self.fail(f"{node.text!r} is not an exact fraction ({exc})", where,
-                                node.line) from None
-            return Key(node.text.strip(), node.line, exact)
-        self.number(node, where)  # validates; the text is what is kept
-        return Key(node.text.strip(), node.line)
-
-    def keys(self, node: Node, where: str) -> Key | tuple:
-        """A key, a list of keys (a vector) or a list of rows (a matrix)."""
-        if not isinstance(node, Sequence):
-            return self.key(node, where)
-        if not node.items:
-            raise self.fail("an empty list is not a key", where, node.line)
-        if isinstance(node.items[0], Sequence):
-            rows = []
-            for i, row in enumerate(node.items, start=1):
-                if not isinstance(row, Sequence) or \
-                        any(isinstance(x, Sequence) for x in row.items):
-                    raise self.fail("a matrix key lists its rows as lists of numbers",
-                                    f"{where}[{i}]", row.line)
-                if rows and len(row.items) != len(rows[0]):
-                    raise self.fail(f"the matrix key is ragged: row {i} has {len(row.items)} "
-                                    f"entries, row 1 has {len(rows[0])}", f"{where}[{i}]",
-                                    row.line)
-                rows.append(tuple(self.key(x, f"{where}[{i}, {j}]")
-                                  for j, x in enumerate(row.items, start=1)))
-            return tuple(rows)
-        if any(isinstance(x, Sequence) for x in node.items):
-            raise self.fail("a matrix key lists every row as a list", where, node.line)
-        return tuple(self.key(x, f"{where}[{i}]") for i, x in enumerate(node.items, start=1))
-
-    def answers(self, node: Node, where: str, shapes: dict) -> Answers:
-        """Keys by name.  Shapes of inputs, params and constants are checked here; those of
-        nodes and Yhat are known only once the graph is built, and are checked with the answer
-        (with this key's line) by ``hwsolve check``."""
-        table = self.mapping(node, where, _ANSWER_KEYS)
-        answers = Answers()
-        if "Yhat" in table.values:
-            answers.yhat = self.keys(table.values["Yhat"], f"{where}.Yhat")
-        if "L" in table.values:
-            answers.loss = self.key(table.values["L"], f"{where}.L")
-        if "train" in table.values:
-            answers.train = trainspec.train_answers(self, table.values["train"],
-                                                    f"{where}.train", self.params)
-        for section in ("grad", "values"):
-            if section not in table.values:
-                continue
-            entries = self.mapping(table.values[section], f"{where}.{section}", ())
-            target = answers.grad if section == "grad" else answers.values
-            for name, entry in entries.values.items():
-                path = f"{where}.{section}.{name}"
-                line = entries.key_lines[name]
-                base, index = entry_name(name)
-                if base not in shapes:
-                    raise self.fail(f"{base!r} is not an input, param, constant or node", path,
-                                    line)
-                if section == "grad" and base in self.constant_names:
-                    raise self.fail(f"{base!r} is a constant: it has no gradient", path, line)
-                key = self.keys(entry, path) if index is None else self.key(entry, path)
-                shape = shapes[base]
-                if shape is not None:  # a declared value: its shape is known now
-                    problem = key_shape_problem(key, shape, index, base)
-                    if problem:
-                        raise self.fail(problem, path, line)
-                target[name] = key
-        return answers
 
     def overrides(self, body: dict, where: str, declared: dict) -> dict:
         """A variant's new inputs, params or constants: declared names, of the same shapes."""

@@ -26,6 +26,8 @@ Usage (run with /tmp/hwvenv/bin/python):
         file (base and all variants) with torch, using the decimal-places rule
 """
 import argparse
+import re
+from pathlib import Path
 import ast
 import math
 import sys
@@ -384,6 +386,20 @@ def check(path, spec):
 
 
 # --------------------------------------------------------------------------- #
+def _keyed_elsewhere(stem: str) -> str | None:
+    """The key script that models this problem by hand, if not this generic v1 one: the names
+    of the MODELS tables of torch_keys_v2.py and torch_keys_train.py (read as text, so that
+    this script imports neither)."""
+    here = Path(__file__).resolve().parent
+    for script in ("torch_keys_v2.py", "torch_keys_train.py"):
+        text = (here / script).read_text()
+        table = text[text.index("MODELS = {"):]
+        table = table[:table.index("\n}\n")]
+        if re.search(rf'^    "{re.escape(stem)}":', table, re.M):
+            return script
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("file")
@@ -398,6 +414,10 @@ def main():
     kind = spec.get("kind", "network") if isinstance(spec, dict) else "network"
     if kind != "network":  # curves / identity files have no network for torch to check
         print(f"{a.file}: kind {kind}, not a network: skipped")
+        return
+    keyed_by = _keyed_elsewhere(Path(a.file).stem)
+    if keyed_by:  # a v2 or training problem: its own hand-written torch model checks it
+        print(f"{a.file}: keyed by tests/keys/{keyed_by} (its own torch model): skipped here")
         return
     for k in ("title", "inputs", "nodes", "label"):
         if k not in spec:
