@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
-import mpmath
 
 from hwsolve import num
 from hwsolve.engine.graph import build
@@ -82,8 +81,7 @@ class Runner:
                 values[slot] = entry
         evaluation = Evaluation(graph, values, [], [])
         _run(evaluation, graph.programs, self.problem)
-        with mpmath.workdps(num.WORK_DPS):
-            grads = _backpropagate(evaluation, self.head.seeds)
+        grads = _backpropagate(evaluation, self.head.seeds)  # at num's own precision
         return Run(self, values, evaluation.local, evaluation.kinks, grads)
 
 

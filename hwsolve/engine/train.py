@@ -21,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-import mpmath
 
 from hwsolve import num
 from hwsolve.errors import HwsolveError
@@ -119,13 +118,12 @@ class Optimizer:
         self.t += 1
         c = self.config
         out = {}
-        with mpmath.workdps(num.WORK_DPS):
-            for name, p in params.items():
-                g = grads[name]
-                if c.weight_decay:
-                    g = [num.add(gi, num.mul(c.weight_decay, pi)) for gi, pi in zip(g, p)]
-                state = self.state.setdefault(name, {})
-                out[name] = getattr(self, "_" + c.optimizer)(p, g, state)
+        for name, p in params.items():  # num works at its own precision: no context needed
+            g = grads[name]
+            if c.weight_decay:
+                g = [num.add(gi, num.mul(c.weight_decay, pi)) for gi, pi in zip(g, p)]
+            state = self.state.setdefault(name, {})
+            out[name] = getattr(self, "_" + c.optimizer)(p, g, state)
         return out
 
     def _sgd(self, p, g, state):
