@@ -264,3 +264,16 @@ def test_notebook_displays():
     assert "<table>" in api.info("q3a")._repr_html_()
     assert "Diagnosis: overfitting" in api.curves(PROBLEMS / "q2a.yaml")._repr_markdown_()
     assert r"\begin{align*}" in api.prove("tanh(x)", "2*sigmoid(2*x) - 1")._repr_latex_()
+
+
+def test_info_counts_matrix_params_and_names_the_batch_size():
+    # softmax_3x2: W is 3×2, 6 learned scalars; mazur_2_2_2_train: W1 and W2 2×2, 8; the XOR
+    # batch has 4 examples (counted by hand from the files)
+    import json as _json
+    doc = _json.loads(run_cli("info", "softmax_3x2", "--format", "json").stdout)
+    assert doc["learned_scalars"] == 6 and doc["parameters"][0]["shape"] == [3, 2]
+    doc = _json.loads(run_cli("info", "mazur_2_2_2_train", "--format", "json").stdout)
+    assert doc["learned_scalars"] == 8
+    assert ("lr", 0.5) in [(h["name"], h["value"]) for h in doc["hyperparameters"]]
+    doc = _json.loads(run_cli("info", "batch_xor_momentum", "--format", "json").stdout)
+    assert ("batch size", 4) in [(h["name"], h["value"]) for h in doc["hyperparameters"]]

@@ -7,6 +7,8 @@ the layers); nothing is solved.
 
 from __future__ import annotations
 
+from hwsolve.spec.shapes import entries_of, shape_of
+
 from dataclasses import dataclass, field
 
 from hwsolve.engine.graph import build
@@ -49,16 +51,20 @@ def info(problem: Problem, *, activation: str | None = None, loss: str | None = 
         shape, count = _shape(value)
         kind = "weight" if name.upper().startswith("W") else \
             "bias" if name.upper().startswith("B") else "parameter"
+        form = {0: "", 1: " vector", 2: " matrix"}[len(shape)]
         result.parameters.append({
             "name": name, "shape": shape, "count": count,
-            "reason": f"learned: a {kind}{' vector' if shape else ''}, updated by gradient "
+            "reason": f"learned: a {kind}{form}, updated by gradient "
                       f"descent from dL/d{name} during training, not set by hand"})
     for name, value in problem.inputs.items():
         shape, _ = _shape(value)
         result.inputs.append({"name": name, "shape": shape, "value": value,
                               "reason": "data: a feature of the example, given, not learned"})
-    result.inputs.append({"name": "Y", "shape": [], "value": setup.label,
-                          "reason": "data: the example's label (target), given, not learned"})
+    if setup.label is not None:
+        result.inputs.append({"name": "Y", "shape": list(shape_of(setup.label)),
+                              "value": setup.label,
+                              "reason": "data: the example's label (target), given, not "
+                                        "learned"})
 
     slopes = _leaky_slopes(graph)
     for name, value in problem.constants.items():
@@ -92,6 +98,11 @@ def info(problem: Problem, *, activation: str | None = None, loss: str | None = 
                       "reason": "the units per hidden layer ("
                                 + "; ".join(", ".join(nodes) for nodes in layers)
                                 + "), set by hand, fixed during training"})
+    examples = getattr(problem, "examples", None)
+    if examples:
+        hyper.append({"name": "batch size", "value": len(examples),
+                      "reason": "how many examples each gradient averages (or sums) over: "
+                                "chosen by hand, not learned"})
     for key, value in _training(problem):
         hyper.append({"name": key, "value": value,
                       "reason": "a setting of the training run, chosen by hand and tuned on "
@@ -100,7 +111,9 @@ def info(problem: Problem, *, activation: str | None = None, loss: str | None = 
 
 
 def _shape(value) -> tuple:
-    return ([len(value)], len(value)) if isinstance(value, tuple) else ([], 1)
+    """([m, n], m·n) for a matrix, ([n], n) for a vector, ([], 1) for a scalar."""
+    shape = shape_of(value)
+    return list(shape), entries_of(shape)
 
 
 def _activation(expr) -> bool:
@@ -136,7 +149,7 @@ def _layers(graph) -> list:
     units: dict = {}
     for node in graph.nodes:
         if _activation(node.expr) and node.name != graph.problem.output:
-            units.setdefault(level[node.slot], []).append(node.name)
+            units.setdefault(level[node.slot], []).append(node.label)  # h[1], h[2]: units
     return [units[k] for k in sorted(units)]
 
 
