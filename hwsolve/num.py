@@ -153,7 +153,9 @@ def _cancelled(total: tuple, a: tuple, b: tuple, exact_is_zero: bool = False) ->
     return ZERO
 
 
-def add(a: Number, b: Number) -> Number:
+def add(a: Number, b: Number, exact_is_zero: bool = False) -> Number:
+    """a + b; a sum that cancels below the rounding of its terms is an exact zero, counted
+    for the solver to recompute at a higher precision (see :func:`_cancelled`)."""
     if a is ZERO:
         return b
     if b is ZERO:
@@ -161,7 +163,7 @@ def add(a: Number, b: Number) -> Number:
     if type(a) is Fraction and type(b) is Fraction:
         return _fit(a + b)
     ra, rb = _raw(a), _raw(b)
-    return _cancelled(mpf_add(ra, rb, _bits, "n"), ra, rb)
+    return _cancelled(mpf_add(ra, rb, _bits, "n"), ra, rb, exact_is_zero)
 
 
 def accumulate(a: Number, b: Number) -> Number:
@@ -169,14 +171,7 @@ def accumulate(a: Number, b: Number) -> Number:
     with opposite signs give an uncounted exact zero.  Such pairs are the true zeros of the
     chain rule (d/dH of abs(f + H - H)); a gradient decides no kink, so only a near-cancellation
     leaving noise is counted (and recomputed at higher precision)."""
-    if a is ZERO:
-        return b
-    if b is ZERO:
-        return a
-    if type(a) is Fraction and type(b) is Fraction:
-        return _fit(a + b)
-    ra, rb = _raw(a), _raw(b)
-    return _cancelled(mpf_add(ra, rb, _bits, "n"), ra, rb, exact_is_zero=True)
+    return add(a, b, exact_is_zero=True)
 
 
 def sub(a: Number, b: Number) -> Number:

@@ -16,7 +16,7 @@ from fractions import Fraction
 import mpmath
 
 from hwsolve import num
-from hwsolve.engine.solve import Setup, solve, tape_values
+from hwsolve.engine.solve import Setup, _local_derivatives, solve, tape_values
 from hwsolve.errors import HwsolveError
 from hwsolve.num import ONE, ZERO
 from hwsolve.ops.rules import RULES
@@ -217,31 +217,9 @@ def _backward(ref: Reference, replaced: dict) -> list:
 
 
 def _local_with(program, computed: list, at: int, partials_at: list) -> list:
-    """∂program/∂(each direct input) with the partials of tape position ``at`` replaced."""
-    adjoint = [ZERO] * len(program.tape)
-    adjoint[-1] = ONE
-    local: dict = {}
-    with mpmath.workdps(num.WORK_DPS):
-        for position in range(len(program.tape) - 1, -1, -1):
-            op, args, payload = program.tape[position]
-            if op == "load":
-                if program.needs[position]:
-                    local[payload] = num.add(local.get(payload, ZERO), adjoint[position])
-                continue
-            if op == "const" or not program.needs[position]:
-                continue
-            values = [computed[a] for a in args]
-            needs = [program.needs[a] for a in args]
-            if position == at:
-                partials = partials_at
-            elif payload is None:
-                partials, _ = RULES[op].backward(values, computed[position], needs)
-            else:
-                partials, _ = RULES[op].backward(values, computed[position], needs, payload)
-            for a, partial in zip(args, partials):
-                if program.needs[a] and partial is not None:
-                    adjoint[a] = num.add(adjoint[a], num.mul(adjoint[position], partial))
-    return [(slot, local[slot]) for slot in program.inputs if slot in local]
+    """∂program/∂(each direct input) with the partials of tape position ``at`` replaced: the
+    solver's own reverse pass over the program's tape, with that one override."""
+    return _local_derivatives(program, computed, {at: partials_at})[0]
 
 
 _WORDS = {"max": "larger", "min": "smaller"}
