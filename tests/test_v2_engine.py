@@ -291,3 +291,25 @@ def test_shape_and_head_errors_name_the_key(text, where, message):
     with pytest.raises(HwsolveError, match=message) as info:
         solved("title: bad\n" + text)
     assert info.value.where == where
+
+
+@pytest.mark.parametrize("node, fragment", [
+    ("sum(outer(v, v))", "scalar operations; hwsolve solves at most 1,000,000 per node"),
+    ("softmax(v)", "at most 1,000 entries"),
+])
+def test_tensor_work_beyond_the_bounds_is_refused_before_it_starts(node, fragment):
+    # a 100,000-vector: outer(v, v) would be 10^10 entries, softmax 10^10 local derivatives
+    values = ", ".join(["1"] * 100_000)
+    with pytest.raises(HwsolveError, match=fragment):
+        solved(f"title: big\ninputs: {{v: [{values}]}}\nnodes:\n  o: '{node}'\n"
+               "activation: identity\nloss: none\noutput_grad: 1\n")
+
+
+def test_softmax_entries_share_one_normaliser():
+    # 1,000 entries: one softmax per node (not per entry); by hand, softmax of equal scores is
+    # uniform, so p = 1/1000 each and d(sum(p * v))/dv_j = p_j (v_j - Σ p v) = 0 for equal v.
+    values = ", ".join(["0.5"] * 1000)
+    s = solved(f"title: wide\ninputs: {{v: [{values}]}}\nnodes:\n  p: softmax(v)\n"
+               "  o: sum(p * v)\nactivation: identity\nloss: none\n")
+    assert abs(float(s.values["p"][0]) - 0.001) < 1e-15
+    assert all(abs(float(g)) < 1e-50 for g in s.grad["v"])

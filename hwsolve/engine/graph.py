@@ -22,6 +22,11 @@ from hwsolve.spec.load import Problem
 from hwsolve.spec.shapes import flatten, indices, label as entry_label, shape_of
 
 
+MAX_GRAPH_WORK = 1_500_000
+"""Scalar operations a whole problem may lower to: a 20,000-node v1 graph is about 200,000, the
+784-64-10 MLP about 110,000."""
+
+
 @dataclass(frozen=True)
 class Slot:
     name: str
@@ -93,6 +98,7 @@ def build(problem: Problem, values: dict | None = None) -> Graph:
             add_leaf(graph, name, kind, value)
             shapes[name] = graph.shapes[name]
     remaining = {node.name for node in problem.nodes}
+    budget = MAX_GRAPH_WORK
     for source in problem.nodes:
         remaining.discard(source.name)
         where = f"nodes.{source.name}"
@@ -104,6 +110,15 @@ def build(problem: Problem, values: dict | None = None) -> Graph:
         if len(tree.shape) > 2:
             raise HwsolveError("a node may be a scalar, a vector or a matrix", file=problem.file,
                                where=where, line=source.line)
+        cost = E.work(tree)
+        budget -= cost
+        if cost > E.MAX_WORK or budget < 0:
+            raise HwsolveError(
+                f"this node is about {cost:,} scalar operations"
+                + ("" if cost > E.MAX_WORK else f", and the problem about {MAX_GRAPH_WORK - budget:,}")
+                + f"; hwsolve solves at most {E.MAX_WORK:,} per node and {MAX_GRAPH_WORK:,} in all "
+                "(every entry is exact and keeps its own tape): make the tensors smaller",
+                file=problem.file, where=where, line=source.line)
         shapes[source.name] = tree.shape
         graph.nodes += compile_tree(graph, source.name, "node", tree, source.text, source.line)
         linear = _linear(tree)

@@ -52,6 +52,10 @@ def attach(body: Graph, setup) -> tuple:
     if act == "softmax":
         if shape == ():
             raise fail("softmax needs a vector output, but the output is a scalar", "activation")
+        if shape[0] > E.MAX_SOFTMAX:
+            raise fail(f"softmax of an output of {shape[0]:,} entries: every entry depends on "
+                       f"every other, so its local derivatives grow with the square of the "
+                       f"length; at most {E.MAX_SOFTMAX:,}", "activation")
         tree = E.Tensor("softmax", shape, (source,))
     else:
         tree = E.Tensor("ew", shape, (source,), act)

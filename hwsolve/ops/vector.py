@@ -21,8 +21,22 @@ PYTORCH = "PyTorch's convention"
 TWO = Fraction(2)
 
 
+_last_softmax: list = [(), []]   # the arguments (kept alive) and p of the last softmax
+
+
 def _softmax_all(v: list) -> list:
-    """p = exp(v - max v) / Σ exp(v - max v): stable, and exact where v is constant."""
+    """p = exp(v - max v) / Σ exp(v - max v): stable, and exact where v is constant.  The
+    entries of one softmax node all take the very same argument objects, so p is computed once
+    for the whole node, not once per entry (which would be quadratic in its length)."""
+    args, cached = _last_softmax
+    if len(args) == len(v) and all(x is y for x, y in zip(args, v)):
+        return cached
+    p = _softmax_fresh(v)
+    _last_softmax[0], _last_softmax[1] = tuple(v), p
+    return p
+
+
+def _softmax_fresh(v: list) -> list:
     top = v[0]
     for x in v[1:]:
         if num.cmp(x, top) > 0:

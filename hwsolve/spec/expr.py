@@ -31,6 +31,8 @@ from hwsolve.spec.vocab import FUNCTIONS
 MAX_DEPTH = 100
 DEFAULT_LEAKY_SLOPE = Fraction(1, 100)
 MAX_CONV = 64  # stride and padding of conv2d
+MAX_SOFTMAX = 1_000  # entries of softmax/log_softmax: the local Jacobian is dense
+MAX_WORK = 1_000_000  # scalar operations one node may lower to (about 10 s and 800 MB)
 
 
 class ExprError(ValueError):
@@ -77,6 +79,32 @@ def parse(text: str, shapes: dict, *, node: str | None = None, later=frozenset()
     if tree.shape != ():
         raise ExprError(f"the expression is {describe(tree.shape)}; a scalar is needed here")
     return lower(tree)[0]
+
+
+def work(tree: Tensor) -> int:
+    """About how many scalar operations ``tree`` lowers to, counted before lowering (so that
+    ``outer(u, u)`` of a 100,000-vector or a huge matrix product is refused, not attempted)."""
+    total = 0
+    stack = [tree]
+    while stack:
+        t = stack.pop()
+        size = 1
+        for n in t.shape:
+            size *= n
+        if t.kind == "matmul":
+            size *= t.args[0].shape[-1]
+        elif t.kind == "conv2d":
+            k = t.args[1].shape
+            size *= k[0] * k[1]
+        # softmax/log_softmax: one normaliser per node, so linear here; their dense local
+        # derivatives are bounded by MAX_SOFTMAX instead
+        elif t.kind in ("reduce", "dot"):
+            size = 1
+            for n in t.args[0].shape:
+                size *= n
+        total += size
+        stack.extend(t.args)
+    return total
 
 
 def parse_tensor(text: str, shapes: dict, *, node: str | None = None,
@@ -376,6 +404,10 @@ class _Converter:
         if fn in ("softmax", "log_softmax"):
             if len(x.shape) != 1:
                 raise ExprError(f"{fn}() needs a vector, not {describe(x.shape)}")
+            if x.shape[0] > MAX_SOFTMAX:
+                raise ExprError(f"{fn}() of {x.shape[0]:,} entries: every entry depends on "
+                                f"every other, so its local derivatives grow with the square "
+                                f"of the length; at most {MAX_SOFTMAX:,} entries")
             return Tensor(fn, x.shape, args)
         if fn == "transpose":
             if len(x.shape) != 2:
