@@ -158,8 +158,8 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
         from hwsolve.engine.solve import resolve_setup
         setup = resolve_setup(loaded, variant=variant, activation=activation, loss=loss,
                               label=label)
-        train_cli.main_hook(loaded, setup, fmt, digits, width, show_steps, verify, training,
-                            _console(width))
+        train_cli.main_hook(loaded, setup, fmt, digits, width, show_steps, verify,
+                            {**training, "standalone": standalone}, _console(width))
         return
     solution = api.solve_problem(loaded, activation=activation, loss=loss, label=label,
                                  variant=variant)

@@ -97,9 +97,6 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
     wants_training = problem.train is not None or any(
         training.get(key) is not None for key in _TRAIN_OPTIONS) \
         or training.get("history") or training.get("plot_file")
-    if fmt == "latex":
-        raise HwsolveError("--format latex does not cover batches and training yet; use "
-                           "table, markdown, json or csv", where="--format")
     example = training.get("example")
     if example is not None and example > len(batch.examples):
         raise HwsolveError(f"there are {len(batch.examples)} examples", where="--example")
@@ -143,6 +140,11 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
             click.echo(csv_text(solution.example(example or 1)), nl=False)
         else:
             click.echo(train_text.batch_csv(solution), nl=False)
+    elif fmt == "latex":
+        from hwsolve.render import train_latex
+        click.echo(train_latex.render(problem, solution, train_run, example, digits,
+                                      bool(show_steps), bool(training.get("standalone"))),
+                   nl=False)
     elif fmt == "markdown":
         if single or example is not None:
             from hwsolve.render.common import markdown

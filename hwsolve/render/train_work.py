@@ -67,6 +67,9 @@ class Plain:
     def equation(self, target: str, *sides: str) -> str:
         return target + self.arrow + " = ".join(sides)
 
+    def note(self, text: str) -> str:
+        return f" ({text})"
+
 
 class Tex(Plain):
     """The same equations for an ``align*`` of LaTeX (``&`` before the arrow)."""
@@ -76,8 +79,7 @@ class Tex(Plain):
 
     def entry(self, label: str) -> str:
         from hwsolve.render.latex import latex_name
-        name = latex_name(label)
-        return name + "]" if "[" in name else name
+        return latex_name(label)
 
     def grad(self, label: str) -> str:
         return r"\nabla " + self.entry(label)
@@ -96,6 +98,9 @@ class Tex(Plain):
 
     def paren(self, x: str) -> str:
         return rf"\left({x}\right)"
+
+    def note(self, text: str) -> str:
+        return rf"\ \text{{({text})}}"
 
 
 def entry_equations(w: Plain, config, entry: str, p, g, used, a, before: dict, after: dict,
@@ -126,7 +131,7 @@ def entry_equations(w: Plain, config, entry: str, p, g, used, a, before: dict, a
             out.append(w.equation("b", s("mu") + x + "b" + w.plus + gs,
                                   mu + x + f(before["b"]) + w.plus + f(gv), w.num(after["b"])))
         else:
-            out.append(w.equation("b", gs + " (step 1)", w.num(after["b"])))
+            out.append(w.equation("b", gs + w.note("step 1"), w.num(after["b"])))
         if name == "momentum":
             out.append(step("b", f(after["b"])))
         else:
