@@ -183,6 +183,30 @@ def _terminal(problem, solution, train_run, example, digits, show_steps, console
             console.print(train_table.loss_plot(train_run, console.width))
 
 
+def graph_solution(problem, variant, example) -> tuple:
+    """(the solution to draw, a note for its title): a batch draws one example's graph (the
+    first, or ``--example K``), values and gradients of that example's own loss."""
+    from hwsolve import api
+    from hwsolve.engine.solve import resolve_setup
+    from hwsolve.errors import HwsolveError
+
+    if not problem.examples:
+        if example is not None:
+            raise HwsolveError("--example needs a problem with examples (a mini-batch)",
+                               file=problem.file, where="--example")
+        return api.solve_problem(problem, variant=variant), None
+    from hwsolve.engine.batch import Batch
+    batch = Batch(problem, resolve_setup(problem, variant=variant))
+    n = len(batch.examples)
+    k = example or 1
+    if k > n:
+        raise HwsolveError(f"there are {n} examples", file=problem.file, where="--example")
+    what = "mean" if batch.reduction == "mean" else "sum"
+    note = (f"example {k} of {n}; values and gradients of its own loss L@{k}; the batch "
+            f"loss is the {what} of the {n} examples' losses")
+    return batch.solve().example(k), note
+
+
 def main_hook(problem, setup, fmt, digits, width, show_steps, verify, training, console):
     code = run(problem, setup, fmt, digits, width, show_steps, verify, training, console)
     if code:
