@@ -73,7 +73,7 @@ def test_every_optimizer_agrees_with_torch_optim_over_20_steps(optimizer, seed):
     run = train(Batch(problem, setup), problem.train)
     reference = torch_training(text, setup, run.config, 20)
     assert len(reference) == len(run.losses) == 21
-    for ours, (theirs, _) in zip(run.losses, reference):
+    for ours, (theirs, *_) in zip(run.losses, reference):
         assert float(ours) == pytest.approx(theirs, rel=1e-9, abs=1e-12)
     for name, value in run.params.items():
         theirs = reference[-1][1][name]

@@ -158,8 +158,8 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
         from hwsolve.engine.solve import resolve_setup
         setup = resolve_setup(loaded, variant=variant, activation=activation, loss=loss,
                               label=label)
-        train_cli.main_hook(loaded, setup, fmt, digits, width, show_steps, verify, training,
-                            _console(width))
+        train_cli.main_hook(loaded, setup, fmt, digits, width, show_steps, verify,
+                            {**training, "standalone": standalone}, _console(width))
         return
     solution = api.solve_problem(loaded, activation=activation, loss=loss, label=label,
                                  variant=variant)
@@ -251,14 +251,16 @@ def check(problems, show_all, width, tolerance):
 @click.option("-d", "--digits", type=click.IntRange(1, 30), default=3, show_default=True,
               help="Significant figures of the values and gradients.")
 @click.option("--variant", help="Use one of the problem's variants.")
+@click.option("--example", type=click.IntRange(1, None),
+              help="In a mini-batch: draw example K (default 1).")
 @_names_the_problem
-def graph(problem, output, edges, digits, variant):
+def graph(problem, output, edges, digits, variant, example):
     """Draw PROBLEM's computational graph with every value and gradient."""
     from hwsolve import api
     from hwsolve.render import graphviz
 
-    solution = api.solve_file(api.find(problem), variant=variant)
-    graphviz.write(solution, output, edges=edges, digits=digits)
+    solution, note = train_cli.graph_solution(api.load(problem), variant, example)
+    graphviz.write(solution, output, edges=edges, digits=digits, note=note)
     click.echo(f"wrote {output}")
 
 

@@ -97,9 +97,6 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
     wants_training = problem.train is not None or any(
         training.get(key) is not None for key in _TRAIN_OPTIONS) \
         or training.get("history") or training.get("plot_file")
-    if fmt == "latex":
-        raise HwsolveError("--format latex does not cover batches and training yet; use "
-                           "table, markdown, json or csv", where="--format")
     example = training.get("example")
     if example is not None and example > len(batch.examples):
         raise HwsolveError(f"there are {len(batch.examples)} examples", where="--example")
@@ -143,6 +140,11 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
             click.echo(csv_text(solution.example(example or 1)), nl=False)
         else:
             click.echo(train_text.batch_csv(solution), nl=False)
+    elif fmt == "latex":
+        from hwsolve.render import train_latex
+        click.echo(train_latex.render(problem, solution, train_run, example, digits,
+                                      bool(show_steps), bool(training.get("standalone"))),
+                   nl=False)
     elif fmt == "markdown":
         if single or example is not None:
             from hwsolve.render.common import markdown
@@ -179,6 +181,30 @@ def _terminal(problem, solution, train_run, example, digits, show_steps, console
         console.print(train_table.update_table(train_run, digits, show_steps))
         if train_run.config.steps > 1:
             console.print(train_table.loss_plot(train_run, console.width))
+
+
+def graph_solution(problem, variant, example) -> tuple:
+    """(the solution to draw, a note for its title): a batch draws one example's graph (the
+    first, or ``--example K``), values and gradients of that example's own loss."""
+    from hwsolve import api
+    from hwsolve.engine.solve import resolve_setup
+    from hwsolve.errors import HwsolveError
+
+    if not problem.examples:
+        if example is not None:
+            raise HwsolveError("--example needs a problem with examples (a mini-batch)",
+                               file=problem.file, where="--example")
+        return api.solve_problem(problem, variant=variant), None
+    from hwsolve.engine.batch import Batch
+    batch = Batch(problem, resolve_setup(problem, variant=variant))
+    n = len(batch.examples)
+    k = example or 1
+    if k > n:
+        raise HwsolveError(f"there are {n} examples", file=problem.file, where="--example")
+    what = "mean" if batch.reduction == "mean" else "sum"
+    note = (f"example {k} of {n}; values and gradients of its own loss L@{k}; the batch "
+            f"loss is the {what} of the {n} examples' losses")
+    return batch.solve().example(k), note
 
 
 def main_hook(problem, setup, fmt, digits, width, show_steps, verify, training, console):

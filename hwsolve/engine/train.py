@@ -112,6 +112,7 @@ class Optimizer:
         self.config = config.resolved()
         self.t = 0
         self.state: dict = {}   # param name -> {state name: [entries]}
+        self.used: dict = {}    # param name -> the gradient the last step used (after decay)
 
     def step(self, params: dict, grads: dict) -> dict:
         """New params (name -> flat list) from params and gradients (name -> flat list)."""
@@ -122,6 +123,7 @@ class Optimizer:
             g = grads[name]
             if c.weight_decay:
                 g = [num.add(gi, num.mul(c.weight_decay, pi)) for gi, pi in zip(g, p)]
+            self.used[name] = g
             state = self.state.setdefault(name, {})
             out[name] = getattr(self, "_" + c.optimizer)(p, g, state)
         return out
@@ -195,6 +197,8 @@ class TrainStep:
     grad: dict                    # name -> nested gradient of the batch loss before the step
     after: dict                   # name -> nested params after the step
     state: dict                   # name -> {state name: nested} after the step
+    state_before: dict = field(default_factory=dict)  # the same, before the step
+    used: dict = field(default_factory=dict)  # name -> nested g the rule used (after decay)
 
 
 @dataclass
@@ -220,11 +224,14 @@ def train(batch, config: TrainConfig, keep_steps: int = 3) -> TrainRun:
     steps = []
     for t in range(1, config.steps + 1):
         grads = {name: flatten(solution.grad[name]) for name in batch.param_names}
+        before = {n: optimizer.state_of(n, shapes[n]) for n in shapes} if t <= keep_steps \
+            else None
         new = optimizer.step(params, grads)
         if t <= keep_steps:
             steps.append(TrainStep(t, _nest(params, shapes), _nest(grads, shapes),
                                    _nest(new, shapes),
-                                   {n: optimizer.state_of(n, shapes[n]) for n in shapes}))
+                                   {n: optimizer.state_of(n, shapes[n]) for n in shapes},
+                                   before, _nest(optimizer.used, shapes)))
         params = new
         solution = batch.solve(_nest(params, shapes))
         losses.append(solution.loss)

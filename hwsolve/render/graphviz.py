@@ -33,13 +33,16 @@ STYLES = {
 }
 
 
-def dot_source(solution: Solution, edges: bool = False, digits: int = 3) -> str:
-    """The graph in the dot language; ``edges`` labels each edge with ∂(head)/∂(tail)."""
+def dot_source(solution: Solution, edges: bool = False, digits: int = 3,
+               note: str | None = None) -> str:
+    """The graph in the dot language; ``edges`` labels each edge with ∂(head)/∂(tail);
+    ``note`` is a line under the title (one example of a batch says so)."""
     full = solution.full
     graph, values, grads = full.graph, full.values, solution.grads
+    title = _quoted(solution.problem.title) + (r"\n" + _quoted(note) if note else "")
     lines = ["digraph hwsolve {",
              "  rankdir=LR;",
-             f'  label="{_quoted(solution.problem.title)}"; labelloc=t;',
+             f'  label="{title}"; labelloc=t;',
              '  fontsize=16; fontname="Helvetica";',
              '  node [fontname="Helvetica", fontsize=11];',
              '  edge [fontname="Helvetica", fontsize=9, color="#6b7280", fontcolor="#374151"];']
@@ -78,12 +81,13 @@ def _quoted(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def write(solution: Solution, path: str | Path, edges: bool = False, digits: int = 3) -> None:
+def write(solution: Solution, path: str | Path, edges: bool = False, digits: int = 3,
+          note: str | None = None) -> None:
     """Write the graph to ``path``: dot text for .dot/.gv, a picture for .svg/.png/.pdf."""
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt in ("dot", "gv"):
-        _write_text(path, dot_source(solution, edges, digits))
+        _write_text(path, dot_source(solution, edges, digits, note))
     elif fmt in DRAWN:
         vertices = len(solution.graph.slots) + 2  # every slot, Ŷ and L
         if vertices > MAX_DRAWN_VERTICES:
@@ -92,7 +96,7 @@ def write(solution: Solution, path: str | Path, edges: bool = False, digits: int
                 f"gigabytes of memory to lay it out; {path.name} is drawn only up to "
                 f"{MAX_DRAWN_VERTICES:,} vertices: write a .dot file instead (any size)",
                 file=solution.problem.file, where="--output")
-        _draw(dot_source(solution, edges, digits), fmt, path)
+        _draw(dot_source(solution, edges, digits, note), fmt, path)
     else:
         raise HwsolveError(f"cannot write {path.name!r}: the graph is written as .dot or .gv, "
                            "or drawn as .svg, .png or .pdf", where="--output")

@@ -146,47 +146,7 @@ def loss_plot(run, width: int = 72) -> Text:
 
 
 def update_work(run, digits: int = 3) -> Text:
-    """``--steps``: the update arithmetic per entry for the recorded steps, and the state of a
-    stateful optimizer."""
-    config = run.config
-    lines = []
-    for step in run.steps:
-        lines.append(f"Step {step.step}")
-        for name in step.before:
-            shape = shape_of(step.before[name])
-            state = {key: flatten(v) for key, v in step.state.get(name, {}).items()}
-            for position, index in enumerate(indices(shape)):
-                entry = entry_label(name, index)
-                p = flatten(step.before[name])[position]
-                g = flatten(step.grad[name])[position]
-                a = flatten(step.after[name])[position]
-                lines.append("  " + _rule(config, entry, p, g, a,
-                                          {k: v[position] for k, v in state.items()},
-                                          step.step, digits))
-    return Text("\n".join(lines))
-
-
-def _rule(config, entry: str, p, g, a, state: dict, t: int, digits: int) -> str:
-    f = lambda x: fmt(x, digits)  # noqa: E731
-    lr = f(config.lr)
-    decay = f" (g = ∇ + λ·{entry} with λ = {f(config.weight_decay)})" \
-        if config.weight_decay else ""
-    name = config.optimizer
-    if name == "sgd" and not config.weight_decay:
-        return f"{entry} ← {entry} − η·∇{entry} = {f(p)} − {lr}·{f(g)} = {f(a)}"
-    if name == "sgd":
-        return f"{entry} ← {entry} − η·g = {f(a)}{decay}; ∇{entry} = {f(g)}"
-    if name in ("momentum", "nesterov"):
-        b = f(state.get("b"))
-        form = "g + μ·b" if name == "nesterov" else "b"
-        return (f"b = {b} (b ← μ·b + g, μ = {f(config.momentum)}); {entry} ← {entry} − "
-                f"η·({form}) = {f(p)} − {lr}·(…) = {f(a)}; ∇{entry} = {f(g)}{decay}")
-    if name == "rmsprop":
-        return (f"v = {f(state.get('v'))} (v ← α·v + (1 − α)·g²); {entry} ← {entry} − "
-                f"η·g/(√v + ε) = {f(p)} − {lr}·{f(g)}/(√{f(state.get('v'))} + ε) = {f(a)}"
-                f"{decay}")
-    if name == "adagrad":
-        return (f"s = {f(state.get('s'))} (s ← s + g²); {entry} ← {entry} − η·g/(√s + ε) = "
-                f"{f(p)} − {lr}·{f(g)}/(√{f(state.get('s'))} + ε) = {f(a)}{decay}")
-    return (f"m = {f(state.get('m'))}, v = {f(state.get('v'))}; {entry} ← {entry} − "
-            f"η/(1 − β₁^{t})·m/(√v/√(1 − β₂^{t}) + ε) = {f(a)}; ∇{entry} = {f(g)}{decay}")
+    """``--steps``: the update arithmetic per entry for the recorded steps, with the state of a
+    stateful optimizer before and after (:mod:`hwsolve.render.train_work`)."""
+    from hwsolve.render.train_work import plain_lines
+    return Text("\n".join(plain_lines(run, digits)))

@@ -14,7 +14,7 @@ from hwsolve.spec.shapes import describe, entry_name, in_range, label, shape_of
 from hwsolve.spec.yamlread import Node, Scalar, Sequence
 
 _FRACTION = re.compile(r"(-?[0-9]+(?:\.[0-9]+)?) */ *([0-9]+(?:\.[0-9]+)?)")
-_ANSWER_KEYS = ("Yhat", "L", "grad", "values", "train")
+_ANSWER_KEYS = ("Yhat", "L", "grad", "values", "train", "examples")
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class Answers:
     grad: dict = field(default_factory=dict)    # name -> Key | tuple[Key, ...]
     values: dict = field(default_factory=dict)  # name -> Key | tuple[Key, ...]
     train: object = None                        # spec.trainspec.TrainAnswers after training
+    examples: tuple | None = None               # per example: {"Yhat": keys, "L": Key}
 
 
 class KeyReader:
@@ -111,6 +112,10 @@ class KeyReader:
             from hwsolve.spec import trainspec  # training keys (issue 9)
             answers.train = trainspec.train_answers(self, table.values["train"],
                                                     f"{where}.train", self.params)
+        if "examples" in table.values:
+            from hwsolve.spec import trainspec  # each example's own Ŷ and L (issue 9)
+            answers.examples = trainspec.example_answers(self, table.values["examples"],
+                                                         f"{where}.examples")
         for section in ("grad", "values"):
             if section not in table.values:
                 continue

@@ -133,6 +133,7 @@ class _Builder(KeyReader):
         if "examples" in top.values:  # a mini-batch: example 1's inputs define the graph
             tables["inputs"], examples = trainspec.examples(self, top.values, declared)
         self.params = tables["params"]
+        self.example_count = len(examples)
         nodes = self.node_sources(top.values["nodes"], declared)
         node_names = [node.name for node in nodes]
         output = self.name_in(top.values["output"], "output", node_names, "a node") \

@@ -17,6 +17,7 @@ REDUCTIONS = ("mean", "sum")
 _TRAIN_KEYS = ("optimizer", "lr", "momentum", "weight_decay", "betas", "eps", "alpha", "steps")
 _EXAMPLE_KEYS = ("inputs", "label")
 _TRAIN_ANSWER_KEYS = ("L", "loss", "params")
+_EXAMPLE_ANSWER_KEYS = ("Yhat", "L")
 
 
 @dataclass
@@ -152,3 +153,31 @@ def train_answers(builder, node, where: str, params: dict) -> TrainAnswers:
             answers.params[name] = key
     return answers
 
+
+
+def example_answers(builder, node, where: str) -> tuple:
+    """``answers.examples``: a list with one entry per example, in input order, each
+    ``{Yhat: ..., L: ...}`` (either may be left out; ``{}`` keys nothing for that example).
+    Ŷ and L are the example's own, before any training step."""
+    count = getattr(builder, "example_count", 0)
+    if not count:
+        raise builder.fail("answers.examples keys each example of a mini-batch, and this "
+                           "problem has no examples", where, node.line)
+    if not isinstance(node, Sequence):
+        raise builder.fail("examples is a list with one {Yhat: ..., L: ...} per example",
+                           where, node.line)
+    if len(node.items) != count:
+        raise builder.fail(f"the problem has {count} examples but the key lists "
+                           f"{len(node.items)}; give one entry per example ({{}} for none)",
+                           where, node.line)
+    found = []
+    for k, item in enumerate(node.items, start=1):
+        path = f"{where}[{k}]"
+        body = builder.mapping(item, path, _EXAMPLE_ANSWER_KEYS)
+        keys = {}
+        if "Yhat" in body.values:
+            keys["Yhat"] = builder.keys(body.values["Yhat"], f"{path}.Yhat")
+        if "L" in body.values:
+            keys["L"] = builder.key(body.values["L"], f"{path}.L")
+        found.append(keys)
+    return tuple(found)

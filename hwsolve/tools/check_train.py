@@ -25,7 +25,8 @@ def compare_problem(problem) -> list:
         raise HwsolveError("variants are not supported with examples or train", file=problem.file,
                            where="variants", line=problem.lines.get("variants"))
     if answers.yhat is not None and problem.examples:
-        raise HwsolveError("a batch has one Ŷ per example: key L and grad, or answers.train",
+        raise HwsolveError("a batch has one Ŷ per example: key them under answers.examples "
+                           "([{Yhat: ..., L: ...}, ...]), or key L, grad and answers.train",
                            file=problem.file, where="answers.Yhat", line=answers.yhat.line)
     batch = Batch(problem, resolve_setup(problem))
     found: list = []
@@ -40,6 +41,12 @@ def compare_problem(problem) -> list:
         _add(found, "Yhat", answers.yhat, solution.runs[0].value_of("Yhat"))
     if answers.loss is not None:
         _add(found, "L", answers.loss, solution.loss)
+    for k, keys in enumerate(answers.examples or (), start=1):
+        run_k = solution.runs[k - 1]
+        if "Yhat" in keys:
+            _add_yhat(found, k, keys["Yhat"], run_k.value_of("Yhat"), problem)
+        if "L" in keys:
+            _add(found, f"L@{k}", keys["L"], run_k.loss)
     for prefix, table, keys in (("∇", solution.grad, answers.grad),
                                 ("value ", values, answers.values)):
         for name, key in keys.items():
@@ -74,6 +81,17 @@ def _add(found: list, entry: str, key, value) -> None:
     shape = (len(key),) if not isinstance(key[0], tuple) else (len(key), len(key[0]))
     for index, k, v in zip(indices(shape), flat_keys, flatten(value)):
         found.append(Comparison(None, label(entry, index), k.text, v, k.line, k.exact))
+
+
+def _add_yhat(found: list, k: int, key, value, problem) -> None:
+    """Example k's Ŷ: its shape is known only now; a wrong one is an error at the key's line."""
+    from hwsolve.spec.load import key_shape_problem
+    from hwsolve.spec.shapes import shape_of
+    why = key_shape_problem(key, shape_of(value), None, "Yhat")
+    if why:
+        raise HwsolveError(why, file=problem.file, where=f"answers.examples[{k}].Yhat",
+                           line=_first(key).line)
+    _add(found, f"Yhat@{k}", key, value)
 
 
 def _first(key):

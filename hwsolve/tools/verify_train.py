@@ -37,7 +37,8 @@ def torch_optimizer(torch, name: str, tensors: list, config):
 
 
 def torch_training(text: str, setup, config, steps: int) -> list:
-    """[(L, {param: value})] before step 1 and after each step, computed by PyTorch."""
+    """[(L, {param: value}, {param: gradient of L})] before step 1 and after each step,
+    computed by PyTorch."""
     import yaml
 
     torch = _torch()
@@ -48,16 +49,17 @@ def torch_training(text: str, setup, config, steps: int) -> list:
     for example in examples:
         label = None
         if example is not None and example.get("label") is not None:
-            label = float(example["label"])
-        elif setup.label is not None and not isinstance(setup.label, tuple):
-            label = float(setup.label)
+            label = _floats(example["label"])
+        elif setup.label_given is not None:
+            label = _floats(setup.label_given)
         body = dict(doc)
         body.pop("examples", None)
         if example is not None:
             body["inputs"] = example["inputs"]
             body["label"] = label
-        spec = plain_spec(yaml.safe_dump(body), activation=setup.activation, loss=setup.loss,
-                          label=label)
+        # sort_keys=False: the nodes keep their order (a node reads only earlier ones)
+        spec = plain_spec(yaml.safe_dump(body, sort_keys=False), activation=setup.activation,
+                          loss=setup.loss, label=label)
         specs.append(spec)
     names = list(specs[0]["params"])
     tensors = {n: torch.tensor(specs[0]["params"][n], dtype=torch.float64) for n in names}
@@ -73,7 +75,8 @@ def torch_training(text: str, setup, config, steps: int) -> list:
             loss += result["values"]["L"]
             for n in names:
                 grads[n] += torch.tensor(result["grad"][n], dtype=torch.float64)
-        history.append((loss * scale, {n: t.tolist() for n, t in tensors.items()}))
+        history.append((loss * scale, {n: t.tolist() for n, t in tensors.items()},
+                        {n: (g * scale).tolist() for n, g in grads.items()}))
         if step == steps:
             break
         for n, t in tensors.items():
@@ -87,7 +90,7 @@ def verify_report(problem, setup, solution, train_run) -> tuple:
     from hwsolve.engine.train import TrainConfig
     from hwsolve.render.common import fmt
 
-    text = Path(problem.file).read_text(encoding="utf-8")
+    text = problem.source or Path(problem.file).read_text(encoding="utf-8")
     config = train_run.config if train_run else TrainConfig("sgd", lr=0).resolved()
     steps = config.steps if train_run else 0
     reference = torch_training(text, setup, config, steps)
@@ -96,28 +99,43 @@ def verify_report(problem, setup, solution, train_run) -> tuple:
              f"torch.optim float64, {steps} step{'s' * (steps != 1)}"]
     ok = True
     worst = 0.0
-    for step, (loss, (their_loss, _)) in enumerate(zip(ours, reference)):
+    for step, (loss, (their_loss, _, _)) in enumerate(zip(ours, reference)):
         good, rel = _agree(loss, their_loss)
         worst = max(worst, rel)
         ok &= good
         if not good or step in (0, 1, len(ours) - 1):
             lines.append(f"  L after step {step}: {fmt(loss, 12)}  torch {their_loss:.12g}  "
                          f"{'ok' if good else 'DIFFERS'}")
+    from hwsolve.spec.shapes import flatten
+    checks = [("gradient of L before step 1", solution.grad, reference[0][2])]
     if train_run:
-        for name, value in train_run.params.items():
-            from hwsolve.spec.shapes import flatten
-            theirs = reference[-1][1][name]
-            theirs = theirs if isinstance(theirs, list) else [theirs]
-            for i, (a, b) in enumerate(zip(flatten(value), _flat(theirs)), start=1):
+        checks.append(("after the last step", train_run.params, reference[-1][1]))
+    for what, table, other in checks:
+        for name, value in table.items():
+            theirs = _flat(other[name])
+            ours_flat = flatten(value)
+            if len(theirs) != len(ours_flat):
+                ok = False
+                lines.append(f"  {name} {what}: {len(ours_flat)} entries, torch has "
+                             f"{len(theirs)}  DIFFERS")
+                continue
+            for i, (a, b) in enumerate(zip(ours_flat, theirs), start=1):
                 good, rel = _agree(a, b)
                 worst = max(worst, rel)
                 ok &= good
                 if not good:
-                    lines.append(f"  {name} entry {i} after the last step: {fmt(a, 12)}  "
+                    lines.append(f"  {name} entry {i} {what}: {fmt(a, 12)}  "
                                  f"torch {b:.12g}  DIFFERS")
     lines.append(f"{'every entry agrees' if ok else 'DISAGREEMENT'} (worst relative "
                  f"difference {worst:.2g}; tolerance {REL:g} relative or {ABS:g} absolute)")
     return "\n".join(lines) + "\n", ok
+
+
+def _floats(value):
+    """A label (a number, or nested lists / tuples of numbers) as floats."""
+    if isinstance(value, (list, tuple)):
+        return [_floats(v) for v in value]
+    return float(value)
 
 
 def _flat(value) -> list:

@@ -5,7 +5,8 @@ Each model is written by hand with torch.nn.functional and torch.optim; it share
 hwsolve and does not read the YAML expressions: the numbers are transcribed a second time.
 ``--check`` confirms that the YAML holds the same params, examples and train settings, then
 compares every key of ``answers`` (L and grad of the batch before training, and
-``answers.train``: L after the last step, the loss list, the params after the last step).
+``answers.examples``: each example's own Ŷ and L, and ``answers.train``: L after the last
+step, the loss list, the params after the last step).
 
 Key rule (the README's): a key matches when the torch value, rounded to the decimal places
 written in the key, equals it.
@@ -42,30 +43,37 @@ def mazur(p, _):
     x = torch.tensor([.05, .10], dtype=DT)
     h = torch.sigmoid(p["W1"] @ x + .35)
     o = torch.sigmoid(p["W2"] @ h + .60)
-    return 0.5 * ((o - torch.tensor([.01, .99], dtype=DT)) ** 2).sum()
+    loss = 0.5 * ((o - torch.tensor([.01, .99], dtype=DT)) ** 2).sum()
+    return loss, [(o, loss)]
 
 
 def xor(p, reduction):
-    losses = []
+    per = []
     for x, y in XOR:
         h = torch.tanh(p["W1"] @ torch.tensor(x, dtype=DT) + p["b1"])
         z = p["w2"] @ h + p["b2"]
-        losses.append(F.binary_cross_entropy_with_logits(z, torch.tensor(y, dtype=DT)))
-    total = torch.stack(losses).sum()
-    return total / len(losses) if reduction == "mean" else total
+        per.append((torch.sigmoid(z),
+                    F.binary_cross_entropy_with_logits(z, torch.tensor(y, dtype=DT))))
+    total = torch.stack([loss for _, loss in per]).sum()
+    return (total / len(per) if reduction == "mean" else total), per
 
 
 def regression(p, reduction):
-    losses = [0.5 * (p["w"] @ torch.tensor(x, dtype=DT) + p["b"] - y) ** 2
-              for x, y in REGRESSION]
-    total = torch.stack(losses).sum()
-    return total / len(losses) if reduction == "mean" else total
+    per = []
+    for x, y in REGRESSION:
+        yhat = p["w"] @ torch.tensor(x, dtype=DT) + p["b"]
+        per.append((yhat, 0.5 * (yhat - y) ** 2))
+    total = torch.stack([loss for _, loss in per]).sum()
+    return (total / len(per) if reduction == "mean" else total), per
 
 
 def softmax(p, _):
     X = torch.tensor([x for x, _ in SOFTMAX], dtype=DT)
     y = torch.tensor([c for _, c in SOFTMAX])
-    return F.cross_entropy(X @ p["W"].T + p["b"], y, reduction="mean")
+    scores = X @ p["W"].T + p["b"]
+    own = F.cross_entropy(scores, y, reduction="none")
+    per = list(zip(torch.softmax(scores, dim=1), own))
+    return F.cross_entropy(scores, y, reduction="mean"), per
 
 
 XOR_P = {"W1": [[.5, -.4], [.3, .8]], "b1": [.1, -.1], "w2": [.7, -.6], "b2": .05}
@@ -91,17 +99,18 @@ def run(name):
     model, start, reduction, make, steps = MODELS[name]
     p = {k: t(v) for k, v in start.items()}
     optimizer = make(list(p.values()))
-    losses, grad = [], None
+    losses, grad, examples = [], None, None
     for step in range(steps + 1):
         optimizer.zero_grad()
-        loss = model(p, reduction)
+        loss, per = model(p, reduction)
         loss.backward()
         losses.append(loss.item())
         if step == 0:
             grad = {k: v.grad.tolist() for k, v in p.items()}
+            examples = [{"Yhat": y.tolist(), "L": l.item()} for y, l in per]
         if step < steps:
             optimizer.step()
-    return {"L": losses[0], "grad": grad, "loss": losses,
+    return {"L": losses[0], "grad": grad, "loss": losses, "examples": examples,
             "params": {k: v.detach().tolist() for k, v in p.items()}, "start": start,
             "reduction": reduction, "steps": steps}
 
@@ -147,6 +156,12 @@ def check(name) -> int:
         entries.append(("L", answers["L"], ours["L"]))
     for k, key in (answers.get("grad") or {}).items():
         entries += [(f"∇{k}", a, b) for a, b in pairs(key, lookup(ours["grad"], k))]
+    for k, keys in enumerate(answers.get("examples") or [], start=1):
+        own = ours["examples"][k - 1]
+        if "Yhat" in keys:
+            entries += [(f"Yhat@{k}", a, b) for a, b in pairs(keys["Yhat"], own["Yhat"])]
+        if "L" in keys:
+            entries.append((f"L@{k}", keys["L"], own["L"]))
     train = answers.get("train") or {}
     if "L" in train:
         entries.append(("L after the last step", train["L"], ours["loss"][-1]))
@@ -174,7 +189,7 @@ def main() -> int:
         return 1 if sum(check(n) for n in names) else 0
     for n in names:
         r = run(n)
-        print(n, {k: r[k] for k in ("L", "grad", "loss", "params")})
+        print(n, {k: r[k] for k in ("L", "grad", "loss", "params", "examples")})
     return 0
 
 
