@@ -161,37 +161,6 @@ class _Builder(KeyReader):
                        train=trainspec.train(self, top.values["train"])
                        if "train" in top.values else None)
 
-    def tolerance(self, node: Node | None):
-        """``tolerance: places``, ``{sigfigs: 3}``, ``{rel: 1e-3}``, ``{abs: 1e-3}`` or
-        ``{rel_abs: [1e-2, 1e-8]}`` (the rules of :mod:`hwsolve.teach.tolerance`)."""
-        if node is None:
-            return None
-        from hwsolve.teach import tolerance
-        try:
-            if isinstance(node, Scalar):
-                return tolerance.make(self.text(node, "tolerance").strip(), [])
-            table = self.mapping(node, "tolerance", tolerance.KINDS)
-            if len(table.values) != 1:
-                raise ValueError("give one rule, such as {sigfigs: 3} or {rel_abs: [1e-2, 1e-8]}")
-            (kind, value), = table.values.items()
-            items = value.items if isinstance(value, Sequence) else [value]
-            if any(not isinstance(i, Scalar) or not i.plain or i.is_null for i in items):
-                raise ValueError(f"the {kind} rule takes plain numbers")
-            return tolerance.make(kind, [i.text for i in items])
-        except ValueError as exc:
-            raise self.fail(str(exc), "tolerance", node.line) from None
-
-    def follow_through(self, node: Node | None) -> Fraction:
-        if node is None:
-            return Fraction(1)
-        value = self.number(node, "follow_through")
-        if not 0 <= value <= 1:
-            raise self.fail("follow_through is the credit for an error carried forward, from 0 "
-                            f"to 1, not {node.text}", "follow_through", node.line)
-        return value
-
-    # ---------------------------------------------------------------- building blocks
-
     def mapping(self, node: Node, where: str | None, allowed: tuple) -> Mapping:
         if not isinstance(node, Mapping):
             what = "the file" if where is None else where

@@ -121,3 +121,29 @@ def _conv2d(t: Tensor, args: list) -> list:
             out.append(Apply("dot", (VectorLit(tuple(xs)), VectorLit(tuple(ks))))
                        if xs else Num(Fraction(0), "0"))
     return out
+
+
+def work(tree: Tensor) -> int:
+    """About how many scalar operations ``tree`` lowers to, counted before lowering (so that
+    ``outer(u, u)`` of a 100,000-vector or a huge matrix product is refused, not attempted)."""
+    total = 0
+    stack = [tree]
+    while stack:
+        t = stack.pop()
+        size = 1
+        for n in t.shape:
+            size *= n
+        if t.kind == "matmul":
+            size *= t.args[0].shape[-1]
+        elif t.kind == "conv2d":
+            k = t.args[1].shape
+            size *= k[0] * k[1]
+        # softmax/log_softmax: one normaliser per node, so linear here; their dense local
+        # derivatives are bounded by MAX_SOFTMAX instead
+        elif t.kind in ("reduce", "dot"):
+            size = 1
+            for n in t.args[0].shape:
+                size *= n
+        total += size
+        stack.extend(t.args)
+    return total
