@@ -283,6 +283,8 @@ label: [0.01, 0.99]
      "label: 1\n", "activation", "needs activation: softmax"),
     ("nodes: {z: x * 2}\ninputs: {x: [1, 2]}\nloss: mse\nlabel: 1\n", "label",
      "must be a vector of 2"),
+    ("nodes: {z: x * 2}\ninputs: {x: [1, 2]}\nactivation: softmax\nloss: bce\n"
+     "label: [0, 1]\n", "activation", "with softmax use the cross_entropy loss"),
     ("nodes:\n  z: x[3]\ninputs: {x: [1, 2]}\nlabel: 1\n", "nodes.z", "out of range"),
     ("nodes:\n  z: M[1, 3]\ninputs: {M: [[1, 2]]}\nlabel: 1\n", "nodes.z", "out of range"),
     ("nodes: {z: x}\ninputs: {x: 1}\nloss: 'bce + q'\nlabel: 1\n", "loss", "'q' is not defined"),

@@ -234,10 +234,13 @@ def resolve_setup(problem: Problem, *, variant: str | None = None, activation: s
     if chosen_loss == "bce":
         if chosen_activation != "sigmoid":
             where, line = _place(problem, variant, "activation", "--act" if activation else None)
-            raise HwsolveError(
+            message = (
+                "bce needs sigmoid outputs, one probability each; softmax outputs share one "
+                "normaliser: with softmax use the cross_entropy loss"
+                if chosen_activation == "softmax" else
                 f"bce needs an output in (0, 1), but the activation is {chosen_activation}, "
-                "whose output can leave (0, 1); use sigmoid with bce, or the mse loss",
-                file=problem.file, where=where, line=line)
+                "whose output can leave (0, 1); use sigmoid with bce, or the mse loss")
+            raise HwsolveError(message, file=problem.file, where=where, line=line)
         bad = [y for y in entries if not 0 <= y <= 1]
         if bad:
             where, line = _place(problem, variant, "label", "--label" if label is not None
