@@ -83,7 +83,7 @@ def attach(body: Graph, setup) -> tuple:
         head.label = add_leaf(graph, "Y", "label", target)
         graph.head_nodes += _preset(graph, "L", loss, head, act, setup.class_index, line)
     else:
-        head.label = _expression_labels(graph, setup, shape, fail)
+        head.label = _expression_labels(graph, setup)
         graph.head_nodes += _expression(graph, loss, head, act, setup, line, fail)
     head.loss = graph.scalars["L"]
     head.seeds = {head.loss: Fraction(1)}
@@ -116,9 +116,11 @@ def _expression(graph: Graph, text: str, head: HeadSlots, act: str, setup, line:
     shapes = dict(graph.shapes)
     used = [p for p in PRESETS if re.search(rf"\b{p}\b", text)]
     for preset in used:
-        if preset in graph.shapes:
-            raise fail(f"the loss expression uses {preset!r}, which is also a name of this "
-                       "problem", "loss")
+        for taken in (preset, f"Y_{preset}"):
+            if taken in graph.shapes:
+                raise fail(f"the loss expression uses {preset!r}, and {taken!r} is also a name "
+                           "of this problem (the preset's value and label take those names); "
+                           "rename it", "loss")
         target = _labels(setup, preset, graph.shapes["Yhat"], fail)
         saved = head.label
         head.label = _label_slots(graph, preset, target)
@@ -137,10 +139,11 @@ def _expression(graph: Graph, text: str, head: HeadSlots, act: str, setup, line:
 
 
 def _label_slots(graph: Graph, preset: str, target) -> list:
+    """The label as the preset inside a loss expression reads it (one-hot for a class)."""
     return add_leaf(graph, f"Y_{preset}", "label", target)
 
 
-def _expression_labels(graph: Graph, setup, shape: tuple, fail) -> list:
+def _expression_labels(graph: Graph, setup) -> list:
     if setup.label is None:
         return []
     return add_leaf(graph, "Y", "label", setup.label)
