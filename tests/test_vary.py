@@ -96,3 +96,8 @@ def test_cli_errors(args, words):
 def test_cli_prints_one_variant():
     result = run_cli("vary", "q3b", "--seed", "9")
     assert result.exit_code == 0 and "(variant 1)" in result.output and "answers:" in result.output
+
+
+def test_a_batch_or_training_problem_is_refused_with_a_reason():
+    result = run_cli("vary", "batch_xor_momentum")
+    assert result.exit_code == 2 and "does not vary mini-batches" in result.stderr

@@ -62,6 +62,10 @@ def grid_values(names: list) -> list:
 
 def vary(problem: Problem, count: int = 1, seed: int = 0, grids: list | None = None,
          kinks: bool = False) -> list:
+    if getattr(problem, "examples", None) or getattr(problem, "train", None):
+        raise HwsolveError("vary draws new inputs and params for one example; it does not vary "
+                           "mini-batches (examples) or training runs (train) yet",
+                           file=problem.file)
     families = grid_values(grids or list(GRIDS))
     rng = random.Random(seed)
     base = resolve_setup(problem)
