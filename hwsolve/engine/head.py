@@ -47,7 +47,6 @@ def attach(body: Graph, setup) -> tuple:
                    "output")
     act = setup.activation
     z = graph.slots_of(out)
-    k = len(z)
     source = E.Tensor("name", shape, data=out)
     if act == "softmax":
         if shape == ():

@@ -15,7 +15,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from hwsolve import num
-from hwsolve.num import HALF, ONE, ZERO, NumericError
+from hwsolve.num import HALF, ONE, ZERO
 
 PYTORCH = "PyTorch's convention"
 TWO = Fraction(2)

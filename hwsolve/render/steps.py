@@ -18,7 +18,6 @@ from rich.table import Table
 from rich.text import Text
 
 from hwsolve import num
-from hwsolve.render import common as render
 from hwsolve.render import latex as tex
 from hwsolve.work import symbolic
 from hwsolve.engine.solve import Solution

@@ -68,7 +68,7 @@ def batch_parts(batch, digits: int = 3) -> list:
     grads = list(batch.grad)
     parts = [f"% hwsolve {batch.problem.name}: a mini-batch (needs \\usepackage{{amsmath}})",
              rf"\subsection*{{{tex_escape(batch.problem.title)}}}",
-             rf"\noindent Examples (every $\nabla$ is of the batch $L$):",
+             r"\noindent Examples (every $\nabla$ is of the batch $L$):",
              _tabular(heads, rows),
              rf"\noindent Batch of {len(batch.runs)}: $L$ is the {what} of the examples' "
              r"losses; every $\nabla$ is of that $L$.",

@@ -28,7 +28,7 @@ from hwsolve.work import head_steps, symbolic
 from hwsolve.work.cases import case
 from hwsolve.work.stepdata import (BackwardStep, Case, Equation, Local, Operand, Relation,
                                    Steps, Term, attach_closed_form)
-from hwsolve.work.symbolic import LABEL, Skipped, Slope, leaf
+from hwsolve.work.symbolic import Skipped, Slope, leaf
 from hwsolve.work.vector_forms import SoftmaxEntry
 
 __all__ = ["build", "BackwardStep", "Case", "Equation", "Local", "Operand", "Relation",
