@@ -25,7 +25,7 @@ def test_softmax_local_derivatives_and_the_cross_entropy_shortcut():
     # ∂p1/∂z2 = -p1·p2, a course's pᵢ(δᵢⱼ − pⱼ)
     assert (f"∂Ŷ[1]/∂z[2] = -softmax(z)₁·softmax(z)₂ = -{_sig(p[0])}·{_sig(p[1])} = "
             f"{_sig(-p[0] * p[1])}") in out
-    assert f"∂Ŷ[2]/∂z[2] = softmax(z)₂·(1 - softmax(z)₂)" in out
+    assert "∂Ŷ[2]/∂z[2] = softmax(z)₂·(1 - softmax(z)₂)" in out
     # dL/dz2 = p2 - 1
     assert f"that is dL/dz[2] = Ŷ[2] - Y[2] = {_sig(p[1])} - 1 = {_sig(p[1] - 1)}" in out
     assert "in matrix form, dL/dW = dL/dz · xᵀ" in out
