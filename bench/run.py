@@ -166,21 +166,29 @@ def main() -> None:
     print(report.split("## Targets", 1)[1])
 
 
-def _formats(hw: list, path: Path, runs: int, rows: list) -> dict:
-    """Median seconds per format on one graph, the formats interleaved round by round."""
+def _interleaved(commands: dict, runs: int, rows: list) -> dict:
+    """label -> command, measured round by round (each command once a round, so that a slow
+    spell of the machine does not land on one of them): label -> (median seconds, peak MB)."""
     samples: dict = {}
     for _ in range(runs):
-        for fmt in FORMATS:
-            samples.setdefault(fmt, []).append(measure(hw + [str(path), "--format", fmt], 1))
+        for label, command in commands.items():
+            samples.setdefault(label, []).append(measure(command, 1))
     out = {}
-    for fmt in FORMATS:
-        seconds = statistics.median(t for t, _ in samples[fmt])
-        mb = max(m for _, m in samples[fmt])
-        label = f"hwsolve graph_{FORMAT_SIZE}.yaml --format {fmt}"
+    for label in commands:
+        seconds = statistics.median(t for t, _ in samples[label])
+        mb = max(m for _, m in samples[label])
         rows.append((label, seconds, mb))
         print(f"{label:<48} {seconds:7.3f} s {mb:8.1f} MB", flush=True)
-        out[fmt] = seconds
+        out[label] = (seconds, mb)
     return out
+
+
+def _formats(hw: list, path: Path, runs: int, rows: list) -> dict:
+    """Median seconds per format on one graph, the formats interleaved round by round."""
+    label = f"hwsolve graph_{FORMAT_SIZE}.yaml --format {{}}"
+    measured = _interleaved({label.format(fmt): hw + [str(path), "--format", fmt]
+                             for fmt in FORMATS}, runs, rows)
+    return {fmt: measured[label.format(fmt)][0] for fmt in FORMATS}
 
 
 def _mlp(hw: list, folder: Path, runs: int, rows: list, torch_available: bool) -> dict:
@@ -188,23 +196,14 @@ def _mlp(hw: list, folder: Path, runs: int, rows: list, torch_available: bool) -
     the same work as a PyTorch float64 process."""
     path = folder / "mlp.yaml"
     path.write_text(mlp_problem())
-    commands = {"json": hw + [str(path), "--format", "json"], "table": hw + [str(path)]}
+    commands = {"json": ("hwsolve mlp.yaml --format json", hw + [str(path), "--format", "json"]),
+                "table": ("hwsolve mlp.yaml", hw + [str(path)])}
     if torch_available:
-        commands["torch"] = [sys.executable, str(ROOT / "bench" / "mlp.py"), "torch", str(path)]
-    samples: dict = {}
-    for _ in range(runs):
-        for name, command in commands.items():
-            samples.setdefault(name, []).append(measure(command, 1))
-    out = {}
-    for name in commands:
-        seconds = statistics.median(t for t, _ in samples[name])
-        mb = max(m for _, m in samples[name])
-        label = {"json": "hwsolve mlp.yaml --format json", "table": "hwsolve mlp.yaml",
-                 "torch": "PyTorch float64, mlp.yaml"}[name]
-        rows.append((label, seconds, mb))
-        print(f"{label:<48} {seconds:7.3f} s {mb:8.1f} MB", flush=True)
-        out[name] = (seconds, mb)
-    return out
+        commands["torch"] = ("PyTorch float64, mlp.yaml", [sys.executable, str(ROOT / "bench" /
+                                                                              "mlp.py"), "torch",
+                                                           str(path)])
+    measured = _interleaved(dict(commands.values()), runs, rows)
+    return {name: measured[label] for name, (label, _) in commands.items()}
 
 
 def _steps(hw: list, folder: Path, runs: int, rows: list) -> dict:
@@ -213,19 +212,9 @@ def _steps(hw: list, folder: Path, runs: int, rows: list) -> dict:
     for n in STEPS_SIZES:
         paths[n] = folder / f"steps_{n}.yaml"
         paths[n].write_text(generate_problem(n, SEED))
-    samples: dict = {}
-    for _ in range(runs):
-        for n in STEPS_SIZES:
-            samples.setdefault(n, []).append(measure(hw + [str(paths[n]), "--steps"], 1))
-    out = {}
-    for n in STEPS_SIZES:
-        seconds = statistics.median(t for t, _ in samples[n])
-        mb = max(m for _, m in samples[n])
-        label = f"hwsolve graph_{n}.yaml --steps"
-        rows.append((label, seconds, mb))
-        print(f"{label:<48} {seconds:7.3f} s {mb:8.1f} MB", flush=True)
-        out[n] = seconds
-    return out
+    measured = _interleaved({f"hwsolve graph_{n}.yaml --steps": hw + [str(paths[n]), "--steps"]
+                             for n in STEPS_SIZES}, runs, rows)
+    return {n: measured[f"hwsolve graph_{n}.yaml --steps"][0] for n in STEPS_SIZES}
 
 
 def render(base: dict, graphs: dict, rows: list, args, torch_available: bool,

@@ -17,13 +17,7 @@ T = torch.float64
 
 
 def solved(text: str, **options):
-    problem = load_problem_text(text, "v2.yaml")
-    return api.solve(problem, **options) if hasattr(api, "solve") else _solve(problem, options)
-
-
-def _solve(problem, options):
-    from hwsolve.engine.solve import resolve_setup, solve
-    return solve(problem, resolve_setup(problem, **options))
+    return api.solve_problem(load_problem_text(text, "v2.yaml"), **options)
 
 
 def close(a, b, rel=1e-12):

@@ -12,7 +12,7 @@ import sys
 
 import click
 
-OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adam")
+from hwsolve.spec.vocab import OPTIMIZERS as OPTIMIZER_NAMES
 _TRAIN_OPTIONS = ("optimizer", "lr", "momentum", "weight_decay", "betas", "eps", "alpha",
                   "train_steps")
 
@@ -51,7 +51,7 @@ def applies(problem, training: dict) -> bool:
 def config_of(problem, training: dict):
     """The spec's train block with the command line's settings on top."""
     from hwsolve import num
-    from hwsolve.engine.train import TrainConfig, check_config
+    from hwsolve.spec.trainconfig import TrainConfig, check_config
     from hwsolve.errors import HwsolveError
 
     base = problem.train or TrainConfig()

@@ -21,22 +21,32 @@ PYTORCH = "PyTorch's convention"
 TWO = Fraction(2)
 
 
-_last_softmax: list = [(), []]   # the arguments (kept alive) and p of the last softmax
+class _Last:
+    """The result of the last call for the very same argument objects (kept alive, so that
+    identity means the same values): calls that repeat with one argument list -- the entries of
+    one softmax node, a loss's value and then its local derivatives -- compute once."""
+
+    def __init__(self, compute):
+        self.compute = compute
+        self.args: tuple = ()
+        self.result = None
+
+    def __call__(self, *args):
+        if len(args) == len(self.args) and all(x is y for x, y in zip(args, self.args)):
+            return self.result
+        self.result = self.compute(*args)
+        self.args = args
+        return self.result
 
 
 def _softmax_all(v: list) -> list:
     """p = exp(v - max v) / Σ exp(v - max v): stable, and exact where v is constant.  The
     entries of one softmax node all take the very same argument objects, so p is computed once
     for the whole node, not once per entry (which would be quadratic in its length)."""
-    args, cached = _last_softmax
-    if len(args) == len(v) and all(x is y for x, y in zip(args, v)):
-        return cached
-    p = _softmax_fresh(v)
-    _last_softmax[0], _last_softmax[1] = tuple(v), p
-    return p
+    return _softmax_memo(*v)
 
 
-def _softmax_fresh(v: list) -> list:
+def _softmax_fresh(*v) -> list:
     top = v[0]
     for x in v[1:]:
         if num.cmp(x, top) > 0:
@@ -122,21 +132,16 @@ def _split(a: list, k: int) -> tuple:
     return a[:k], a[k:2 * k], a[2 * k:3 * k]
 
 
-_last: list = [(), []]   # the arguments (kept alive) and residuals of the last loss evaluated
-
-
 def residuals(activation: str, a: list, k: int) -> list:
-    """Ŷk - Yk for every output, remembered for the one loss call that follows with the very
-    same argument objects (forward, then its local derivatives): the residual of a sigmoid or
-    tanh output costs an exponential, and a training run evaluates the loss every step."""
-    args, cached = _last
-    if args and args[0] == activation and len(args) == len(a) + 1 and \
-            all(x is y for x, y in zip(args[1:], a)):
-        return cached
-    yhat, z, y = _split(a, k)
-    found = [residual(activation, yhat[t], z[t], y[t]) for t in range(k)]
-    _last[0], _last[1] = (activation, *a), found
-    return found
+    """Ŷk - Yk for every output, remembered for the loss call that follows with the very same
+    argument objects (its value, then its local derivatives): the residual of a sigmoid or tanh
+    output costs an exponential, and a training run evaluates the loss every step."""
+    return _residuals_memo(activation, k, *a)
+
+
+def _residuals_fresh(activation: str, k: int, *a) -> list:
+    yhat, z, y = _split(list(a), k)
+    return [residual(activation, yhat[t], z[t], y[t]) for t in range(k)]
 
 
 def residual(activation: str, yhat, z, y):
@@ -254,6 +259,9 @@ class Hinge:
                 partials[c - 1] = num.sub(partials[c - 1], ONE)
         return partials + [None] * (2 * k), note
 
+
+_softmax_memo = _Last(_softmax_fresh)
+_residuals_memo = _Last(_residuals_fresh)
 
 RULES = {
     "softmax": Softmax, "log_softmax": LogSoftmax, "mean": Mean, "softplus": Softplus,

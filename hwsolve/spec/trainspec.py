@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hwsolve.engine.train import OPTIMIZERS, TrainConfig, check_config
+from hwsolve.spec.trainconfig import OPTIMIZERS, TrainConfig, check_config
 from hwsolve.spec.shapes import describe, entry_name, shape_of
 from hwsolve.spec.yamlread import Sequence
 

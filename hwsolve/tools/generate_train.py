@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from hwsolve.engine.train import OPTIMIZERS
+from hwsolve.spec.vocab import OPTIMIZERS
 
 TRAIN_LR = {"sgd": "0.05", "momentum": "0.02", "nesterov": "0.02", "rmsprop": "0.005",
             "adagrad": "0.05", "adam": "0.01"}
