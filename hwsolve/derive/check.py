@@ -7,7 +7,8 @@ checked is exactly what is printed.  Rational forms at rational points compare e
 (``Fraction`` equality); a form with exp, log, sigmoid or tanh compares two independently
 computed values at num's working precision, which must agree to within 2^-(bits - 40) of their
 size.  A point where a kinked function (relu, step, abs, a min/max tie) meets its kink is
-skipped: the form holds off the kinks, with the indicator 1[z > 0].
+skipped (the engine says where it applied a convention): the form holds off the kinks, with
+the indicator 1[z > 0].
 """
 
 from __future__ import annotations
@@ -23,12 +24,7 @@ from hwsolve.spec import expr as E
 from hwsolve.spec.exprtree import Apply, Item, Name, Num, VectorLit, VectorName
 from hwsolve.spec.shapes import flatten, nest, shape_of
 
-KINKED = frozenset(("relu", "step", "abs", "leaky_relu"))
 GUARD_BITS = 40
-
-
-class Kink(ArithmeticError):
-    """The point sits on a kink of the form (a relu at 0, a tie in max)."""
 
 
 @dataclass
@@ -107,12 +103,6 @@ class Evaluator:
             out = [v for item in e.items for v in self._eval(item, memo)]
         elif kind is Apply:
             args = [v for a in e.args for v in self._eval(a, memo)]
-            if e.op in KINKED and num.sign(args[0]) == 0:
-                raise Kink(f"{e.op} at 0")
-            if e.op in ("max", "min") and len(args) > 1:
-                best = RULES[e.op].forward(args)
-                if sum(1 for a in args if num.cmp(a, best) == 0) > 1:
-                    raise Kink(f"a tie in {e.op}")
             rule = RULES[e.op]
             out = [rule.forward(args) if e.index is None else rule.forward(args, e.index)]
         else:
@@ -121,43 +111,76 @@ class Evaluator:
         return out
 
 
-def compare(where: list, grads: dict, env: dict, expected: dict) -> dict:
-    """Evaluate the where list and each gradient's text at ``env``; per name, None if it agrees
-    with ``expected`` (flat engine values) or the first differing entry as a sentence."""
+def _transpose(value):
+    if isinstance(value, list) and value and isinstance(value[0], list):
+        return [list(row) for row in zip(*value)]
+    return value
+
+
+def compare(where: list, grads: dict, env: dict, expected: dict, transpose=False) -> tuple:
+    """Evaluate the where list and each gradient's text at ``env``: (verdicts, values), a
+    verdict per name being None if the form agrees with ``expected`` (the engine's values),
+    else the first differing entry as a sentence."""
     ev = Evaluator(env)
     for name, text in where:
         ev.define(name, text)
-    verdicts = {}
+    verdicts, values = {}, {}
     for wrt, text in grads.items():
         got = flatten(ev.value(text))
-        want = flatten(expected[wrt])
+        want = flatten(_transpose(expected[wrt]) if transpose else expected[wrt])
+        values[wrt] = got
         verdicts[wrt] = None
+        if len(got) != len(want):
+            verdicts[wrt] = f"the form has {len(got)} entries, the gradient {len(want)}"
+            continue
         for k, (a, b) in enumerate(zip(got, want)):
             if not same(a, b):
                 verdicts[wrt] = (f"entry {k + 1}: the form gives {num.fmt_sig(a, 8)}, the "
                                  f"engine {num.fmt_sig(b, 8)}")
                 break
+    return verdicts, values
+
+
+def compare_all(where: list, grads: dict, solved, transpose=False) -> dict:
+    """``solved``: {"pairs": [(env, expected)] (one per example), "total": None, or for a
+    mini-batch (scale, batch gradient), which the reduced forms must also give, "kink": a
+    sentence if the engine met a kink (a relu at 0, a tie) at this point}."""
+    pairs, total = solved["pairs"], solved.get("total")
+    verdicts = {w: None for w in grads}
+    sums = {}
+    for k, (env, expected) in enumerate(pairs, start=1):
+        found, values = compare(where, grads, env, expected, transpose)
+        for w, verdict in found.items():
+            if verdict and verdicts[w] is None:
+                verdicts[w] = verdict if len(pairs) == 1 else f"in example {k}, {verdict}"
+            sums[w] = values[w] if w not in sums else \
+                [num.add(a, b) for a, b in zip(sums[w], values[w])]
+    if total is not None:
+        scale, batch = total
+        for w in grads:
+            want = flatten(_transpose(batch[w]) if transpose else batch[w])
+            got = [num.mul(scale, v) for v in sums[w]]
+            if verdicts[w] is None and not all(same(a, b) for a, b in zip(got, want)):
+                verdicts[w] = "the reduced per-example forms differ from the batch gradient"
     return verdicts
 
 
 def run(where: list, grads: dict, solve_at, leaves: dict, *, seed: int, points: int = 20,
-        own: bool = True) -> dict:
-    """Check every gradient: ``solve_at(values or None)`` returns ``(env, expected)`` from the
-    engine (None: the problem's own values), ``leaves`` maps the names to draw to their
-    shapes.  Returns wrt -> :class:`Record`."""
+        own: bool = True, transpose: bool = False) -> dict:
+    """Check every gradient: ``solve_at(values or None)`` returns the engine's values and
+    gradients (see :func:`compare_all`; None: the problem's own values), ``leaves`` maps the
+    names to draw to their shapes.  Returns wrt -> :class:`Record`."""
     records = {w: Record(seed=seed) for w in grads}
     if own:
-        try:
-            env, expected = solve_at(None)
-            verdicts = compare(where, grads, env, expected)
-        except Kink as exc:
-            for r in records.values():
-                r.own = f"at a kink ({exc}): the engine's convention applies there"
-        else:
-            for w, verdict in verdicts.items():
-                records[w].own = "agrees" if verdict is None else "differs"
-                if verdict is not None:
-                    records[w].failures.append(f"at the problem's own values, {verdict}")
+        solved = solve_at(None)
+        verdicts = compare_all(where, grads, solved, transpose)
+        for w, verdict in verdicts.items():
+            records[w].own = "agrees" if verdict is None else "differs"
+            if verdict is not None and solved.get("kink"):
+                records[w].own = (f"differs at a kink ({solved['kink']}): the engine applies "
+                                  "its convention there, the form holds off the kinks")
+            elif verdict is not None:
+                records[w].failures.append(f"at the problem's own values, {verdict}")
     rng = random.Random(seed)
     drawn = 0
     attempts = 0
@@ -165,14 +188,18 @@ def run(where: list, grads: dict, solve_at, leaves: dict, *, seed: int, points: 
         attempts += 1
         values = {n: random_value(s, rng) for n, s in leaves.items()}
         try:
-            env, expected = solve_at(values)
-            verdicts = compare(where, grads, env, expected)
-        except (Kink, NumericError, ZeroDivisionError, SkipPoint):
+            solved = solve_at(values)
+            if solved.get("kink"):
+                raise SkipPoint(solved["kink"])
+            verdicts = compare_all(where, grads, solved, transpose)
+        except (NumericError, ZeroDivisionError, SkipPoint):
             for r in records.values():
                 r.skipped += 1
             continue
         drawn += 1
-        exact = all(num.is_exact(v) for w in grads for v in flatten(expected[w]))
+        pairs = solved["pairs"]
+        exact = all(num.is_exact(v) for _, expected in pairs for w in grads
+                    for v in flatten(expected[w]))
         for w, verdict in verdicts.items():
             if verdict is None:
                 records[w].points += 1

@@ -130,8 +130,8 @@ def _engine(tree, shapes: dict, names: list):
             solution = api.solve_problem(problem, setup=replace(base, values=point))
         except (HwsolveError, NumericError) as exc:
             raise SkipPoint(str(exc)) from None
-        if any("at 0" in w or "tie" in w for w in solution.warnings):
-            raise SkipPoint("a kink")
+        kink = next((w for w in solution.warnings if " at 0" in w or "tie" in w), None)
         grads = solution.grad
-        return dict(values), {n: grads[rename[n]] for n in names}
+        return {"pairs": [(dict(values), {n: grads[rename[n]] for n in names})],
+                "kink": kink}
     return solve_at

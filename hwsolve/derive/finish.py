@@ -30,14 +30,9 @@ def finish(derivation: Derivation, where_entries: list, grads: dict, solve_at, l
     except ValueError as exc:
         raise HwsolveError(f"no closed form: {exc}", where=what or None) from None
     checked = {w: text for w, (_, text) in printed.items()}
-    if derivation.layout == "numerator":
-        inner = solve_at
-
-        def solve_at(values):  # compare with the engine's gradient transposed
-            env, expected = inner(values)
-            return env, {w: _transpose(v) for w, v in expected.items()}
     records = check.run([(n, t) for n, t, _, _ in where], checked, solve_at, leaves,
-                        seed=derivation.seed, points=points, own=own)
+                        seed=derivation.seed, points=points, own=own,
+                        transpose=derivation.layout == "numerator")
     failed = [(w, r) for w, r in records.items() if r.failures]
     if failed:
         w, r = failed[0]
@@ -51,12 +46,6 @@ def finish(derivation: Derivation, where_entries: list, grads: dict, solve_at, l
         derivation.steps = [Step(target, F.to_text(g), g.shape, because)
                             for target, g, because in deriver.steps]
     return derivation
-
-
-def _transpose(value):
-    if isinstance(value, list) and value and isinstance(value[0], list):
-        return [list(row) for row in zip(*value)]
-    return value
 
 
 def refuse(exc: Refusal, what: str | None = None) -> HwsolveError:
