@@ -91,7 +91,7 @@ def derive_expression(text: str, shapes: dict | None = None, wrt: list | None = 
         raise refuse(exc, "EXPR") from None
     derivation = Derivation(text.strip(), "f", [], [], layout=layout, seed=seed)
     solve_at = _engine(tree, shapes, names)
-    return finish(derivation, where.entries, grads, solve_at, {n: shapes[n] for n in names},
+    return finish(derivation, where, grads, solve_at, {n: shapes[n] for n in names},
                   points=points, own=False, deriver=deriver, what="EXPR")
 
 

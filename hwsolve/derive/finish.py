@@ -8,6 +8,7 @@ from hwsolve.derive.latex import to_latex
 from hwsolve.derive.result import Derivation, Gradient, Step
 from hwsolve.derive.rules import Refusal
 from hwsolve.errors import HwsolveError
+from hwsolve.spec.exprtree import Tensor
 
 
 def texts(where_entries: list, grads: dict, layout: str) -> tuple:
@@ -23,10 +24,45 @@ def texts(where_entries: list, grads: dict, layout: str) -> tuple:
     return where, out
 
 
-def finish(derivation: Derivation, where_entries: list, grads: dict, solve_at, leaves: dict,
+def share(where, grads: dict) -> dict:
+    """Name a compound piece that two gradients (or one, twice) repeat: δ₁ = (W₂ᵀδ₂) ⊙ σ′(z₁)
+    once in the where list, not inside both ∂L/∂W₁ and ∂L/∂b₁."""
+    for _ in range(20):
+        counts: dict = {}
+        sizes: dict = {}
+        for t in grads.values():
+            _count(t, counts, sizes)
+        repeated = [k for k, c in counts.items() if c > 1 and sizes[k][0] >= 4]
+        if not repeated:
+            return grads
+        best = max(repeated, key=lambda k: sizes[k][0])
+        ref = where.bind(sizes[best][1])
+        grads = {w: _replace(t, best, ref) for w, t in grads.items()}
+    return grads
+
+
+def _count(t, counts: dict, sizes: dict) -> int:
+    size = 1 + sum(_count(a, counts, sizes) for a in t.args)
+    if not F.simple(t) and t.kind not in ("lit",):
+        k = F.key(t)
+        counts[k] = counts.get(k, 0) + 1
+        sizes[k] = (size, t)
+    return size
+
+
+def _replace(t, k: str, ref):
+    if F.key(t) == k:
+        return ref
+    if not t.args:
+        return t
+    return Tensor(t.kind, t.shape, tuple(_replace(a, k, ref) for a in t.args), t.data)
+
+
+def finish(derivation: Derivation, where, grads: dict, solve_at, leaves: dict,
            *, points: int, own: bool, deriver=None, what: str = "") -> Derivation:
+    grads = share(where, grads)
     try:
-        where, printed = texts(where_entries, grads, derivation.layout)
+        where, printed = texts(where.entries, grads, derivation.layout)
     except ValueError as exc:
         raise HwsolveError(f"no closed form: {exc}", where=what or None) from None
     checked = {w: text for w, (_, text) in printed.items()}

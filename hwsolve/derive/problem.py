@@ -101,7 +101,7 @@ def derive_problem(problem, setup, wrt: list | None = None, *, layout: str = "va
         _engine(problem, setup, loss, zshape, extra)
     draw = {n: shapes[n] for n in (list(problem.params) +
                                    ([] if batch else list(problem.inputs)))}
-    return finish(derivation, where.entries, grads, solve_at, draw, points=points, own=True,
+    return finish(derivation, where, grads, solve_at, draw, points=points, own=True,
                   deriver=deriver, what=problem.file)
 
 
