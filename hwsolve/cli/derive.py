@@ -31,8 +31,10 @@ LAYOUTS = ("variable", "numerator", "denominator")
               help="Override the output activation.")
 @click.option("--loss", type=click.Choice(LOSSES), help="Override the loss.")
 def derive(target, wrt, shapes, layout, fmt, steps, seed, variant, activation, loss):
-    """Closed-form gradients of PROBLEM (its nodes and head) or of an expression EXPR, in
-    matrix notation with shapes; each form is checked against hwsolve's exact entrywise
+    """Closed-form gradients of PROBLEM or EXPR, checked before printing.
+
+    The gradients of PROBLEM (from its nodes and head) or of an expression EXPR, in matrix
+    notation with shapes; each form is checked against hwsolve's exact entrywise
     gradient (at the problem's values and 20 random rational points) before it is printed,
     and refused with the reason (exit 2) if it fails.
 

@@ -154,6 +154,10 @@ def add(*terms: Tensor) -> Tensor:
             out.append(base if c == 1 else neg(base) if c == -1 else mul(number(c), base))
     if not out:
         return zero(shape)
+    positive = [t for t in out if not (t.kind == "ew" and t.data == "neg")]
+    if positive and out[0] is not positive[0]:  # s - y, not -y + s
+        out.remove(positive[0])
+        out.insert(0, positive[0])
     if len(out) == 1:
         return out[0] if out[0].shape == shape else fill(out[0], shape)
     if len(out) == 2 and out[1].kind == "ew" and out[1].data == "neg":
@@ -333,6 +337,8 @@ def reduce_(op: str, t: Tensor) -> Tensor:
         return number(0)
     if op in ("sum", "mean") and t.kind == "fill":
         return mul(number(size if op == "sum" else 1), t.args[0])
+    if op == "sum" and t.kind == "lit" and all(a.kind == "num" for a in t.args):
+        return number(sum((num_value(a) for a in t.args), Fraction(0)))
     if op == "sum" and t.kind == "ew" and t.data == "neg":
         return neg(reduce_("sum", t.args[0]))
     return Tensor("reduce", (), (t,), op)
