@@ -68,7 +68,7 @@ def test_latex_compiles(tmp_path, target):
 @pytest.mark.parametrize("args, message", [
     (["sum(conv2d(X, K, 2, 0))", "--shape", "X=5x5", "--shape", "K=3x3"], "stride above 1"),
     (["W @ x", "--shape", "W=2x2", "--shape", "x=2"], "a gradient needs a scalar"),
-    (["x * y", "--shape", "z=2"], "does not use 'z'"),
+    (["x * y", "--shape", "z=2"], "which the expression does not use"),
     (["x * y", "--wrt", "z"], "does not use 'z'"),
     (["q3a", "--wrt", "alpha"], "not a param, input or node"),
     (["q2a"], "not a network problem"),
