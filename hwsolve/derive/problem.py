@@ -13,7 +13,7 @@ random rational values of its inputs and params.  A mini-batch problem gets per-
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from hwsolve.derive import form as F
 from hwsolve.derive import head as H
@@ -34,6 +34,34 @@ def derive_problem(problem, setup, wrt: list | None = None, *, layout: str = "va
     if layout not in LAYOUTS:
         raise HwsolveError(f"unknown layout {layout!r}; the layouts are "
                            f"{', '.join(LAYOUTS)}", where="--layout")
+    built = forms(problem, setup, wrt)
+    batch = bool(problem.examples)
+    derivation = Derivation(problem.name, "L", [], [], layout=layout, seed=seed,
+                            per_example=batch, reduction=problem.reduction if batch else None,
+                            head=built.head)
+    if batch:
+        derivation.notes.append(
+            f"per example: the batch gradient is the {problem.reduction} of these forms over "
+            f"the {len(problem.examples)} examples")
+    return finish(derivation, built.where, built.grads, engine(problem, setup, built),
+                  built.draw, points=points, own=True, deriver=built.deriver,
+                  what=problem.file)
+
+
+@dataclass
+class Built:
+    where: object            # rules.Where
+    grads: dict              # wrt -> form
+    head: str
+    extra: dict              # label names -> the preset they belong to
+    zshape: tuple
+    shapes: dict             # every name of the problem -> shape (Yhat and Y too)
+    draw: dict               # the names the check draws at random -> shape
+    deriver: object
+
+
+def forms(problem, setup, wrt: list | None = None, slip: str | None = None) -> Built:
+    """The unchecked forms (``slip`` plants one rule mistake, for the grader's diagnosis)."""
     batch = bool(problem.examples)
     shapes = {}
     for table in (problem.inputs, problem.params, problem.constants):
@@ -57,15 +85,13 @@ def derive_problem(problem, setup, wrt: list | None = None, *, layout: str = "va
             raise HwsolveError(f"--wrt {w}: in a mini-batch only the params have a batch "
                                "gradient", file=problem.file, where="--wrt")
     act, loss = setup.activation, setup.loss
-    names = set(shapes) | {"Yhat", "Y", "L"}
-    where = Where(names)
-    # which nodes lead to a wrt name (their adjoints are needed)
-    targets = set(wrt)
+    where = Where(set(shapes) | {"Yhat", "Y", "L"})
+    targets = set(wrt)  # and the nodes that lead to a wrt name (their adjoints are needed)
     for source, tree in trees:
         if F.names_in(tree) & targets:
             targets.add(source.name)
     deriver = Deriver(targets, where)
-    label_shape = zshape
+    deriver.slip = slip
     try:
         dz, head_text, extra = _head(problem, setup, act, loss, zshape, shapes, where, deriver)
         if out in targets:
@@ -90,19 +116,20 @@ def derive_problem(problem, setup, wrt: list | None = None, *, layout: str = "va
                 grads[w] = where.bind(g, f"d_{w}", force=True)
     except Refusal as exc:
         raise refuse(exc, problem.file) from None
-    derivation = Derivation(problem.name, "L", [], [], layout=layout, seed=seed,
-                            per_example=batch, reduction=problem.reduction if batch else None,
-                            head=head_text)
-    if batch:
-        derivation.notes.append(
-            f"per example: the batch gradient is the {problem.reduction} of these forms over "
-            f"the {len(problem.examples)} examples")
-    solve_at = _batch_engine(problem, setup, loss, zshape, extra) if batch else \
-        _engine(problem, setup, loss, zshape, extra)
     draw = {n: shapes[n] for n in (list(problem.params) +
                                    ([] if batch else list(problem.inputs)))}
-    return finish(derivation, where, grads, solve_at, draw, points=points, own=True,
-                  deriver=deriver, what=problem.file)
+    every = dict(shapes)
+    every["Yhat"] = zshape
+    for n in extra:
+        every[n] = zshape
+    return Built(where, grads, head_text, extra, zshape, every, draw, deriver)
+
+
+def engine(problem, setup, built: Built):
+    """``solve_at(values)`` for the checker (per example for a mini-batch)."""
+    if problem.examples:
+        return _batch_engine(problem, setup, setup.loss, built.zshape, built.extra)
+    return _engine(problem, setup, setup.loss, built.zshape, built.extra)
 
 
 def _head(problem, setup, act, loss, zshape, shapes, where, deriver):

@@ -68,6 +68,7 @@ class Deriver:
         self.entries: dict = {}      # name -> {index: [contribution]}
         self.steps: list = []        # (name, contribution, context)
         self.context = ""
+        self.slip = None             # the grader plants one mistake: see SLIPS
 
     def needs(self, t: Tensor) -> bool:
         return bool(F.names_in(t) & self.targets)
@@ -146,12 +147,17 @@ class Deriver:
             return
         if k == "softmax":
             over = _over(g, out)
-            if over is not None:  # ∂ log softmax: h - s·sum(h)
+            if over is not None and self.slip != "softmax_diagonal":  # ∂ log softmax: h - s·sum(h)
                 h = self.where.bind(over)
                 return self.back(t.args[0], F.sub(h, F.mul(out, F.reduce_("sum", h))))
             s = self.where.bind(out, "a")
             g = self.where.bind(g)
+            if self.slip == "softmax_diagonal":  # diag(J) = s ⊙ (1 − s) only
+                return self.back(t.args[0], F.mul(g, s, F.sub(F.number(1), s)))
             return self.back(t.args[0], F.mul(s, F.sub(g, F.dot(s, g))))
+        if k == "log_softmax" and self.slip == "softmax_diagonal":
+            s = F.vector("softmax", t.args[0])
+            return self.back(t.args[0], F.mul(g, F.sub(F.number(1), s)))
         if k == "log_softmax":
             v = t.args[0]
             return self.back(v, F.sub(g, F.mul(F.vector("softmax", v), F.reduce_("sum", g))))
@@ -212,6 +218,10 @@ class Deriver:
         over = _over(g, out)  # g = h / out: the out cancels (log of a sigmoid, exp)
         if op == "exp":
             return self.back(x, over if over is not None else F.mul(g, out))
+        if op in ("sigmoid", "tanh") and self.slip == "missing_activation_derivative":
+            return self.back(x, g)
+        if op in ("sigmoid", "tanh") and self.slip == "sigma_for_sigma_prime":
+            return self.back(x, F.mul(g, out))
         if op == "sigmoid" and over is not None:
             return self.back(x, F.mul(over, F.sub(F.number(1), out)))
         if op == "sigmoid":
@@ -265,8 +275,10 @@ class Deriver:
             size *= n
         if op == "sum":
             return self.back(x, F.fill(g, x.shape))
-        if op == "mean":
+        if op == "mean" and self.slip != "dropped_mean":
             return self.back(x, F.fill(F.div(g, F.number(size)), x.shape))
+        if op == "mean":
+            return self.back(x, F.fill(g, x.shape))
         # max(v) / min(v): the indicator of the winning entries (sample points avoid ties)
         gap = F.sub(out, x) if op == "max" else F.sub(x, out)
         return self.back(x, F.mul(g, F.sub(F.number(1), F.fn("step", gap))))
