@@ -256,3 +256,28 @@ def test_unnamed_mistakes_say_what_is_wrong(form, kind):
     v = _grade("0.5 * sum((W @ x - y) ** 2)", {"W": (3, 2), "x": (2,), "y": (3,)}, "W", form)
     assert v.verdict == "wrong" and v.kind == kind and v.message
     assert not re.search(r"Traceback", v.message)
+
+
+def test_hwsolve_grade_reads_and_grades_closed_forms(tmp_path):
+    import json
+
+    from conftest import run_cli
+
+    (tmp_path / "alice.yaml").write_text(
+        'student: alice\nL: 0.417\nderive:\n  W: "outer(Yhat - Y, x)"\n'
+        '  x: "W @ (Yhat - Y)"\n', encoding="utf-8")
+    (tmp_path / "bob.yaml").write_text(
+        'student: bob\nderive:\n  W: "outer(x, Yhat - Y)"\n  x: "-(transpose(W) @ d)"\n',
+        encoding="utf-8")
+    out = run_cli("grade", "softmax_3x2", str(tmp_path), "-f", "json")
+    data = {s["student"]: s for s in json.loads(out.output)["students"]}
+    alice = {e["entry"]: e for e in data["alice"]["entries"]}
+    assert alice["derive W"]["verdict"] == "right"
+    assert alice["derive W"]["correct"] == "outer((Yhat - Y), x)"
+    assert alice["derive x"]["diagnosis"]["kind"] == "transpose"
+    bob = {e["entry"]: e for e in data["bob"]["entries"]}
+    assert bob["derive W"]["diagnosis"]["kind"] == "layout"
+    assert bob["derive x"]["diagnosis"]["kind"] == "unreadable"  # d is not a name here
+    (tmp_path / "carl.yaml").write_text("derive: [1, 2]\n", encoding="utf-8")
+    out = run_cli("grade", "softmax_3x2", str(tmp_path / "carl.yaml"))
+    assert out.exit_code == 2 and "derive must be a mapping" in out.output

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import copy
 import random
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -348,20 +349,41 @@ def _replace_node(tree, old, new):
 
 # ----------------------------------------------------------------------------- submissions
 
-def verdicts_for(solution, forms: dict) -> list:
-    """Grade ``forms`` ({wrt: (text, line)}) of a submission against a solved problem."""
-    ctx = for_problem(solution.problem, solution.setup)
-    out = []
-    for wrt, (text, line) in forms.items():
-        v = grade_one(ctx, wrt, text)
-        try:
-            where, grads = ctx.build(None)
-            v.correct = grads.get(wrt, "")
-        except (Refusal, HwsolveError):
-            v.correct = ""
-        out.append((v, line))
+def read_forms(node, file: str) -> dict:
+    """``derive: {W: "outer(Yhat - Y, x)"}`` of a submission -> {wrt: (text, line)}."""
+    from hwsolve.spec.yamlread import Mapping, Scalar
+
+    if not isinstance(node, Mapping):
+        raise HwsolveError("derive must be a mapping of names to closed forms, such as "
+                           "W: \"outer(Yhat - Y, x)\"", file=file, where="derive",
+                           line=getattr(node, "line", None))
+    out = {}
+    for name, value in node.values.items():
+        if not isinstance(value, Scalar) or value.is_null or not value.text.strip():
+            raise HwsolveError("a closed form is an expression in quotes, such as "
+                               "\"outer(Yhat - Y, x)\"", file=file, where=f"derive.{name}",
+                               line=node.key_lines[name])
+        out[str(name)] = (value.text, node.key_lines[name])
     return out
 
 
-def shape_text(value) -> str:
-    return describe(shape_of(value))
+def as_verdicts(solution, forms: dict | None, verdict_type, written_type) -> list:
+    """The grader's Verdicts of a submission's closed forms (``forms``: {wrt: (text, line)}):
+    entry ``derive W``, the correct answer hwsolve's own checked form."""
+    if not forms:
+        return []
+    ctx = for_problem(solution.problem, solution.setup)
+    try:
+        where, own = ctx.build(None)
+    except (Refusal, HwsolveError):
+        where, own = [], {}
+    for name, text in reversed(where):  # the correct form written out, without the where list
+        own = {w: re.sub(rf"\b{name}\b", f"({text})", t) for w, t in own.items()}
+    out = []
+    for wrt, (text, line) in forms.items():
+        v = grade_one(ctx, wrt, text)
+        written = written_type(f"derive {wrt}", text, Fraction(0), None, line)
+        out.append(verdict_type(f"derive {wrt}", written, own.get(wrt, "(no closed form)"),
+                                v.verdict, None if v.verdict == "right" else v.kind,
+                                "" if v.verdict == "right" else v.message))
+    return out
