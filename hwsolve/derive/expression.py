@@ -47,12 +47,12 @@ def _names(text: str) -> list:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []  # the parser below gives the sentence
     called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
-    seen = []
+    first: dict = {}
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and id(node) not in called and node.id not in seen \
-                and node.id not in FUNCTIONS:
-            seen.append(node.id)
-    return sorted(seen, key=lambda n: text.find(n))
+        if isinstance(node, ast.Name) and id(node) not in called and node.id not in FUNCTIONS:
+            place = (node.lineno, node.col_offset)
+            first[node.id] = min(first.get(node.id, place), place)
+    return sorted(first, key=first.get)
 
 
 def derive_expression(text: str, shapes: dict | None = None, wrt: list | None = None, *,
