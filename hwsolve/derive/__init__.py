@@ -13,9 +13,12 @@ import os
 
 
 def looks_like_problem(target: str) -> bool:
+    """A problem file or name (an existing file), not an expression such as ``1 / x``."""
     from hwsolve.spec.problems import find
-    if target.endswith((".yaml", ".yml")) or os.sep in target:
+    if target.endswith((".yaml", ".yml")) or os.path.isfile(target):
         return True
+    if not target.replace("_", "").replace("-", "").replace(".", "").isalnum():
+        return False  # operators, brackets, spaces: an expression
     try:
         return os.path.isfile(find(target))
     except Exception:  # noqa: BLE001  (an expression is not a file name)

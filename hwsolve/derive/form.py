@@ -424,6 +424,10 @@ class _Printer:
                     parts.append(f"- {self.wrap(a.args[0], 2)}")
                 elif a.kind == "num" and num_value(a) < 0:
                     parts.append(f"- {fmt_number(-num_value(a))}")
+                elif a.kind == "ew" and a.data == "mul" and a.args[0].kind == "num" and \
+                        num_value(a.args[0]) < 0:
+                    positive = mul(number(-num_value(a.args[0])), *a.args[1:])
+                    parts.append(f"- {self.wrap(positive, 2)}")
                 else:
                     parts.append(f"+ {self.wrap(a, 1)}")
             return " ".join(parts)
