@@ -46,7 +46,7 @@ def test_steps_show_each_chain_rule_step_with_its_node():
     out = run_cli("derive", "softmax_3x2", "--steps").output
     assert "because z = W @ x" in out
     data = json.loads(run_cli("derive", "softmax_3x2", "--steps", "-f", "json").output)
-    assert any(s["because"] == "z = W @ x" and s["target"] == "W" for s in data["steps"])
+    assert any(s["because"] == "z = W @ x  (z: 3)" and s["target"] == "W" for s in data["steps"])
 
 
 def test_markdown():

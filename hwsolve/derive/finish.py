@@ -79,7 +79,10 @@ def finish(derivation: Derivation, where, grads: dict, solve_at, leaves: dict,
     derivation.gradients = [Gradient(w, t.shape, t, text, records[w], to_latex(t))
                             for w, (t, text) in printed.items()]
     if deriver is not None:
-        derivation.steps = [Step(target, F.to_text(g), g.shape, because)
+        parts: dict = {}
+        for target, _, _ in deriver.steps:
+            parts[target] = parts.get(target, 0) + 1
+        derivation.steps = [Step(target, F.to_text(g), g.shape, because, parts[target] == 1)
                             for target, g, because in deriver.steps]
     return derivation
 

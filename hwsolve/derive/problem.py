@@ -39,6 +39,10 @@ def derive_problem(problem, setup, wrt: list | None = None, *, layout: str = "va
     derivation = Derivation(problem.name, "L", [], [], layout=layout, seed=seed,
                             per_example=batch, reduction=problem.reduction if batch else None,
                             head=built.head)
+    if setup.loss != "none":
+        derivation.notes.append(f"Yhat = {setup.activation}({problem.output}); Y is the label"
+                                + (" (one-hot: the class number as a vector)"
+                                   if _class_label(problem, setup) else ""))
     if batch:
         derivation.notes.append(
             f"per example: the batch gradient is the {problem.reduction} of these forms over "
@@ -105,7 +109,8 @@ def forms(problem, setup, wrt: list | None = None, slip: str | None = None) -> B
                 continue
             if g.kind not in ("name", "num"):
                 g = where.bind(g, f"d_{source.name}", force=True)
-            deriver.context = f"{source.name} = {source.text.strip()}"
+            deriver.context = f"{source.name} = {source.text.strip()}  ({source.name}: " \
+                f"{'scalar' if not tree.shape else '×'.join(map(str, tree.shape))})"
             deriver.back(tree, g, out=F.name(source.name, tree.shape))
         grads = {}
         for w in wrt:
@@ -166,6 +171,12 @@ def _head(problem, setup, act, loss, zshape, shapes, where, deriver):
         parts.append(F.mul(a, H.preset_dz(act, p, zshape, f"Y_{p}", where)))
         extra[f"Y_{p}"] = p
     return F.add(*parts), f"L = {loss}", extra
+
+
+def _class_label(problem, setup) -> bool:
+    labels = [ex.label for ex in problem.examples] or [setup.label]
+    return setup.loss in ("cross_entropy", "hinge") and any(
+        label is not None and not isinstance(label, (tuple, list)) for label in labels)
 
 
 def _labels(setup, extra: dict, zshape) -> dict:

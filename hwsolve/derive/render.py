@@ -34,13 +34,11 @@ def _check_line(d) -> str:
 
 
 def _intro(d) -> list:
-    lines = [f"∂{d.objective}/∂ for {printable(d.source)}"]
+    lines = [f"closed-form gradients of {d.objective} for {printable(d.source)}"]
     if d.head:
         lines.append(f"head: {d.head}")
     lines.append(f"layout: {LAYOUT_PROSE[d.layout]}")
-    if d.per_example:
-        lines.append(f"per example (reduction: {d.reduction}): {d.notes[0]}" if d.notes else
-                     f"per example (reduction: {d.reduction})")
+    lines += list(d.notes)
     return lines
 
 
@@ -55,15 +53,20 @@ def text(d, steps: bool = False) -> str:
         label = f"∂{d.objective}/∂{g.wrt}"
         out.append(f"  {label.ljust(width + 2)} = {g.expr}    [{dims(g.shape)}]")
     if steps:
-        out += ["", "steps (the chain rule, node by node, from the loss back)"]
-        out += [f"  ∂{d.objective}/∂{s.target} ∋ {s.form}    [{dims(s.shape)}]"
-                f"    because {printable(s.because)}" for s in d.steps]
+        out += ["", "steps (the chain rule, node by node, from the loss back; a name reached "
+                "by several paths sums its parts)"]
+        out += [f"  {_step(d, s)}" for s in d.steps]
     out += ["", _check_line(d)]
     return "\n".join(out) + "\n"
 
 
+def _step(d, s) -> str:
+    return (f"∂{d.objective}/∂{s.target} {'=' if s.only else '∋'} {s.form}    "
+            f"[{dims(s.shape)}]    because {printable(s.because)}")
+
+
 def markdown(d, steps: bool = False) -> str:
-    out = [f"## ∂{d.objective}/∂ for `{printable(d.source)}`", ""]
+    out = [f"## Closed-form gradients of {d.objective} for `{printable(d.source)}`", ""]
     out += [f"- {line}" for line in _intro(d)[1:]]
     if d.where:
         out += ["", "| where | form | shape |", "|---|---|---|"]
@@ -73,7 +76,8 @@ def markdown(d, steps: bool = False) -> str:
             for g in d.gradients]
     if steps:
         out += ["", "**Steps**", ""]
-        out += [f"{i}. ∂{d.objective}/∂{s.target} ∋ `{s.form}` ({dims(s.shape)}) because "
+        out += [f"{i}. ∂{d.objective}/∂{s.target} {'=' if s.only else '∋'} `{s.form}` "
+                f"({dims(s.shape)}) because "
                 f"`{printable(s.because)}`" for i, s in enumerate(d.steps, start=1)]
     out += ["", _check_line(d), ""]
     return "\n".join(out)
@@ -139,7 +143,7 @@ def latex(d, steps: bool = False) -> str:
     if steps and d.steps:
         out += [r"\paragraph{Steps}", r"\begin{enumerate}"]
         out += [rf"\item $\partial {obj}/\partial$\texttt{{{_tex_text(s.target)}}} "
-                rf"$\ni$ \texttt{{{_tex_text(s.form)}}} ({dims(s.shape)}) because "
+                rf"${'=' if s.only else chr(92) + 'ni'}$ \texttt{{{_tex_text(s.form)}}} ({dims(s.shape)}) because "
                 rf"\texttt{{{_tex_text(s.because)}}}" for s in d.steps]
         out.append(r"\end{enumerate}")
     out += [_tex_text(_check_line(d)), r"\end{document}", ""]

@@ -32,6 +32,7 @@ class Step:
     form: str                 # its contribution, in the syntax
     shape: tuple
     because: str              # "z1 = W1 @ x + b1"
+    only: bool = True         # the only part of that gradient (else one term of its sum)
 
 
 @dataclass
