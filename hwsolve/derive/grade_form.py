@@ -31,7 +31,7 @@ from hwsolve.derive.rules import Deriver, Refusal, Where
 from hwsolve.errors import HwsolveError
 from hwsolve.num import NumericError
 from hwsolve.spec import expr as E
-from hwsolve.spec.shapes import describe, flatten, shape_of
+from hwsolve.spec.shapes import describe, flatten
 
 SLIPS = {
     "layout": "the other layout: the transpose of the gradient (∂L/∂W has the shape of W)",
