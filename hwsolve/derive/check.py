@@ -7,8 +7,8 @@ checked is exactly what is printed.  Rational forms at rational points compare e
 (``Fraction`` equality); a form with exp, log, sigmoid or tanh compares two independently
 computed values at num's working precision, which must agree to within 2^-(bits - 40) of their
 size.  A point where a kinked function (relu, step, abs, a min/max tie) meets its kink is
-skipped (the engine says where it applied a convention): the form holds off the kinks, with
-the indicator 1[z > 0].
+not held against the form (the engine says where it applied a convention): the form holds off
+the kinks, with the indicator 1[z > 0]; agreement there still counts.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ class Record:
     own: str = "not checked"        # at the problem's values: agrees / kink / not available
     seed: int = 0
     skipped: int = 0                # random points drawn and skipped (kinks, domains)
+    why_skipped: str = ""
     failures: list = field(default_factory=list)
 
     def as_json(self) -> dict:
@@ -189,12 +190,15 @@ def run(where: list, grads: dict, solve_at, leaves: dict, *, seed: int, points: 
         values = {n: random_value(s, rng) for n, s in leaves.items()}
         try:
             solved = solve_at(values)
-            if solved.get("kink"):
-                raise SkipPoint(solved["kink"])
             verdicts = compare_all(where, grads, solved, transpose)
-        except (NumericError, ZeroDivisionError, SkipPoint):
+            if solved.get("kink") and any(verdicts.values()):
+                # the engine applied a convention at a kink here (a relu at 0, a tie, even
+                # between constants): a disagreement proves nothing, an agreement counts
+                raise SkipPoint(solved["kink"])
+        except (NumericError, ZeroDivisionError, SkipPoint) as exc:
             for r in records.values():
                 r.skipped += 1
+                r.why_skipped = str(exc)
             continue
         drawn += 1
         pairs = solved["pairs"]
@@ -208,8 +212,9 @@ def run(where: list, grads: dict, solve_at, leaves: dict, *, seed: int, points: 
                 records[w].failures.append(f"at random point {drawn}, {verdict}")
     for r in records.values():
         if r.points < points and not r.failures:
-            r.failures.append(f"only {r.points} of {points} random points could be evaluated "
-                              f"(the others met a kink or left the domain)")
+            r.failures.append(f"only {r.points} of {points} random points could be used; the "
+                              f"others met a kink or left the domain, e.g. "
+                              f"{r.why_skipped or 'no point was found'}")
     return records
 
 

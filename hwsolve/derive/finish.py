@@ -72,8 +72,10 @@ def finish(derivation: Derivation, where, grads: dict, solve_at, leaves: dict,
     failed = [(w, r) for w, r in records.items() if r.failures]
     if failed:
         w, r = failed[0]
+        verb = "could not be checked against" if r.failures[0].startswith("only ") else \
+            "does not match"
         raise HwsolveError(f"refused: the closed form of ∂{derivation.objective}/∂{w}, "
-                           f"{printed[w][1]}, does not match hwsolve's entrywise gradient "
+                           f"{printed[w][1]}, {verb} hwsolve's entrywise gradient "
                            f"({r.failures[0]}); nothing unchecked is shown", where=what or None)
     derivation.where = where
     derivation.gradients = [Gradient(w, t.shape, t, text, records[w], to_latex(t))
