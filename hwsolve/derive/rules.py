@@ -37,9 +37,10 @@ class Where:
                 if candidate not in self.taken:
                     break
         else:
-            candidate = hint
+            candidate, k = hint, 1
             while candidate in self.taken:
-                candidate += "_"
+                k += 1
+                candidate = f"{hint}_{k}"
         self.taken.add(candidate)
         return candidate
 
@@ -177,7 +178,10 @@ class Deriver:
             for a, ga in zip(t.args, g.args):
                 self.back(a, ga)
             return
-        named = self.where.bind(g, force=True)  # only a name can be indexed
+        hint = "g"  # [H1, H2] -> d_H1_H2, as a course names the adjoint of a layer's units
+        if all(a.kind == "name" for a in t.args) and len(t.args) <= 4:
+            hint = "d_" + "_".join(a.data for a in t.args)
+        named = self.where.bind(g, hint, force=True)  # only a name can be indexed
         for i, a in enumerate(t.args, start=1):
             if self.needs(a):
                 self.back(a, F.item(named.data, (i,), a.shape))
