@@ -367,11 +367,15 @@ def read_forms(node, file: str) -> dict:
     return out
 
 
-def as_verdicts(solution, forms: dict | None, verdict_type, written_type) -> list:
-    """The grader's Verdicts of a submission's closed forms (``forms``: {wrt: (text, line)}):
-    entry ``derive W``, the correct answer hwsolve's own checked form."""
-    if not forms:
-        return []
+_CONTEXTS: dict = {}  # id(solution) -> (solution, context, own forms): one per class graded
+
+
+def _context_of(solution) -> tuple:
+    """The grading context of a solved problem, built once for a whole class of submissions
+    (its sample points and planted derivations are then shared)."""
+    found = _CONTEXTS.get(id(solution))
+    if found is not None and found[0] is solution:
+        return found[1], found[2]
     ctx = for_problem(solution.problem, solution.setup)
     try:
         where, own = ctx.build(None)
@@ -379,6 +383,18 @@ def as_verdicts(solution, forms: dict | None, verdict_type, written_type) -> lis
         where, own = [], {}
     for name, text in reversed(where):  # the correct form written out, without the where list
         own = {w: re.sub(rf"\b{name}\b", f"({text})", t) for w, t in own.items()}
+    if len(_CONTEXTS) >= 4:
+        _CONTEXTS.clear()
+    _CONTEXTS[id(solution)] = (solution, ctx, own)
+    return ctx, own
+
+
+def as_verdicts(solution, forms: dict | None, verdict_type, written_type) -> list:
+    """The grader's Verdicts of a submission's closed forms (``forms``: {wrt: (text, line)}):
+    entry ``derive W``, the correct answer hwsolve's own checked form."""
+    if not forms:
+        return []
+    ctx, own = _context_of(solution)
     out = []
     for wrt, (text, line) in forms.items():
         v = grade_one(ctx, wrt, text)
