@@ -23,7 +23,7 @@ from hwsolve.spec.load import Problem, load_problem, load_problem_text
 
 __all__ = ["find", "load", "solve_problem", "solve_file", "solve_text", "to_json", "check",
            "verify", "Solution", "Problem", "ProblemCheck", "Setup", "info", "curves", "prove",
-           "run", "show"]
+           "run", "show", "derive"]
 
 
 def find(name: str | Path) -> Path:
@@ -132,3 +132,19 @@ def grade(problem: str | Path, answers: str | Path, *, tolerance: str | None = N
             raise HwsolveError(str(exc), where="--tolerance") from None
     ref = reference.build(solve_problem(loaded, variant=variant))
     return [_grade.grade(ref, s, rule, loaded.follow_through) for s in _answers.read(answers)]
+
+
+# ----------------------------------------------------------------------------- derive (issue 18)
+
+def derive(target: str, wrt: list | None = None, *, shapes: dict | None = None,
+           layout: str = "variable", seed: int = 0, points: int = 20,
+           variant: str | None = None, activation: str | None = None,
+           loss: str | None = None):
+    """Closed-form gradients in matrix notation, each checked against hwsolve's entrywise
+    gradient before it is returned: of a problem (a name or path) from its nodes and head, or
+    of a bare expression with ``shapes`` ({"W": (3, 2), "x": (2,)}).  Returns a
+    :class:`hwsolve.derive.result.Derivation`; a form that fails its check, or an expression
+    with no closed form, raises HwsolveError with the reason."""
+    from hwsolve.derive import derive as _derive
+    return _derive(target, wrt, shapes=shapes, layout=layout, seed=seed, points=points,
+                   variant=variant, activation=activation, loss=loss)

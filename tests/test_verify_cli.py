@@ -76,9 +76,10 @@ V2_CASES = {
         nodes:
           C: conv2d(X, K)
           P: conv2d(X, K, 2, 1)
-          T: transpose(W) @ W + outer(u, u) / c
+          T: transpose(W) @ W + outer(u, u) / c + trace(K)
           E: exp(T / 4) - log(1 + T ** 2) + sqrt(1 + T * T) + abs(T - 0.5)
           S: sigmoid(C) * tanh(C) + softplus(C - 1) + relu(C - C[1, 1]) + leaky_relu(C, 0.1)
+             + step(C - 0.3) * C
           M: max(C, 0.5 * C, C[2, 2]) - min(E, 1)
           v: softmax(W @ u) + log_softmax([a, -a, 2 * a]) + W[2] @ transpose(W) / 3
           s: sum(M) + mean(S) + dot(v, [1, 2, 3]) + max(v) - min(P) + sum(E) - a ** a

@@ -372,3 +372,7 @@ from hwsolve.cli.grade import grade as _grade, vary as _vary  # noqa: E402  (tea
 
 cli.add_command(_grade)
 cli.add_command(_vary)
+
+from hwsolve.cli.derive import derive as _derive  # noqa: E402  (issue 18: closed forms)
+
+cli.add_command(_derive)

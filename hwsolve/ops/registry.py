@@ -81,6 +81,7 @@ SYMPY = {
     "tanh": lambda sp, f, a, p, ev: sp.tanh(a[0], evaluate=ev),
     "sigmoid": lambda sp, f, a, p, ev: f.Sigmoid(a[0], evaluate=ev),
     **{op: _kinked(op) for op in ("relu", "leaky_relu", "abs", "max", "min")},
+    "step": lambda sp, f, a, p, ev: sp.Heaviside(a[0], 0, evaluate=ev),  # issue 18
     **{op: _vector(op) for op in ("mean", "softmax", "log_softmax", "softplus", "identity",
                                   "loss_mse", "loss_bce", "loss_cross_entropy", "loss_hinge")},
 }
@@ -242,6 +243,13 @@ REGISTRY = {
                           Template("activation: identity\nloss: hinge",
                                    "every margin at least 1e-3 away from 0",
                                    "a margin of exactly 0")),
+    # --- issue 18 (closed-form gradients): the indicator 1[x > 0] of relu', abs', max'
+    "step": OpFacts(RULES["step"], lambda x: (x > 0).to(x.dtype) + 0 * x, "scalars", _SAME,
+                    "step jumps at 0: its value there is 0 (relu's convention, relu'(0) = "
+                    "step(0)) and its derivative is taken as 0 there, as everywhere else",
+                    Template("step({0})", "an argument at least 1e-3 away from 0",
+                             "an argument of exactly 0")),
+    # --- end issue 18
 }
 
 REGISTRY = {op: replace(facts, sympy=SYMPY.get(op)) for op, facts in REGISTRY.items()}

@@ -265,10 +265,28 @@ class Sum:
     backward = Add.backward
 
 
+# --- issue 18 (closed-form gradients): the indicator the closed forms of relu, abs, max need
+class Step:
+    """step(x) = 1[x > 0]: 1 for x > 0, 0 for x <= 0 (at 0, relu's convention: relu' = step);
+    its derivative is 0 wherever it is defined, and taken as 0 at the jump."""
+
+    @staticmethod
+    def forward(a):
+        return ONE if num.sign(a[0]) > 0 else ZERO
+
+    @staticmethod
+    def backward(a, out, needs):
+        note = f"step at 0: value 0 and derivative taken as 0 (relu's convention)" \
+            if num.sign(a[0]) == 0 else None
+        return [ZERO], note
+# --- end issue 18
+
+
 RULES = {
     "add": Add, "sub": Sub, "neg": Neg, "mul": Mul, "div": Div, "pow": Pow,
     "exp": Exp, "log": Log, "sqrt": Sqrt, "sigmoid": Sigmoid, "tanh": Tanh, "relu": Relu,
     "leaky_relu": LeakyRelu, "abs": Abs, "max": Max, "min": Min, "dot": Dot, "sum": Sum,
+    "step": Step,  # issue 18
 }
 
 

@@ -13,10 +13,14 @@ _MARK = {"right": "✓", "wrong": "✗", "carried": "→"}
 
 
 def _n(x, digits: int = 4) -> str:
+    if isinstance(x, str):  # issue 18: a closed form's correct answer is a form
+        return x
     return num.fmt_sig(x, digits)
 
 
 def _json_number(x):
+    if isinstance(x, str):  # issue 18: a closed form's correct answer is a form
+        return x
     value = num.to_float(x)
     return value if value == value and abs(value) != float("inf") else num.fmt_sig(x, 17)
 
@@ -86,7 +90,7 @@ def csv_text(report) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["entry", "student", "correct", "verdict", "diagnosis", "text"])
     for v in report.verdicts:
-        writer.writerow([v.entry, v.written.text, repr(num.to_float(v.correct)), v.verdict,
+        writer.writerow([v.entry, v.written.text, (v.correct if isinstance(v.correct, str) else repr(num.to_float(v.correct))), v.verdict,
                          v.kind or "", v.text])
     return out.getvalue()
 

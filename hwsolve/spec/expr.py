@@ -387,6 +387,10 @@ class _Converter:
             if len(x.shape) != 2:
                 raise ExprError(f"transpose() needs a matrix, not {describe(x.shape)}")
             return Tensor("transpose", x.shape[::-1], args)
+        if fn == "trace":  # issue 18: the sum of the diagonal of a square matrix
+            if len(x.shape) != 2 or x.shape[0] != x.shape[1]:
+                raise ExprError(f"trace() needs a square matrix, not {describe(x.shape)}")
+            return Tensor("trace", (), args)
         return Tensor("ew", x.shape, args, fn)
 
     def conv2d(self, nodes: list, depth: int) -> Tensor:

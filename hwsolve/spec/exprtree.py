@@ -63,7 +63,7 @@ Expr = Num | Name | Item | VectorName | VectorLit | Apply | Context
 class Tensor:
     """A shaped expression.  ``kind`` is one of: num, name, item, row, lit, ew (element-wise
     ``op``), reduce (sum/mean/min/max of one tensor), dot, matmul, transpose, outer, softmax,
-    log_softmax, conv2d."""
+    log_softmax, conv2d, trace."""
     kind: str
     shape: tuple
     args: tuple = ()

@@ -76,6 +76,9 @@ def _lower_one(t: Tensor, args: list) -> list:
         m, n = t.args[0].shape
         a = args[0]
         return [a[i * n + j] for j in range(n) for i in range(m)]
+    if kind == "trace":  # issue 18: the sum of the diagonal
+        n = t.args[0].shape[0]
+        return [Apply("sum", (VectorLit(tuple(args[0][i * n + i] for i in range(n))),))]
     if kind in ("softmax", "log_softmax"):
         vector = _as_vector(t.args[0], args[0])
         return [Apply(kind, (vector,), i) for i in range(1, t.shape[0] + 1)]

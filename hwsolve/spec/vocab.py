@@ -5,6 +5,7 @@ ACTIVATIONS = ("sigmoid", "tanh", "identity", "softmax")
 LOSSES = ("bce", "mse", "cross_entropy", "hinge", "none")
 FUNCTIONS = ("min", "max", "abs", "exp", "log", "sqrt", "sigmoid", "tanh", "relu",
              "leaky_relu", "softplus", "dot", "sum", "mean", "softmax", "log_softmax",
-             "transpose", "outer", "conv2d")
+             "transpose", "outer", "conv2d",
+             "step", "trace")  # issue 18 (closed forms): the indicator 1[x > 0], tr(M)
 FORMATS = ("table", "json", "markdown", "csv", "latex")
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adam")

@@ -25,7 +25,7 @@ from hwsolve.spec.shapes import label
 from hwsolve.spec.yamlread import Mapping, Scalar, Sequence, read_file
 
 _FRACTION = re.compile(r"(-?[0-9]+(?:\.[0-9]+)?) */ *([0-9]+(?:\.[0-9]+)?)")
-_KEYS = ("student", "Yhat", "L", "grad", "values", "local")
+_KEYS = ("student", "Yhat", "L", "grad", "values", "local", "derive")  # derive: issue 18
 MAX_STUDENTS = 100_000
 
 
@@ -44,6 +44,7 @@ class Submission:
     student: str
     file: str
     entries: list = field(default_factory=list)   # Written, in the order written
+    forms: dict = field(default_factory=dict)     # issue 18: derive: {W: (closed form, line)}
 
     def by_entry(self) -> dict:
         return {w.entry: w for w in self.entries}
@@ -87,6 +88,9 @@ def read_yaml(path: Path) -> Submission:
             submission.student = node.text
         elif key in ("Yhat", "L"):
             _add(submission, key, node, key)
+        elif key == "derive":  # issue 18 (h18derive): closed forms, graded by derive/grade_form
+            from hwsolve.derive.grade_form import read_forms
+            submission.forms = read_forms(node, file)
         else:
             if not isinstance(node, Mapping):
                 raise HwsolveError(f"{key} must be a mapping of names to numbers", file=file,

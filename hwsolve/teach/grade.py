@@ -283,11 +283,17 @@ def grade(ref: R.Reference, submission: Submission, rule: Rule | None = None,
     rule = rule or DEFAULT
     grader = _Grader(ref, submission, rule)
     verdicts = [grader.verdict(w) for w in submission.entries]
+    verdicts += _closed_forms(ref, submission)  # issue 18 (h18derive): derive: {W: "..."}
     credit = sum((Fraction(1) if v.verdict == "right" else follow_through
                   if v.verdict == "carried" else Fraction(0) for v in verdicts), Fraction(0))
     score = credit / len(verdicts) if verdicts else Fraction(0)
     return Report(submission.student, submission.file, rule.describe(), verdicts, score, credit,
                   follow_through)
+
+
+def _closed_forms(ref, submission) -> list:  # issue 18 (h18derive): a student's closed forms
+    from hwsolve.derive.grade_form import as_verdicts
+    return as_verdicts(ref.solution, getattr(submission, "forms", None), Verdict, Written)
 
 
 @dataclass

@@ -131,6 +131,8 @@ FUNCS = {
     "sigmoid": _unary(torch.sigmoid, "sigmoid"),
     "tanh": _unary(torch.tanh, "tanh"),
     "relu": _unary(lambda x: torch.where(x > 0, x, torch.zeros_like(x)), "relu"),
+    "step": _unary(lambda x: torch.where(x > 0, torch.ones_like(x), torch.zeros_like(x)),
+                   "step"),  # issue 18: 1[x > 0]
     "leaky_relu": _leaky,
     "dot": _dot,
     "sum": _sum,

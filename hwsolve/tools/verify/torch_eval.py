@@ -17,7 +17,7 @@ from hwsolve.tools.verify.errors import error, import_torch
 from hwsolve.tools.verify.plain import PRESETS
 
 _BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
-_ELEMENTWISE = ("abs", "exp", "log", "sqrt", "sigmoid", "tanh", "relu", "softplus")
+_ELEMENTWISE = ("abs", "exp", "log", "sqrt", "sigmoid", "tanh", "relu", "softplus", "step")
 
 
 def _parse(text: str, where: str):
@@ -141,6 +141,11 @@ class Evaluator:
             if values[0].dim() != 1:
                 raise error(f"{fn} needs a vector")
             return torch_equivalent(fn)(values[0])
+        if fn == "trace":  # issue 18
+            need((1,), "one square matrix")
+            if values[0].dim() != 2 or values[0].shape[0] != values[0].shape[1]:
+                raise error("trace needs a square matrix")
+            return values[0].trace()
         if fn == "transpose":
             need((1,), "one matrix")
             if values[0].dim() != 2:
