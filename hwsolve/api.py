@@ -56,10 +56,11 @@ def solve_text(text: str, *, name: str = "problem", **choices) -> Solution:
     return solve_problem(load_problem_text(text, name), **choices)
 
 
-def check(names: list | None = None, tolerance=None) -> list:
+def check(names: list | None = None, tolerance=None, default=None) -> list:
     """Check the answer keys of the named problems or folders (default: every known problem);
-    ``tolerance`` (a :class:`hwsolve.teach.tolerance.Rule`) overrides each problem's rule."""
-    return [check_file(Path(p), tolerance) for p in _problems.files_for(names)]
+    ``tolerance`` (a :class:`hwsolve.teach.tolerance.Rule`) overrides each problem's rule,
+    which overrides ``default`` (a course's rule)."""
+    return [check_file(Path(p), tolerance, default) for p in _problems.files_for(names)]
 
 
 

@@ -210,40 +210,6 @@ def _work(solution, show_steps, exact: bool):
 
 
 @cli.command()
-@click.argument("problems", nargs=-1, shell_complete=complete_problem)
-@click.option("--all", "show_all", is_flag=True, help="List every key entry, not only the "
-              "differences.")
-@click.option("--width", type=click.IntRange(40, 1000), help="Terminal width.")
-@click.option("--tolerance", help="Matching rule for every key: places (default), sigfigs:N, "
-              "rel:R, abs:A or rel_abs:R,A.")
-def check(problems, show_all, width, tolerance):
-    """Check answer keys: solve each problem and variant and compare every key entry.
-
-    Default: every problem in ./problems/ and the packaged problems.  Exit 1 when a key
-    differs, 2 when a problem cannot be solved.
-    """
-    from hwsolve import api
-    from hwsolve.render import table as tables
-
-    rule = None
-    if tolerance is not None:
-        from hwsolve.teach.tolerance import parse_option
-        try:
-            rule = parse_option(tolerance)
-        except ValueError as exc:
-            raise HwsolveError(str(exc), where="--tolerance") from None
-    results = api.check(list(problems), rule)
-    _console(width).print(tables.check_report(results, show_all))
-    for result in results:  # the report stays on stdout; errors go to stderr
-        if result.error is not None:
-            click.echo(f"hwsolve: error: {result.error}", err=True)
-    if any(r.error is not None for r in results):
-        sys.exit(EXIT_ERROR)
-    if any(r.failures for r in results):
-        sys.exit(EXIT_DIFFERENCE)
-
-
-@cli.command()
 @click.argument("problem", shell_complete=complete_problem)
 @click.option("-o", "--output", required=True, help="The file to write: .dot (always), or "
               ".svg, .png or .pdf (with Graphviz's dot).")
@@ -325,3 +291,5 @@ from hwsolve.cli.grade import grade as _grade, vary as _vary  # noqa: E402  (tea
 
 cli.add_command(_grade)
 cli.add_command(_vary)
+from hwsolve.cli.checking import check as _check  # noqa: E402  (answer keys)
+cli.add_command(_check)

@@ -68,18 +68,20 @@ class ProblemCheck:
         return [c for c in self.comparisons if not c.ok]
 
 
-def check_file(path: Path, tolerance=None) -> ProblemCheck:
+def check_file(path: Path, tolerance=None, default=None) -> ProblemCheck:
     """Never raises for a bad problem: the error is recorded so that other files still run.
-    ``tolerance`` (a Rule from --tolerance) overrides the problem's own ``tolerance:``."""
+    ``tolerance`` (a Rule from --tolerance) overrides the problem's own ``tolerance:``, which
+    overrides ``default`` (the course's rule); without any, decimal places as written."""
     from hwsolve.teach import kinds
     if kinds.kind_of(path):  # kind: curves / identity: compare the file's expect entries
         return kinds.check(path)
     result = ProblemCheck(printable(path.stem), str(path))  # a file name reaches the terminal
     try:
         problem = load_problem(path)
+        rule = tolerance or problem.tolerance or default
         if problem.examples or problem.train is not None:  # hwsolve/tools/check_train.py
             from hwsolve.tools.check_train import compare_problem
-            result.comparisons += compare_problem(problem)
+            result.comparisons += compare_problem(problem, rule)
             return result
         evaluation = evaluate(problem)
         runs = [(None, problem.answers)] + [(name, v.answers)
@@ -89,7 +91,6 @@ def check_file(path: Path, tolerance=None) -> ProblemCheck:
                 continue
             setup = resolve_setup(problem, variant=variant)
             solution = solve(problem, setup, evaluation)
-            rule = tolerance or problem.tolerance
             found = compare(solution, answers, variant, rule)
             bits = solution.evaluation.bits
             while not all(c.decided for c in found) and precision.next_bits(bits):
@@ -133,6 +134,8 @@ def compare(solution: Solution, answers: Answers, variant: str | None, rule=None
     prefix_where = f"variants.{variant}.answers" if variant else "answers"
     if answers.yhat:
         add("Yhat", "Yhat", answers.yhat, solution.values["Yhat"], f"{prefix_where}.Yhat")
+    for name, key in answers.yhat_entries.items():  # one entry of Ŷ: 'Yhat[2]'
+        add(name, name, key, _lookup(solution.values, name), f"{prefix_where}.{name}")
     if answers.loss:
         if "L" not in solution.values:
             raise HwsolveError("the key gives L, but this problem has no loss (loss: none)",

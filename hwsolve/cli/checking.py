@@ -1,0 +1,100 @@
+"""``hwsolve check`` (answer keys against the solver) and ``hwsolve key`` (write a key).
+
+Registered on the click group by :mod:`hwsolve.cli.app`; heavy modules are imported inside the
+commands, as everywhere on the command line.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from hwsolve.errors import HwsolveError
+
+EXIT_DIFFERENCE = 1
+EXIT_ERROR = 2
+
+
+def _rule(text: str | None, option: str = "--tolerance"):
+    if text is None:
+        return None
+    from hwsolve.teach.tolerance import parse_option
+    try:
+        return parse_option(text)
+    except ValueError as exc:
+        raise HwsolveError(str(exc), where=option) from None
+
+
+def default_files(demos: bool) -> list:
+    """With no argument: the course's problems folder (hwsolve.toml ``problems``, default
+    ./problems); ``--demos``: the problems shipped with hwsolve."""
+    import os
+
+    from hwsolve.spec import problems as found
+    if demos:
+        folder = found.packaged_dir()
+        return sorted(os.path.join(folder, f) for f in os.listdir(folder)
+                      if os.path.splitext(f)[1] in found.SUFFIXES)
+    from hwsolve.teach import course
+    settings = course.load()
+    folder = settings.problems or os.path.abspath("problems")
+    if not os.path.isdir(folder):
+        where = f"the course file {settings.path} names it" if settings.problems else \
+            "the default problems folder"
+        raise HwsolveError(f"there is no folder to check ({where}); give problem files or "
+                           "folders, set problems = \"...\" in hwsolve.toml, or add --demos "
+                           "to check the problems shipped with hwsolve", file=str(folder))
+    return found.files_for([folder])
+
+
+@click.command()
+@click.argument("problems", nargs=-1)
+@click.option("--all", "show_all", is_flag=True, help="List every key entry, not only the "
+              "differences.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only what failed (no summary).")
+@click.option("-d", "--digits", type=click.IntRange(1, 60), help="Significant figures of "
+              "computed values (default: the key's own plus two, at least 6).")
+@click.option("--width", type=click.IntRange(40, 1000), help="Terminal width (rows wider "
+              "than it wrap; nothing is cut).")
+@click.option("--tolerance", help="Matching rule for every key: places, sigfigs:N, rel:R, "
+              "abs:A or rel_abs:R,A (default: the problem's tolerance:, else the course's, "
+              "else places).")
+@click.option("--demos", is_flag=True, help="Check the problems shipped with hwsolve.")
+def check(problems, show_all, quiet, digits, width, tolerance, demos):
+    """Check answer keys: solve each problem and variant and compare every key entry.
+
+    With no PROBLEMS: the course's problems folder (problems = ... in hwsolve.toml, default
+    ./problems).  Batches, training runs and variants are judged under the same rule.  Exit 1
+    when a key differs, 2 when a problem cannot be solved.
+    """
+    from rich.console import Console
+
+    from hwsolve.render import check_report
+    from hwsolve.teach import course
+    from hwsolve.tools.check import check_file
+    from pathlib import Path
+
+    if show_all and quiet:
+        raise click.UsageError("--all and --quiet ask for opposite things; give one")
+    if demos and problems:
+        raise click.UsageError("--demos checks the shipped problems; give it without PROBLEMS")
+    rule = _rule(tolerance)
+    settings = course.load()
+    default = settings.rule()
+    if problems:
+        from hwsolve.spec.problems import files_for
+        files = files_for(list(problems))
+    else:
+        files = default_files(demos)
+    results = [check_file(Path(p), rule, default) for p in files]
+    console = Console(width=width, highlight=False)
+    for line in check_report.lines(results, show_all, digits, quiet):
+        console.print(line, soft_wrap=True)
+    for result in results:  # the report stays on stdout; errors go to stderr
+        if result.error is not None:
+            click.echo(f"hwsolve: error: {result.error}", err=True)
+    if any(r.error is not None for r in results):
+        sys.exit(EXIT_ERROR)
+    if any(r.failures for r in results):
+        sys.exit(EXIT_DIFFERENCE)
