@@ -156,6 +156,8 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
     loaded = api.load(problem)
     if train_cli.applies(loaded, training):  # a mini-batch, or training (hwsolve/cli/train.py)
         from hwsolve.engine.solve import resolve_setup
+        from hwsolve.tools.check_train import refuse_ignored
+        refuse_ignored(loaded, variant, label)  # nothing a batch's examples would override
         setup = resolve_setup(loaded, variant=variant, activation=activation, loss=loss,
                               label=label)
         train_cli.main_hook(loaded, setup, fmt, digits, width, show_steps, verify,

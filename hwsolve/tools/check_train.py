@@ -40,8 +40,9 @@ def refuse_ignored(problem, variant: str | None = None, label_option=None) -> No
                 f"variant {variant!r} sets the input {given[0]}, but every example of this "
                 "mini-batch gives its own inputs, so the variant's would be ignored; change "
                 "the examples (or make a separate problem) instead",
-                file=problem.file, where=f"variants.{variant}.{given[0]}",
-                line=problem.lines.get(f"variants.{variant}.{given[0]}"))
+                file=problem.file, where=f"variants.{variant}.inputs.{given[0]}",
+                line=problem.lines.get(f"variants.{variant}.inputs.{given[0]}",
+                                       problem.lines.get(f"variants.{variant}")))
     if label_option is not None and any(ex.label is not None for ex in problem.examples):
         raise HwsolveError(
             "--label would replace one label, but the examples of this mini-batch carry their "
