@@ -77,7 +77,7 @@ def test_cli_writes_variants_and_sheets(tmp_path):
                      "sheet.md", "sheet.tex"]
     assert run_cli("check", str(out)).exit_code == 0
     sheet = (out / "sheet.md").read_text(encoding="utf-8")
-    assert sheet.count("(variant ") == 3 and "| Ŷ | L | ∇H5 |" in sheet
+    assert sheet.count("## Variant ") == 3 and "| Ŷ | L | ∇H5 |" in sheet
     # no answers on the problem sheet: the first variant's Ŷ is only on the answer sheet
     first = load_problem(out / "q3b-v1.yaml").answers.yhat.text
     answers = (out / "answers.md").read_text(encoding="utf-8")
