@@ -293,5 +293,6 @@ from hwsolve.cli.grade import grade as _grade, vary as _vary  # noqa: E402  (tea
 
 cli.add_command(_grade)
 cli.add_command(_vary)
-from hwsolve.cli.checking import check as _check  # noqa: E402  (answer keys)
+from hwsolve.cli.checking import check as _check, key as _key  # noqa: E402  (answer keys)
 cli.add_command(_check)
+cli.add_command(_key)

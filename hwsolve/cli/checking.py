@@ -98,3 +98,53 @@ def check(problems, show_all, quiet, digits, width, tolerance, demos):
         sys.exit(EXIT_ERROR)
     if any(r.failures for r in results):
         sys.exit(EXIT_DIFFERENCE)
+
+
+@click.command()
+@click.argument("file")
+@click.option("-d", "--digits", type=click.IntRange(1, 30), help="Significant figures of each "
+              "key (default: the course's digits, else 4).")
+@click.option("--dry-run", is_flag=True, help="Print the new answers block; write nothing.")
+def key(file, digits, dry_run):
+    """Write or refresh the answers: block of FILE from its solution.
+
+    Only that block changes; every other byte of FILE (comments, order, quoting) is kept.  The
+    new key is checked before FILE is replaced (atomically), and a summary of what changed is
+    printed.  Exit 2 when the key would not pass `hwsolve check` (raise --digits).
+    """
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from hwsolve import fileio
+    from hwsolve.teach import course
+    from hwsolve.tools import keywriter
+    from hwsolve.tools.check import check_file
+
+    from hwsolve.spec.problems import find
+    file = find(file)
+    settings = course.load()
+    digits = digits or settings.digits or 4
+    edit = keywriter.build(file, digits)
+    with tempfile.TemporaryDirectory() as folder:  # the new text must pass check first
+        trial = Path(folder) / Path(file).name
+        trial.write_text(edit.text, encoding="utf-8", newline="")
+        result = check_file(trial, None, settings.rule())
+    if result.error is not None or result.failures:
+        why = str(result.error.message) if result.error is not None else ", ".join(
+            f"{c.entry} ({c.key})" for c in result.failures[:5])
+        raise HwsolveError(f"the new key would not pass hwsolve check ({why}); try more "
+                           "--digits, or a looser tolerance", file=file)
+    lines = keywriter.summary(edit)
+    if dry_run:
+        click.echo(edit.block, nl=False)
+        for line in lines:
+            click.echo(line, err=True)
+        return
+    if not edit.changed:
+        click.echo(f"{file}: the answers block is up to date ({lines[-1]})")
+        return
+    fileio.write_file(file, edit.text.encode("utf-8"), force=True)
+    for line in lines:
+        click.echo(line)
+    click.echo(f"wrote the answers block of {os.fspath(file)}")
