@@ -16,6 +16,12 @@ EXIT_DIFFERENCE = 1
 EXIT_ERROR = 2
 
 
+def _complete(ctx, param, incomplete):
+    """Problem names for shell completion (the app's completer, imported when asked)."""
+    from hwsolve.cli.app import complete_problem
+    return complete_problem(ctx, param, incomplete)
+
+
 def _rule(text: str | None, option: str = "--tolerance"):
     if text is None:
         return None
@@ -49,7 +55,7 @@ def default_files(demos: bool) -> list:
 
 
 @click.command()
-@click.argument("problems", nargs=-1)
+@click.argument("problems", nargs=-1, shell_complete=_complete)
 @click.option("--all", "show_all", is_flag=True, help="List every key entry, not only the "
               "differences.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only what failed (no summary).")
@@ -101,7 +107,7 @@ def check(problems, show_all, quiet, digits, width, tolerance, demos):
 
 
 @click.command()
-@click.argument("file")
+@click.argument("file", shell_complete=_complete)
 @click.option("-d", "--digits", type=click.IntRange(1, 30), help="Significant figures of each "
               "key (default: the course's digits, else 4).")
 @click.option("--dry-run", is_flag=True, help="Print the new answers block; write nothing.")
