@@ -63,6 +63,21 @@ def check(names: list | None = None, tolerance=None, default=None) -> list:
     return [check_file(Path(p), tolerance, default) for p in _problems.files_for(names)]
 
 
+def key(path: str | Path, digits: int = 4):
+    """``hwsolve key``: the file with a fresh answers block, as a
+    :class:`hwsolve.tools.keywriter.KeyEdit` (``.text``, ``.block``, what changed); nothing is
+    written (``hwsolve.fileio.write_file(path, edit.text, force=True)`` writes it)."""
+    from hwsolve.tools.keywriter import build
+    return build(str(find(path)), digits)
+
+
+def vary(name_or_path, *, count: int = 1, seed: int = 0, grids: list | None = None,
+         kinks: bool = False) -> list:
+    """``hwsolve vary``: ``count`` variants (``.text`` is each one's YAML with its key)."""
+    from hwsolve.teach.vary import vary as _vary
+    return _vary(load(name_or_path), count, seed, grids, kinks)
+
+
 
 def verify(solution: Solution) -> list:
     """``--verify``: every value and gradient beside PyTorch float64 autograd, as rows
