@@ -96,3 +96,13 @@ def test_a_flow_style_file_is_refused(tmp_path):
     result = run_cli("key", str(path))
     assert result.exit_code == 2
     assert path.read_bytes() == before
+
+
+def test_a_symlinked_problem_is_edited_through_the_link(tmp_path):
+    real = tmp_path / "real.yaml"
+    real.write_bytes(HEAD + BODY)
+    link = tmp_path / "link.yaml"
+    link.symlink_to(real)
+    assert run_cli("key", str(link)).exit_code == 0
+    assert link.is_symlink()
+    assert b"answers:" in real.read_bytes()

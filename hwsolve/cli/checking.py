@@ -150,7 +150,9 @@ def key(file, digits, dry_run):
     if not edit.changed:
         click.echo(f"{file}: the answers block is up to date ({lines[-1]})")
         return
-    fileio.write_file(file, edit.text.encode("utf-8"), force=True)
+    # A link is followed: the file it names is edited (replacing the link would leave the
+    # real file unchanged).
+    fileio.write_file(os.path.realpath(file), edit.text.encode("utf-8"), force=True)
     for line in lines:
         click.echo(line)
     click.echo(f"wrote the answers block of {os.fspath(file)}")
