@@ -32,28 +32,6 @@ def _rule(text: str | None, option: str = "--tolerance"):
         raise HwsolveError(str(exc), where=option) from None
 
 
-def default_files(demos: bool) -> list:
-    """With no argument: the course's problems folder (hwsolve.toml ``problems``, default
-    ./problems); ``--demos``: the problems shipped with hwsolve."""
-    import os
-
-    from hwsolve.spec import problems as found
-    if demos:
-        folder = found.packaged_dir()
-        return sorted(os.path.join(folder, f) for f in os.listdir(folder)
-                      if os.path.splitext(f)[1] in found.SUFFIXES)
-    from hwsolve.teach import course
-    settings = course.load()
-    folder = settings.problems or os.path.abspath("problems")
-    if not os.path.isdir(folder):
-        where = f"the course file {settings.path} names it" if settings.problems else \
-            "the default problems folder"
-        raise HwsolveError(f"there is no folder to check ({where}); give problem files or "
-                           "folders, set problems = \"...\" in hwsolve.toml, or add --demos "
-                           "to check the problems shipped with hwsolve", file=str(folder))
-    return found.files_for([folder])
-
-
 @click.command()
 @click.argument("problems", nargs=-1, shell_complete=_complete)
 @click.option("--all", "show_all", is_flag=True, help="List every key entry, not only the "
@@ -92,7 +70,8 @@ def check(problems, show_all, quiet, digits, width, tolerance, demos):
         from hwsolve.spec.problems import files_for
         files = files_for(list(problems))
     else:
-        files = default_files(demos)
+        from hwsolve.tools.check import course_files
+        files = course_files(demos)
     results = [check_file(Path(p), rule, default) for p in files]
     console = Console(width=width, highlight=False)
     for line in check_report.lines(results, show_all, digits, quiet):

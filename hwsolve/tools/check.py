@@ -111,6 +111,28 @@ def check_file(path: Path, tolerance=None, default=None) -> ProblemCheck:
     return result
 
 
+def course_files(demos: bool) -> list:
+    """With no argument: the course's problems folder (hwsolve.toml ``problems``, default
+    ./problems); ``--demos``: the problems shipped with hwsolve."""
+    import os
+
+    from hwsolve.spec import problems as found
+    if demos:
+        folder = found.packaged_dir()
+        return sorted(os.path.join(folder, f) for f in os.listdir(folder)
+                      if os.path.splitext(f)[1] in found.SUFFIXES)
+    from hwsolve.teach import course
+    settings = course.load()
+    folder = settings.problems or os.path.abspath("problems")
+    if not os.path.isdir(folder):
+        where = f"the course file {settings.path} names it" if settings.problems else \
+            "the default problems folder"
+        raise HwsolveError(f"there is no folder to check ({where}); give problem files or "
+                           "folders, set problems = \"...\" in hwsolve.toml, or add --demos "
+                           "to check the problems shipped with hwsolve", file=str(folder))
+    return found.files_for([folder])
+
+
 def compare(solution: Solution, answers: Answers, variant: str | None, rule=None) -> list:
     found: list = []
     problem = solution.problem
