@@ -60,6 +60,17 @@ def test_roster_gives_each_student_an_own_variant_deterministically(tmp_path, mo
     assert first.split("nodes:")[0].split("title:")[1].split("\n", 1)[1] == \
         own.text.split("nodes:")[0].split("title:")[1].split("\n", 1)[1]
     assert run_cli("check", "a").exit_code == 0
+    sheet = (tmp_path / "a" / "sheet.tex").read_text()
+    assert r"ID: \texttt{s1}" in sheet and r"ID: \texttt{s2}" in sheet
+
+
+def test_latex_specials_in_a_student_id_are_inert(tmp_path):
+    roster = tmp_path / "r.csv"
+    roster.write_text("student\n\\input{/etc/passwd}$x^2$\n")
+    out = tmp_path / "o"
+    assert run_cli("vary", "q3a", "--roster", str(roster), "-o", str(out), "--sheet").exit_code == 0
+    sheet = (out / "sheet.tex").read_text()
+    assert "\\input{" not in sheet and "\\textbackslash{}input\\{" in sheet
 
 
 def test_a_roster_without_a_student_column_is_refused(tmp_path):

@@ -43,7 +43,16 @@ def refuse_ignored(problem, variant: str | None = None, label_option=None) -> No
                 file=problem.file, where=f"variants.{variant}.inputs.{given[0]}",
                 line=problem.lines.get(f"variants.{variant}.inputs.{given[0]}",
                                        problem.lines.get(f"variants.{variant}")))
-    if label_option is not None and any(ex.label is not None for ex in problem.examples):
+    labelled = any(ex.label is not None for ex in problem.examples)
+    if variant is not None and variant in problem.variants and labelled and \
+            problem.variants[variant].head.label != problem.head.label:
+        raise HwsolveError(
+            f"variant {variant!r} sets a label, but the examples of this mini-batch carry "
+            "their own labels, so the variant's would be ignored; change the examples' "
+            "labels instead", file=problem.file, where=f"variants.{variant}.label",
+            line=problem.lines.get(f"variants.{variant}.label",
+                                   problem.lines.get(f"variants.{variant}")))
+    if label_option is not None and labelled:
         raise HwsolveError(
             "--label would replace one label, but the examples of this mini-batch carry their "
             "own labels; edit the examples' labels instead", file=problem.file,

@@ -25,3 +25,12 @@ def test_label_on_a_batch_with_labelled_examples_is_refused(tmp_path):
     assert result.exit_code == 2
     assert "--label" in result.output and "carry their own labels" in result.output
     assert run_cli(str(path)).exit_code == 0
+
+
+def test_a_variant_label_on_a_batch_with_labelled_examples_is_refused(tmp_path):
+    path = tmp_path / "v.yaml"
+    path.write_text(BATCH + "variants:\n  flipped:\n    label: 0\n    answers: {L: 1}\n")
+    for args in (("check", str(path)), (str(path), "--variant", "flipped")):
+        result = run_cli(*args)
+        assert result.exit_code == 2
+        assert "sets a label" in result.output and "variants.flipped.label" in result.output
