@@ -3,8 +3,6 @@ roster an own variant drawn from the id and the course seed, the same on every r
 
 from __future__ import annotations
 
-import hashlib
-
 from conftest import PROBLEMS, run_cli
 from hwsolve.spec.load import load_problem
 from hwsolve.teach import vary
@@ -30,11 +28,22 @@ def test_a_max_keeps_its_winner():
         assert vary.branch_pattern(v.solution) == original
 
 
-def test_variant_seed_is_sha256_of_seed_and_id():
-    digest = hashlib.sha256(b"2026:s123").digest()
-    assert variant_seed("s123", 2026) == int.from_bytes(digest[:8], "big")
+def test_variant_seed_is_the_same_in_every_process():
+    """No salted hash(): two interpreters with different PYTHONHASHSEED agree."""
+    import os
+    import subprocess
+    import sys
+    code = ("from hwsolve.teach.roster import variant_seed; "
+            "print(variant_seed('s123', 2026), variant_seed('Zoë', 7))")
+    outputs = set()
+    for salt in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=salt, PYTHONPATH=str(PROBLEMS.parent))
+        outputs.add(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                   env=env, check=True).stdout)
+    assert len(outputs) == 1
     assert variant_seed("s123", 2026) != variant_seed("s124", 2026)
     assert variant_seed("s123", 2026) != variant_seed("s123", 2027)
+    assert 0 <= variant_seed("s123", 2026) < 2 ** 64
 
 
 def test_roster_gives_each_student_an_own_variant_deterministically(tmp_path, monkeypatch):
