@@ -244,3 +244,27 @@ def test_yhat_entry_at_the_top_level(tmp_path):
     assert run_cli("check", _write(tmp_path, text)).exit_code == 0
     bad = _write(tmp_path, textwrap.dedent(text).replace("'Yhat[2]': 2", "'Yhat[2]': 3"), "b.yaml")
     assert run_cli("check", bad).exit_code == 1
+
+
+@pytest.mark.parametrize("steps, words", [
+    ("{5: {params: {w: 1}}}", "step 5 is keyed, but the run has 3 steps"),
+    ("{0: {params: {w: 1}}}", "is not a step number"),
+    ("{1: {state: {velocity: {w: 1}}}}", "is not an optimizer state"),
+    ("{1: {state: {exp_avg: {q: 1}}}}", "'q' is not a param"),
+    ("{1: {moment: {w: 1}}}", "unknown key 'moment'"),
+])
+def test_bad_step_keys_are_errors(tmp_path, steps, words):
+    text = ADAM + f"answers:\n  train:\n    steps: {steps}\n"
+    result = run_cli("check", _write(tmp_path, text))
+    assert result.exit_code == 2
+    assert words in result.output
+
+
+def test_the_letters_of_the_formulas_are_accepted(tmp_path):
+    # rmsprop's v is square_avg; after step 1 of g = (0.3·1.5 − 1)·1.5 = −0.825:
+    # v = 0.01·g² = 0.0068062500 exactly
+    text = ADAM.replace("optimizer: adam, lr: 0.1", "optimizer: rmsprop, lr: 0.01") + \
+        "answers:\n  train:\n    steps: {1: {state: {v: {w: 0.00680625}}}}\n"
+    result = run_cli("check", _write(tmp_path, text), "--tolerance", "rel:1e-12", "--all")
+    assert result.exit_code == 0, result.output
+    assert "square_avg of w after step 1" in result.output
