@@ -106,3 +106,36 @@ def test_a_symlinked_problem_is_edited_through_the_link(tmp_path):
     assert run_cli("key", str(link)).exit_code == 0
     assert link.is_symlink()
     assert b"answers:" in real.read_bytes()
+
+
+def test_variant_answer_blocks_are_refreshed_too(tmp_path):
+    path = tmp_path / "r.yaml"
+    shutil.copy(PROBLEMS / "regression.yaml", path)
+    original = path.read_text()
+    spoiled = original.replace("L: 6.41", "L: 9.99")  # variant low-target's key, wrong
+    path.write_text(spoiled)
+    assert run_cli("check", str(path)).exit_code == 1
+    result = run_cli("key", str(path), "-d", "3")
+    assert result.exit_code == 0, result.output
+    assert "~ low-target: L: 9.99 -> 6.41" in result.output
+    assert run_cli("check", str(path)).exit_code == 0
+    new = path.read_text()
+    before_answers = original.split("\nanswers:")[0]
+    assert new.startswith(before_answers + "\nanswers:")  # comments and givens kept
+    for line in ("variants:", "  low-target:", "    label: -0.5", "  sigmoid-out:",
+                 "    activation: sigmoid", "    label: 0.8"):
+        assert line + "\n" in new
+
+
+def test_a_flow_style_variant_is_left_as_written(tmp_path):
+    path = tmp_path / "p.yaml"
+    # label 0: L = −log(1 − σ(2)) = 2.1269...
+    flow = b"variants:\n  other: {label: 0, answers: {L: 2.13}}\n"
+    path.write_bytes(HEAD + BODY + flow)
+    result = run_cli("key", str(path))
+    assert result.exit_code == 0, result.output
+    assert "left as written (flow style): the answers of other" in result.output
+    assert path.read_bytes().startswith(HEAD + BODY + flow)
+    path.write_bytes(HEAD + BODY + flow.replace(b"2.13", b"7"))
+    result = run_cli("key", str(path))
+    assert result.exit_code == 2 and "flow style" in result.output

@@ -118,9 +118,13 @@ def key(file, digits, dry_run):
     if result.error is not None or result.failures:
         why = str(result.error.message) if result.error is not None else ", ".join(
             f"{c.entry} ({c.key})" for c in result.failures[:5])
-        raise HwsolveError(f"the new key would not pass hwsolve check ({why}); try more "
+        left = (f"; the answers of {', '.join(edit.skipped)} are in flow style and were left "
+                "as written" if edit.skipped else "")
+        raise HwsolveError(f"the new key would not pass hwsolve check ({why}){left}; try more "
                            "--digits, or a looser tolerance", file=file)
     lines = keywriter.summary(edit)
+    if edit.skipped:
+        lines.append(f"left as written (flow style): the answers of {', '.join(edit.skipped)}")
     if dry_run:
         click.echo(edit.block, nl=False)
         for line in lines:

@@ -1,7 +1,8 @@
 """``hwsolve key FILE``: write (or refresh) the ``answers:`` block of a problem from its solution.
 
-Only the top-level ``answers:`` block is replaced (or appended when there is none); every other
-byte of the file — comments, key order, quoting, line endings, a byte-order mark — is kept.  The
+The top-level ``answers:`` block is replaced (or appended when there is none), and so is the
+``answers:`` block of every variant that has one written in block style; every other byte of
+the file — comments, key order, quoting, line endings, a byte-order mark — is kept.  The
 block keys what the answer table prints, each number to ``digits`` significant figures (so it
 matches under "decimal places as written"):
 
@@ -39,6 +40,7 @@ class KeyEdit:
     entries: dict       # entry -> key text (new)
     old: dict           # entry -> key text (before), empty when there was no block
     changed: bool
+    skipped: tuple = ()  # variants whose answers are in flow style: left as written
 
 
 def number(x, digits: int) -> str:
@@ -72,10 +74,10 @@ def _name(name: str) -> str:
     return name if _NAME.fullmatch(name) else "'" + name.replace("'", "''") + "'"
 
 
-def _single(problem, digits: int, lines: list, entries: dict) -> None:
+def _single(problem, digits: int, lines: list, entries: dict, variant=None) -> None:
     from hwsolve.engine.solve import resolve_setup, solve
     from hwsolve.render import common
-    solution = solve(problem, resolve_setup(problem))
+    solution = solve(problem, resolve_setup(problem, variant=variant))
     for name in ("Yhat", "L"):
         if name in solution.values:
             text = _value(solution.values[name], digits)
@@ -96,10 +98,12 @@ def _single(problem, digits: int, lines: list, entries: dict) -> None:
             entries[f"value {node.name}"] = text
 
 
-def _batch(problem, digits: int, lines: list, entries: dict) -> None:
+def _batch(problem, digits: int, lines: list, entries: dict, variant=None) -> None:
     from hwsolve.engine.batch import Batch
     from hwsolve.engine.solve import resolve_setup
-    batch = Batch(problem, resolve_setup(problem))
+    from hwsolve.tools.check_train import refuse_ignored
+    refuse_ignored(problem, variant)
+    batch = Batch(problem, resolve_setup(problem, variant=variant))
     run = None
     if problem.train is not None:
         from hwsolve.engine.train import train
@@ -167,30 +171,76 @@ def build(path: str, digits: int = 4) -> KeyEdit:
                            "of network problems", file=str(path))
     problem = build_problem(tree, name="problem", file=str(path), source=text)
     newline = "\r\n" if "\r\n" in text else "\n"
-    lines, entries = ["answers:"], {}
-    if problem.examples or problem.train is not None:
-        _batch(problem, digits, lines, entries)
-    else:
-        _single(problem, digits, lines, entries)
-    block = newline.join(lines) + newline
     old_lines = text.splitlines(keepends=True)
     try:
         span = _block_span(old_lines, tree)
     except HwsolveError as exc:
         raise HwsolveError(exc.message, file=str(path), line=exc.line) from None
-    old = _old_entries(problem)
-    if span is None:
-        head = text if not text or text.endswith(("\n", "\r")) else text + newline
+    block, entries = _block(problem, digits, None, "", newline)
+    edits = [(span, block)] if span else []
+    old = _old_entries(problem, problem.answers)
+    skipped = []
+    for name, variant in problem.variants.items():
+        where = _variant_span(old_lines, tree, name)
+        if variant.answers is None:
+            continue
+        if where is None:  # not block style: left as written
+            skipped.append(name)
+            continue
+        first, end, indent = where
+        text_v, found = _block(problem, digits, name, indent, newline)
+        edits.append(((first, end), text_v))
+        entries.update({f"{name}: {k}": v for k, v in found.items()})
+        old.update({f"{name}: {k}": v for k, v in _old_entries(problem, variant.answers).items()})
+    new_lines = list(old_lines)
+    for (first, end), replacement in sorted(edits, key=lambda e: e[0][0], reverse=True):
+        new_lines[first:end] = [replacement]
+    new = "".join(new_lines)
+    if span is None:  # no top-level block yet: appended
+        head = new if not new or new.endswith(("\n", "\r")) else new + newline
         new = head + block
+    return KeyEdit(bom + new, block, entries, old, bom + new != bom + text, tuple(skipped))
+
+
+def _block(problem, digits: int, variant, indent: str, newline: str) -> tuple:
+    """(the answers block of the problem or of ``variant``, indented by ``indent``, entries)."""
+    lines, entries = ["answers:"], {}
+    if problem.examples or problem.train is not None:
+        _batch(problem, digits, lines, entries, variant)
     else:
-        first, end = span
-        new = "".join(old_lines[:first]) + block + "".join(old_lines[end:])
-    return KeyEdit(bom + new, block, entries, old, bom + new != bom + text)
+        _single(problem, digits, lines, entries, variant)
+    return "".join(indent + line + newline for line in lines), entries
 
 
-def _old_entries(problem) -> dict:
-    """The entries of the current block, as check names them (entry -> key text)."""
-    answers = problem.answers
+def _variant_span(lines: list, top, name: str):
+    """(first, end, indent) of ``variants.NAME.answers`` when it is written in block style."""
+    from hwsolve.spec.yamlread import Mapping
+    variants = top.values.get("variants")
+    body = variants.values.get(name) if isinstance(variants, Mapping) else None
+    if not isinstance(body, Mapping) or "answers" not in body.key_lines:
+        return None
+    first = body.key_lines["answers"] - 1
+    line = lines[first]
+    indent = line[:len(line) - len(line.lstrip(" "))]
+    if not line[len(indent):].lstrip("'\"").startswith("answers"):
+        return None  # flow style: {label: 0, answers: {...}}
+    end = first + 1
+    while end < len(lines):
+        stripped = lines[end].strip()
+        depth = len(lines[end]) - len(lines[end].lstrip(" "))
+        if stripped and not stripped.startswith("#") and depth <= len(indent):
+            break
+        end += 1
+    while end > first + 1 and (not lines[end - 1].strip() or
+                               (lines[end - 1].lstrip().startswith("#") and
+                                len(lines[end - 1]) - len(lines[end - 1].lstrip(" "))
+                                <= len(indent))):
+        end -= 1
+    return first, end, indent
+
+
+def _old_entries(problem, answers) -> dict:
+    """The entries of a current block, as check names them (entry -> key text)."""
     found: dict = {}
     if answers is None:
         return found
