@@ -56,10 +56,29 @@ def solve_text(text: str, *, name: str = "problem", **choices) -> Solution:
     return solve_problem(load_problem_text(text, name), **choices)
 
 
-def check(names: list | None = None, tolerance=None) -> list:
-    """Check the answer keys of the named problems or folders (default: every known problem);
-    ``tolerance`` (a :class:`hwsolve.teach.tolerance.Rule`) overrides each problem's rule."""
-    return [check_file(Path(p), tolerance) for p in _problems.files_for(names)]
+def check(names: list | None = None, tolerance=None, default=None, demos: bool = False) -> list:
+    """Check the answer keys of the named problems or folders (default: the course's problems
+    folder, as ``hwsolve check``; ``demos``: the shipped problems); ``tolerance`` (a
+    :class:`hwsolve.teach.tolerance.Rule`) overrides each problem's rule, which overrides
+    ``default`` (a course's rule)."""
+    from hwsolve.tools.check import course_files
+    files = _problems.files_for(names) if names else course_files(demos)
+    return [check_file(Path(p), tolerance, default) for p in files]
+
+
+def key(path: str | Path, digits: int = 4):
+    """``hwsolve key``: the file with a fresh answers block, as a
+    :class:`hwsolve.tools.keywriter.KeyEdit` (``.text``, ``.block``, what changed); nothing is
+    written (``hwsolve.fileio.write_file(path, edit.text, force=True)`` writes it)."""
+    from hwsolve.tools.keywriter import build
+    return build(str(find(path)), digits)
+
+
+def vary(name_or_path, *, count: int = 1, seed: int = 0, grids: list | None = None,
+         kinks: bool = False) -> list:
+    """``hwsolve vary``: ``count`` variants (``.text`` is each one's YAML with its key)."""
+    from hwsolve.teach.vary import vary as _vary
+    return _vary(load(name_or_path), count, seed, grids, kinks)
 
 
 

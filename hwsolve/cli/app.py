@@ -203,6 +203,8 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
     loaded = api.load(problem)
     if train_cli.applies(loaded, training):  # a mini-batch, or training (hwsolve/cli/train.py)
         from hwsolve.engine.solve import resolve_setup
+        from hwsolve.tools.check_train import refuse_ignored
+        refuse_ignored(loaded, variant, label)  # nothing a batch's examples would override
         setup = resolve_setup(loaded, variant=variant, activation=activation, loss=loss,
                               label=label)
         train_cli.main_hook(loaded, setup, fmt, digits, width, show_steps, verify,
@@ -254,40 +256,6 @@ def _work(solution, show_steps, exact: bool):
     from hwsolve.work import steps
     only = show_steps if isinstance(show_steps, str) and show_steps != _ALL_STEPS else None
     return steps.build(solution, exact=exact, only=only)
-
-
-@cli.command()
-@click.argument("problems", nargs=-1, shell_complete=complete_problem)
-@click.option("--all", "show_all", is_flag=True, help="List every key entry, not only the "
-              "differences.")
-@click.option("--width", type=click.IntRange(40, 1000), help="Terminal width.")
-@click.option("--tolerance", help="Matching rule for every key: places (default), sigfigs:N, "
-              "rel:R, abs:A or rel_abs:R,A.")
-def check(problems, show_all, width, tolerance):
-    """Check answer keys: solve each problem and variant and compare every key entry.
-
-    Default: every problem in ./problems/ and the packaged problems.  Exit 1 when a key
-    differs, 2 when a problem cannot be solved.
-    """
-    from hwsolve import api
-    from hwsolve.render import table as tables
-
-    rule = None
-    if tolerance is not None:
-        from hwsolve.teach.tolerance import parse_option
-        try:
-            rule = parse_option(tolerance)
-        except ValueError as exc:
-            raise HwsolveError(str(exc), where="--tolerance") from None
-    results = api.check(list(problems), rule)
-    _console(width).print(tables.check_report(results, show_all))
-    for result in results:  # the report stays on stdout; errors go to stderr
-        if result.error is not None:
-            click.echo(f"hwsolve: error: {result.error}", err=True)
-    if any(r.error is not None for r in results):
-        sys.exit(EXIT_ERROR)
-    if any(r.failures for r in results):
-        sys.exit(EXIT_DIFFERENCE)
 
 
 @cli.command()
@@ -374,5 +342,8 @@ cli.add_command(_grade)
 cli.add_command(_vary)
 
 from hwsolve.cli.derive import derive as _derive  # noqa: E402  (issue 18: closed forms)
+from hwsolve.cli.checking import check as _check, key as _key  # noqa: E402  (answer keys)
 
 cli.add_command(_derive)
+cli.add_command(_check)
+cli.add_command(_key)

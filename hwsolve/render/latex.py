@@ -14,7 +14,6 @@ import unicodedata
 from hwsolve.engine.solve import Solution
 from hwsolve.render import common as render
 
-TABLE_COLUMNS_PER_ROW = 7
 
 
 # ----------------------------------------------------------------------------- names
@@ -125,19 +124,14 @@ def latex_name(label: str) -> str:
 # ----------------------------------------------------------------------------- the table
 
 def latex_table(solution: Solution, digits: int = 3) -> str:
-    """The answer table as tabulars of at most TABLE_COLUMNS_PER_ROW columns, balanced."""
-    columns = solution.problem.columns
-    rows = -(-len(columns) // TABLE_COLUMNS_PER_ROW)
-    per_row = -(-len(columns) // rows)
-    tables = []
-    for start in range(0, len(columns), per_row):
-        chunk = columns[start:start + per_row]
-        heads = " & ".join(f"${_header(c)}$" for c in chunk)
-        cells = " & ".join(f"${render.fmt(render.column_value(solution, c), digits)}$"
-                           for c in chunk)
-        tables.append("\\begin{tabular}{" + "c" * len(chunk) + "}\n\\hline\n" + heads +
-                      " \\\\\n\\hline\n" + cells + " \\\\\n\\hline\n\\end{tabular}")
-    return "\\begin{center}\n" + "\n\\par\\medskip\n".join(tables) + "\n\\end{center}"
+    """The answer table stacked as tabulars that fit the page, as the terminal stacks its
+    tables: each column whole, a matrix as a bmatrix, a long vector broken after commas."""
+    from hwsolve.render import texlayout
+    columns = render.columns(solution)
+    heads = [f"${_header(c)}$" for c in columns]
+    widths = [texlayout.head_width(_header(c)) for c in columns]
+    cells = [texlayout.cell(render.column_value(solution, c), digits) for c in columns]
+    return texlayout.stacked(heads, widths, cells)
 
 
 def _header(column: str) -> str:

@@ -1,16 +1,22 @@
-"""Problem and answer sheets for ``hwsolve vary --sheet``: the variants' givens, nodes and the
-table to fill in (no answers), and a separate answer sheet with the solver's table.  Markdown
-and LaTeX; nothing is computed here."""
+"""Problem and answer sheets for ``hwsolve vary --sheet``: per variant the question text, the
+givens, the nodes and the table to fill in (no answers), and a separate answer sheet with the
+solver's table.  Markdown and LaTeX; nothing is computed here.
+
+Both sheets list the variants in the same order under the same headings ("Variant N: title");
+the table to fill in asks for each column of the answer table as the answers give it (a whole
+vector or matrix, with its shape), and in LaTeX every variant starts a new page with a name and
+ID line (the student's id filled in for ``vary --roster``).  Every table is laid out by
+:mod:`hwsolve.render.texlayout`, so that pdflatex never sets a box wider than the page.
+"""
 
 from __future__ import annotations
 
-import re
+from hwsolve.render import common, texlayout
 
-from hwsolve.render import common
-
-
-_PREAMBLE = ("\\documentclass{article}\n\\usepackage[margin=2cm]{geometry}\n"
-             "\\usepackage{amsmath}\n\\begin{document}\n")
+_PREAMBLE = ("\\documentclass[11pt]{article}\n\\usepackage[margin=2cm]{geometry}\n"
+             "\\usepackage{amsmath}\n\\setlength{\\parindent}{0pt}\n\\sloppy\n"
+             "\\begin{document}\n")
+_BLANK_ENTRY = 33.0  # pt of blank space per entry to be written by hand (3em at 11pt)
 
 
 def _given(value) -> str:
@@ -28,87 +34,148 @@ def _givens(variant) -> list:
     return items
 
 
-def _head(variant) -> str:
-    return common.head_summary(variant.solution)
+def _heading(variant) -> str:
+    return f"Variant {variant.number}: {variant.solution.problem.title}"
 
 
-def _entry_cells(variant) -> list:
-    """The blank table's columns: one per entry of a vector or matrix."""
-    from hwsolve.spec.shapes import indices, label, shape_of
-    cells = []
-    for column in common.columns(variant.solution):
-        value = common.column_value(variant.solution, column)
-        shape = shape_of(value)
-        head = common.header(column)
-        cells += [label(head, i) for i in indices(shape)] if shape else [head]
-    return cells
+def _shape(variant, column: str) -> tuple:
+    from hwsolve.spec.shapes import shape_of
+    return shape_of(common.column_value(variant.solution, column))
 
+
+def _shape_words(shape: tuple) -> str:
+    if not shape:
+        return ""
+    if len(shape) == 1:
+        return f"vector of {shape[0]}"
+    return f"{shape[0]}×{shape[1]} matrix"
+
+
+# ----------------------------------------------------------------------------- Markdown
 
 def markdown_problems(variants: list) -> str:
     out = []
     for v in variants:
         problem = v.solution.problem
-        out += [f"## {problem.title} (variant {v.number})", "",
-                "**Given:** " + ", ".join(f"{n} = {t}" for n, t in _givens(v)), "",
+        out += [f"## {_heading(v)}", "", _id_line(v), ""]
+        if problem.description:
+            out += [problem.description, ""]
+        out += ["**Given:** " + ", ".join(f"{n} = {t}" for n, t in _givens(v)), "",
                 "**Nodes:**", ""]
         out += [f"- `{node.name} = {node.text}`" for node in problem.nodes]
-        out += ["", f"**Output:** Ŷ from {problem.output}: {_head(v)}.", ""]
-        cells = _entry_cells(v)
+        out += ["", f"**Output:** Ŷ from {problem.output}: {common.head_summary(v.solution)}.",
+                "", "Fill in every column (a vector or matrix whole, as shown):", ""]
+        cells = []
+        for column in common.columns(v.solution):
+            words = _shape_words(_shape(v, column))
+            cells.append(common.header(column) + (f" ({words})" if words else ""))
         out += ["| " + " | ".join(cells) + " |", "|" + "|".join("---" for _ in cells) + "|",
-                "| " + " | ".join(" " for _ in cells) + " |", ""]
+                "| " + " | ".join(" " for _ in cells) + " |", "", "---", ""]
     return "\n".join(out)
 
 
-def markdown_answers(variants: list, digits: int = 3) -> str:
-    return "\n".join(common.markdown(v.solution, digits) for v in variants)
+def _id_line(v) -> str:
+    student = getattr(v, "student", None)
+    return f"Name: ______________________  ID: {student or '__________'}"
 
+
+def markdown_answers(variants: list, digits: int = 3) -> str:
+    out = []
+    for v in variants:
+        table = common.markdown(v.solution, digits).split("\n", 1)[1]  # without its title
+        student = getattr(v, "student", None)
+        out.append(f"### {_heading(v)}" + (f" (student {student})" if student else "") + "\n"
+                   + table)
+    return "\n".join(out)
+
+
+# ----------------------------------------------------------------------------- LaTeX
 
 def _tex(text: str) -> str:
-    from hwsolve.render.steps import tex_escape
+    from hwsolve.render.latex import tex_escape
     return tex_escape(text)
 
 
-def _tex_name(cell: str) -> str:
-    match = re.fullmatch(r"(∇?)([A-Za-z]+)([0-9]*)(\[.*\])?", cell)
-    if cell == "Ŷ":
-        return r"$\hat{Y}$"
-    if not match:
-        return _tex(cell)
-    nabla, letters, digits, index = match.groups()
-    body = letters + (f"_{{{digits}}}" if digits else "") + (index or "")
-    prefix = "\\nabla " if nabla else ""
-    return f"${prefix}{body}$"
+def _header(column: str) -> str:
+    from hwsolve.render.latex import _header as header
+    return header(column)
+
+
+def _blank(shape: tuple) -> tuple:
+    """A blank cell big enough to write ``shape``'s entries in by hand: (TeX, width)."""
+    limit = texlayout.TEXT_WIDTH - texlayout.CELL_PAD
+    rows, cols = (1, 1) if not shape else ((1, shape[0]) if len(shape) == 1 else shape)
+    per_line = max(int(limit // _BLANK_ENTRY), 1)
+    if cols > per_line:  # a long vector or a wide matrix: more lines of the same entries
+        rows *= -(-cols // per_line)
+        cols = per_line
+    width = cols * _BLANK_ENTRY
+    return rf"\rule{{0pt}}{{{3 * rows + 1}ex}}\hspace{{{width:.0f}pt}}", width
 
 
 def latex_problems(variants: list) -> str:
     out = [_PREAMBLE]
-    for v in variants:
+    for k, v in enumerate(variants):
         problem = v.solution.problem
-        out.append(f"\\section*{{{_tex(problem.title)} (variant {v.number})}}")
-        out.append("Given: " + ", ".join(f"${_tex(n)} = {t}$" for n, t in _givens(v)) + ".")
+        if k:
+            out.append("\\clearpage")
+        student = getattr(v, "student", None)
+        out.append(f"\\section*{{{_tex(_heading(v))}}}")
+        out.append("Name: \\rule{7cm}{0.4pt}\\quad ID: "
+                   + (f"\\texttt{{{_tex(student)}}}" if student else "\\rule{3cm}{0.4pt}")
+                   + "\n\\medskip\n")
+        if problem.description:
+            prose = _tex(problem.description).replace("/", "/\\allowbreak{}")  # long paths
+            out.append(prose + "\n\\medskip\n")
+        givens = ["$" + _math_name(n) + " = " + _tex(t).replace(", ", ",\\allowbreak ") + "$"
+                  for n, t in _givens(v)]
+        out.append("Given: " + ", ".join(givens) + ".\n")
         out.append("\\begin{itemize}")
         out += [f"\\item \\texttt{{{_tex(node.name)} = {_tex(node.text)}}}"
                 for node in problem.nodes]
         out.append("\\end{itemize}")
-        out.append(f"Output: $\\hat{{Y}}$ from {_tex(problem.output)}: {_tex(_head(v))}.\n")
-        cells = _entry_cells(v)
-        for start in range(0, len(cells), 8):
-            chunk = cells[start:start + 8]
-            out.append("\\par\\medskip\\begin{tabular}{|" + "c|" * len(chunk) + "}\\hline")
-            out.append(" & ".join(_tex_name(c) for c in chunk) + " \\\\\\hline")
-            out.append(" & ".join("\\rule{0pt}{5ex}\\hspace{5em}" for _ in chunk) +
-                       " \\\\\\hline\n\\end{tabular}")
+        out.append(f"Output: $\\hat{{Y}}$ from \\texttt{{{_tex(problem.output)}}}: "
+                   f"{_tex(common.head_summary(v.solution))}.\n")
+        out.append("Fill in every column (a vector or matrix whole, as its shape says):\n")
+        columns = common.columns(v.solution)
+        heads, widths, cells = [], [], []
+        for column in columns:
+            shape = _shape(v, column)
+            words = _shape_words(shape)
+            heads.append(f"${_header(column)}$" + (f"\\newline{{\\small {_tex(words)}}}"
+                                                     if words else ""))
+            widths.append(max(texlayout.head_width(_header(column)),
+                              texlayout.text_width(words) * 0.8))
+            cells.append(_blank(shape))
+        out.append(_blank_table(heads, widths, cells))
     out.append("\\end{document}\n")
     return "\n".join(out)
+
+
+def _blank_table(heads: list, widths: list, cells: list) -> str:
+    sizes = [max(w, c[1]) for w, c in zip(widths, cells)]
+    tables = []
+    for run in texlayout.pack(sizes):
+        spec = "|" + "|".join(f"p{{{sizes[i]:.0f}pt}}" for i in run) + "|"
+        tables.append("\\begin{tabular}{" + spec + "}\\hline\n"
+                      + " & ".join(heads[i] for i in run) + " \\\\\\hline\n"
+                      + " & ".join(cells[i][0] for i in run) + " \\\\\\hline\n\\end{tabular}")
+    return "\\begin{center}\n" + "\n\\par\\medskip\n".join(tables) + "\n\\end{center}"
+
+
+def _math_name(name: str) -> str:
+    from hwsolve.render.latex import latex_name
+    return latex_name(name)
 
 
 def latex_answers(variants: list, digits: int = 3) -> str:
-    from hwsolve.render.steps import latex_table
+    from hwsolve.render.latex import latex_table
     out = [_PREAMBLE]
     for v in variants:
-        out.append(f"\\section*{{{_tex(v.solution.problem.title)} (variant {v.number})}}")
+        student = getattr(v, "student", None)
+        out.append(f"\\section*{{{_tex(_heading(v))}"
+                   + (f" (student \\texttt{{{_tex(student)}}})" if student else "") + "}")
         out.append(latex_table(v.solution, digits))
+        out.append(f"{_tex(common.head_summary(v.solution))}.\n")
     out.append("\\end{document}\n")
     return "\n".join(out)
-
-

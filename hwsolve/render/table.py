@@ -141,45 +141,6 @@ def _exact_beside(value, digits: int) -> str:
     return exact
 
 
-# ----------------------------------------------------------------------------- check report
-
-def check_report(results: list, show_all: bool = False) -> Group:
-    """One table per problem: entry, key, computed, ✓/✗ (only the differences unless
-    ``show_all``), then a one-line summary."""
-    parts: list = []
-    for result in results:
-        if result.error is not None:
-            parts.append(Text(f"✗ {result.name}: cannot be checked (the error is on stderr)",
-                              style="bold red"))
-            continue
-        if not result.comparisons:
-            parts.append(Text(f"- {result.name}: no answer key", style="dim"))
-            continue
-        failures = result.failures
-        mark, style = ("✓", "green") if not failures else ("✗", "bold red")
-        parts.append(Text(f"{mark} {result.name}: {len(result.comparisons) - len(failures)}"
-                          f"/{len(result.comparisons)} key entries match", style=style))
-        shown = result.comparisons if show_all else failures
-        if shown:
-            table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-            for column in ("variant", "entry", "key", "computed", ""):
-                table.add_column(column, justify="right" if column in ("key", "computed")
-                                 else "left", no_wrap=True)
-            for c in shown:
-                table.add_row(c.variant or "-", c.entry, c.key,
-                              c.computed if isinstance(c.computed, str) else num.fmt_sig(c.computed, 6),
-                              "✓" if c.ok else (f"✗ ({c.rule_text})" if getattr(c, "rule_text", None)
-                                                else "✗"),
-                              style=None if c.ok else "red")
-            parts.append(table)
-    entries = sum(len(r.comparisons) for r in results)
-    wrong = sum(len(r.failures) for r in results)
-    errors = sum(r.error is not None for r in results)
-    parts.append(Text(f"{len(results)} problem(s), {entries} key entries, {wrong} "
-                      f"difference(s), {errors} error(s)", style="bold"))
-    return Group(*parts)
-
-
 # ----------------------------------------------------------------------------- --verify
 
 def verify_report(solution: Solution, rows: list) -> Group:

@@ -13,7 +13,22 @@ from hwsolve.render.common import fmt
 from hwsolve.render.latex import document, latex_name, tex_escape
 from hwsolve.spec.shapes import flatten, indices, label as entry_label, shape_of
 
-COLUMNS_PER_TABLE = 7
+
+
+class _Cell(str):
+    """A cell's TeX with its estimated width in pt (see :mod:`hwsolve.render.texlayout`)."""
+    width: float = 0.0
+
+
+def _sized(tex: str, width: float) -> _Cell:
+    out = _Cell(tex)
+    out.width = width
+    return out
+
+
+def _width(cell: str) -> float:
+    from hwsolve.render.texlayout import head_width
+    return cell.width if isinstance(cell, _Cell) else head_width(cell)
 
 
 def _listed(value):
@@ -23,8 +38,11 @@ def _listed(value):
 
 
 def _m(value, digits: int) -> str:
-    """A value in math mode: a scalar, ``[a, b]`` or ``[[a, b], [c, d]]``."""
-    return "$" + fmt(_listed(value), digits) + "$"
+    """A value in math mode: a scalar, a vector ``[a, b]`` (broken after commas when too wide
+    for the page) or a matrix as a bmatrix."""
+    from hwsolve.render.texlayout import cell
+    tex, width = cell(_listed(value), digits)
+    return _sized("$" + tex + "$", width)
 
 
 def _name(label: str) -> str:
@@ -33,21 +51,19 @@ def _name(label: str) -> str:
 
 
 def _tabular(heads: list, rows: list, align: str = "r") -> str:
-    spec = "|" + "|".join(align for _ in heads) + "|"
-    lines = ["\\begin{tabular}{" + spec + "}", "\\hline", " & ".join(heads) + " \\\\",
-             "\\hline"]
-    lines += [" & ".join(row) + " \\\\" for row in rows]
-    lines += ["\\hline", "\\end{tabular}"]
-    return "\\begin{center}\n" + "\n".join(lines) + "\n\\end{center}"
+    """Rows under ``heads``; columns that do not fit the page go to further tabulars, each
+    repeating the first column."""
+    from hwsolve.render.texlayout import split_rows
+    return split_rows(heads, [_width(h) for h in heads],
+                      [[(c, _width(c)) for c in row] for row in rows], align)
 
 
 def _columns(heads: list, cells: list) -> str:
-    """One row of values under ``heads``, split into tabulars of at most COLUMNS_PER_TABLE."""
-    tables = []
-    for start in range(0, len(heads), COLUMNS_PER_TABLE):
-        tables.append(_tabular(heads[start:start + COLUMNS_PER_TABLE],
-                               [cells[start:start + COLUMNS_PER_TABLE]], "c"))
-    return "\n".join(tables)
+    """One row of values under ``heads``, stacked as tabulars that fit the page."""
+    from hwsolve.render.texlayout import stacked
+    return stacked(heads, [_width(h) for h in heads],
+                   [(c[1:-1] if c.startswith("$") else c, _width(c)) for c in cells],
+                   rules=True)
 
 
 def batch_parts(batch, digits: int = 3) -> list:

@@ -49,8 +49,9 @@ class Answers:
     loss: Key | None = None
     grad: dict = field(default_factory=dict)    # name -> Key | tuple[Key, ...]
     values: dict = field(default_factory=dict)  # name -> Key | tuple[Key, ...]
-    train: object = None                        # spec.trainspec.TrainAnswers after training
-    examples: tuple | None = None               # per example: {"Yhat": keys, "L": Key}
+    train: object = None                        # spec.trainkeys.TrainAnswers after training
+    examples: tuple | None = None               # per example: {"Yhat", "L", "values"}
+    yhat_entries: dict = field(default_factory=dict)  # 'Yhat[2]' -> Key (one entry of Ŷ)
 
 
 class KeyReader:
@@ -102,20 +103,28 @@ class KeyReader:
         """Keys by name.  Shapes of inputs, params and constants are checked here; those of
         nodes and Yhat are known only once the graph is built, and are checked with the answer
         (with this key's line) by ``hwsolve check``."""
-        table = self.mapping(node, where, _ANSWER_KEYS)
+        table = self.mapping(node, where, ())
         answers = Answers()
+        for name, line in table.key_lines.items():
+            base, index = entry_name(name)
+            if base == "Yhat" and index is not None:  # one entry of Ŷ: 'Yhat[2]'
+                answers.yhat_entries[name] = self.key(table.values[name], f"{where}.{name}")
+            elif name not in _ANSWER_KEYS:
+                raise self.fail(f"unknown key {name!r}; the keys allowed here are "
+                                f"{', '.join(_ANSWER_KEYS)} (and one entry of Ŷ such as "
+                                "'Yhat[2]')", f"{where}.{name}", line)
         if "Yhat" in table.values:
             answers.yhat = self.keys(table.values["Yhat"], f"{where}.Yhat")
         if "L" in table.values:
             answers.loss = self.key(table.values["L"], f"{where}.L")
         if "train" in table.values:
-            from hwsolve.spec import trainspec  # training keys (issue 9)
-            answers.train = trainspec.train_answers(self, table.values["train"],
-                                                    f"{where}.train", self.params)
+            from hwsolve.spec import trainkeys  # training keys (issues 9, 19)
+            answers.train = trainkeys.train_answers(self, table.values["train"],
+                                                    f"{where}.train", self.params, shapes)
         if "examples" in table.values:
-            from hwsolve.spec import trainspec  # each example's own Ŷ and L (issue 9)
-            answers.examples = trainspec.example_answers(self, table.values["examples"],
-                                                         f"{where}.examples")
+            from hwsolve.spec import trainkeys  # each example's own Ŷ, L, values (issue 9)
+            answers.examples = trainkeys.example_answers(self, table.values["examples"],
+                                                         f"{where}.examples", shapes)
         for section in ("grad", "values"):
             if section not in table.values:
                 continue

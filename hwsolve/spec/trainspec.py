@@ -5,10 +5,8 @@ the file, the key path and the line like the rest of the spec.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from hwsolve.spec.trainconfig import OPTIMIZERS, TrainConfig, check_config
-from hwsolve.spec.shapes import describe, entry_name, shape_of
+from hwsolve.spec.shapes import describe, shape_of
 from hwsolve.spec.yamlread import Sequence
 
 MAX_EXAMPLES = 100_000
@@ -16,16 +14,9 @@ MAX_STEPS = 10_000_000
 REDUCTIONS = ("mean", "sum")
 _TRAIN_KEYS = ("optimizer", "lr", "momentum", "weight_decay", "betas", "eps", "alpha", "steps")
 _EXAMPLE_KEYS = ("inputs", "label")
-_TRAIN_ANSWER_KEYS = ("L", "loss", "params")
-_EXAMPLE_ANSWER_KEYS = ("Yhat", "L")
 
 
-@dataclass
-class TrainAnswers:
-    loss: object = None                         # Key: L after the last step
-    losses: tuple | None = None                 # Keys: L before step 1, after 1, ...
-    params: dict = field(default_factory=dict)  # name or entry -> Key or nested Keys
-    line: int = 0
+from hwsolve.spec.trainkeys import TrainAnswers  # noqa: E402,F401  (moved; re-exported)
 
 
 def examples(builder, top: dict, declared: dict) -> tuple:
@@ -121,63 +112,3 @@ def train(builder, node) -> TrainConfig:
         return builder.fail(message, where, builder.lines.get(where, table.line))
     check_config(config, fail)
     return config
-
-
-def train_answers(builder, node, where: str, params: dict) -> TrainAnswers:
-    """``answers.train``: ``L`` (after the last step), ``loss`` (every step's L, from before
-    step 1) and ``params`` (after the last step, whole or by entry)."""
-    table = builder.mapping(node, where, _TRAIN_ANSWER_KEYS)
-    answers = TrainAnswers(line=table.line)
-    if "L" in table.values:
-        answers.loss = builder.key(table.values["L"], f"{where}.L")
-    if "loss" in table.values:
-        losses = builder.keys(table.values["loss"], f"{where}.loss")
-        if not isinstance(losses, tuple) or any(isinstance(x, tuple) for x in losses):
-            raise builder.fail("loss is a list of numbers: L before step 1, after step 1, ...",
-                               f"{where}.loss", table.values["loss"].line)
-        answers.losses = losses
-    if "params" in table.values:
-        entries = builder.mapping(table.values["params"], f"{where}.params", ())
-        for name, entry in entries.values.items():
-            path = f"{where}.params.{name}"
-            line = entries.key_lines[name]
-            base, index = entry_name(name)
-            if base not in params:
-                raise builder.fail(f"{base!r} is not a param: only params are trained", path,
-                                   line)
-            key = builder.keys(entry, path) if index is None else builder.key(entry, path)
-            from hwsolve.spec.load import key_shape_problem
-            problem = key_shape_problem(key, shape_of(params[base]), index, base)
-            if problem:
-                raise builder.fail(problem, path, line)
-            answers.params[name] = key
-    return answers
-
-
-
-def example_answers(builder, node, where: str) -> tuple:
-    """``answers.examples``: a list with one entry per example, in input order, each
-    ``{Yhat: ..., L: ...}`` (either may be left out; ``{}`` keys nothing for that example).
-    Ŷ and L are the example's own, before any training step."""
-    count = getattr(builder, "example_count", 0)
-    if not count:
-        raise builder.fail("answers.examples keys each example of a mini-batch, and this "
-                           "problem has no examples", where, node.line)
-    if not isinstance(node, Sequence):
-        raise builder.fail("examples is a list with one {Yhat: ..., L: ...} per example",
-                           where, node.line)
-    if len(node.items) != count:
-        raise builder.fail(f"the problem has {count} examples but the key lists "
-                           f"{len(node.items)}; give one entry per example ({{}} for none)",
-                           where, node.line)
-    found = []
-    for k, item in enumerate(node.items, start=1):
-        path = f"{where}[{k}]"
-        body = builder.mapping(item, path, _EXAMPLE_ANSWER_KEYS)
-        keys = {}
-        if "Yhat" in body.values:
-            keys["Yhat"] = builder.keys(body.values["Yhat"], f"{path}.Yhat")
-        if "L" in body.values:
-            keys["L"] = builder.key(body.values["L"], f"{path}.L")
-        found.append(keys)
-    return tuple(found)

@@ -6,8 +6,10 @@ zero is left out), constants and the head are kept.  A draw is rejected and redr
 - a value lands on a kink or a tie (relu/leaky_relu/abs at 0, a tie in min/max: the solver
   says so in its notes) — unless ``kinks`` asks for one, in which case a draw *without* one is
   rejected;
-- a hidden unit is dead (a relu node whose input is not positive: with one example, it is
-  dead for every example);
+- a branch differs from the original's: every relu, leaky_relu or abs takes the same side
+  of its kink and every max or min the same winner as in the source problem, so a unit the
+  problem switched off (relu′ = 0, the case it was written to test) stays off, and no other
+  unit dies;
 - Ŷ saturates (σ outside [0.02, 0.98], |tanh| above 0.96, a softmax entry above 0.98);
 - it cannot be evaluated (a log of a negative number, a division by zero);
 - it repeats an earlier variant;
@@ -48,6 +50,7 @@ class Variant:
     values: dict          # name -> drawn value (same shape as the source)
     solution: object
     text: str             # the YAML of the variant with its key
+    student: str | None = None  # vary --roster: the student this variant is for
 
 
 def grid_values(names: list) -> list:
@@ -66,9 +69,16 @@ def vary(problem: Problem, count: int = 1, seed: int = 0, grids: list | None = N
         raise HwsolveError("vary draws new inputs and params for one example; it does not vary "
                            "mini-batches (examples) or training runs (train) yet",
                            file=problem.file)
+    if not problem.inputs and not problem.params:
+        raise HwsolveError("has no inputs or params to draw new numbers for (constants are "
+                           "kept), so every variant would be the problem itself",
+                           file=problem.file)
+    if grids is not None and not grids:
+        raise ValueError("names no grid; give one or more of " + ", ".join(GRIDS))
     families = grid_values(grids or list(GRIDS))
     rng = random.Random(seed)
     base = resolve_setup(problem)
+    original = branch_pattern(solve(problem, base))
     seen: set = set()
     variants: list = []
     tries = 0
@@ -90,6 +100,8 @@ def vary(problem: Problem, count: int = 1, seed: int = 0, grids: list | None = N
             continue
         if not acceptable(solution, kinks, strict=tries % (2 * MAX_TRIES) < MAX_TRIES):
             continue
+        if not kinks and not same_branches(branch_pattern(solution), original):
+            continue
         seen.add(fingerprint)
         number = len(variants) + 1
         variants.append(Variant(number, values, solution,
@@ -107,6 +119,48 @@ def _draw(problem: Problem, families: list, rng: random.Random) -> dict:
             drawn[name] = tuple(tuple(r) for r in nested) if len(shape) == 2 else \
                 (tuple(nested) if shape else nested)
     return drawn
+
+
+_SIDED = ("relu", "leaky_relu", "abs")
+_PICKING = ("max", "min")
+
+
+def branch_pattern(solution) -> tuple:
+    """The branch every kinked op takes: (node, tape position, side) with the side the sign of
+    a relu/leaky_relu/abs argument (0 on the kink), or the winner's argument number of a
+    max/min, from 1 (None for a tie)."""
+    from hwsolve.engine.solve import tape_values
+    values = solution.full.values
+    pattern = []
+    for program in solution.full.graph.programs:
+        if not any(op in _SIDED + _PICKING for op, _, _ in program.tape):
+            continue
+        computed = tape_values(program, values)
+        for position, (op, args, _) in enumerate(program.tape):
+            if op in _SIDED:
+                pattern.append((program.label, position, num.sign(computed[args[0]])))
+            elif op in _PICKING:
+                pattern.append((program.label, position, _winner(op, [computed[a]
+                                                                      for a in args])))
+    return tuple(pattern)
+
+
+def _winner(op: str, values: list):
+    best = 0
+    for i in range(1, len(values)):
+        order = num.cmp(values[i], values[best])
+        if order and (order > 0) == (op == "max"):
+            best = i
+    return best + 1 if all(i == best or num.cmp(v, values[best]) for i, v in
+                           enumerate(values)) else None
+
+
+def same_branches(pattern: tuple, original: tuple) -> bool:
+    """Every branch as in ``original``; where the original sits on a kink or a tie, the variant
+    may take either side (it never sits on one: kinks are rejected)."""
+    if len(pattern) != len(original):
+        return False
+    return all(o[2] in (0, None) or p[2] == o[2] for p, o in zip(pattern, original))
 
 
 def has_kink(solution) -> bool:
@@ -158,7 +212,7 @@ def _decimal_denominator(x: Fraction) -> int:
 def acceptable(solution, kinks: bool, strict: bool = True) -> bool:
     if has_kink(solution) != kinks:
         return False
-    if dead_units(solution) or saturated(solution):
+    if saturated(solution):
         return False
     return short_values(solution) or not strict
 
@@ -208,8 +262,8 @@ def variant_yaml(problem: Problem, solution, values: dict, number: int, seed: in
            "were drawn from", "# a grid of nice values; the key below was computed by "
            "hwsolve's solver.",
            f"title: {json.dumps(f'{problem.title} (variant {number})', ensure_ascii=False)}"]
-    # The source's description is not copied: it may describe the source's numbers (a unit
-    # that is switched off, say), which a variant does not keep.
+    if problem.description:  # the question text; the variant keeps the source's branches
+        out.append(f"description: {json.dumps(problem.description, ensure_ascii=False)}")
     for section, table in (("inputs", problem.inputs), ("params", problem.params),
                            ("constants", problem.constants)):
         if table:

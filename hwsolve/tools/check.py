@@ -68,18 +68,20 @@ class ProblemCheck:
         return [c for c in self.comparisons if not c.ok]
 
 
-def check_file(path: Path, tolerance=None) -> ProblemCheck:
+def check_file(path: Path, tolerance=None, default=None) -> ProblemCheck:
     """Never raises for a bad problem: the error is recorded so that other files still run.
-    ``tolerance`` (a Rule from --tolerance) overrides the problem's own ``tolerance:``."""
+    ``tolerance`` (a Rule from --tolerance) overrides the problem's own ``tolerance:``, which
+    overrides ``default`` (the course's rule); without any, decimal places as written."""
     from hwsolve.teach import kinds
     if kinds.kind_of(path):  # kind: curves / identity: compare the file's expect entries
         return kinds.check(path)
     result = ProblemCheck(printable(path.stem), str(path))  # a file name reaches the terminal
     try:
         problem = load_problem(path)
+        rule = tolerance or problem.tolerance or default
         if problem.examples or problem.train is not None:  # hwsolve/tools/check_train.py
             from hwsolve.tools.check_train import compare_problem
-            result.comparisons += compare_problem(problem)
+            result.comparisons += compare_problem(problem, rule)
             return result
         evaluation = evaluate(problem)
         runs = [(None, problem.answers)] + [(name, v.answers)
@@ -89,7 +91,6 @@ def check_file(path: Path, tolerance=None) -> ProblemCheck:
                 continue
             setup = resolve_setup(problem, variant=variant)
             solution = solve(problem, setup, evaluation)
-            rule = tolerance or problem.tolerance
             found = compare(solution, answers, variant, rule)
             bits = solution.evaluation.bits
             while not all(c.decided for c in found) and precision.next_bits(bits):
@@ -108,6 +109,28 @@ def check_file(path: Path, tolerance=None) -> ProblemCheck:
         result.error = HwsolveError("the problem is nested too deeply to process",
                                     file=str(path))
     return result
+
+
+def course_files(demos: bool) -> list:
+    """With no argument: the course's problems folder (hwsolve.toml ``problems``, default
+    ./problems); ``--demos``: the problems shipped with hwsolve."""
+    import os
+
+    from hwsolve.spec import problems as found
+    if demos:
+        folder = found.packaged_dir()
+        return sorted(os.path.join(folder, f) for f in os.listdir(folder)
+                      if os.path.splitext(f)[1] in found.SUFFIXES)
+    from hwsolve.teach import course
+    settings = course.load()
+    folder = settings.problems or os.path.abspath("problems")
+    if not os.path.isdir(folder):
+        where = f"the course file {settings.path} names it" if settings.problems else \
+            "the default problems folder"
+        raise HwsolveError(f"there is no folder to check ({where}); give problem files or "
+                           "folders, set problems = \"...\" in hwsolve.toml, or add --demos "
+                           "to check the problems shipped with hwsolve", file=str(folder))
+    return found.files_for([folder])
 
 
 def compare(solution: Solution, answers: Answers, variant: str | None, rule=None) -> list:
@@ -133,6 +156,8 @@ def compare(solution: Solution, answers: Answers, variant: str | None, rule=None
     prefix_where = f"variants.{variant}.answers" if variant else "answers"
     if answers.yhat:
         add("Yhat", "Yhat", answers.yhat, solution.values["Yhat"], f"{prefix_where}.Yhat")
+    for name, key in answers.yhat_entries.items():  # one entry of Ŷ: 'Yhat[2]'
+        add(name, name, key, _lookup(solution.values, name), f"{prefix_where}.{name}")
     if answers.loss:
         if "L" not in solution.values:
             raise HwsolveError("the key gives L, but this problem has no loss (loss: none)",
