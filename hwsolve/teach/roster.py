@@ -105,3 +105,11 @@ def read_roster(path: str | Path, need_variant: bool = True) -> dict:
     if not found:
         raise HwsolveError("the roster lists no students", file=file)
     return found
+
+
+def student_variant(problem, student_id: str, course_seed: int, grids: list | None = None,
+                    kinks: bool = False):
+    """``student_id``'s own variant of ``problem`` (a hwsolve.teach.vary.Variant): the one
+    ``hwsolve vary --roster`` writes and ``hwsolve grade --per-student`` grades against."""
+    from hwsolve.teach import vary
+    return vary.vary(problem, 1, variant_seed(student_id, course_seed), grids, kinks)[0]

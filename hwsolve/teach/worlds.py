@@ -1,0 +1,197 @@
+"""The single mistakes a student can make, each as a whole *world*: every value and gradient a
+student gets who makes that one mistake and nothing else.
+
+Besides the worlds of :mod:`hwsolve.teach.reference` (a kink or tie taking its other case, σ′ or
+tanh′ left out at one unit, the tanh label 0 kept, the ½ of mse dropped or doubled), these are
+
+- ``missed_path`` / ``extra_path``: one consumer's term left out of (or counted twice in) one
+  chain-rule sum; everything upstream of it inherits the error;
+- ``sign``: one local derivative taken with the wrong sign;
+- ``wrong_activation``: tanh computed where the problem has sigmoid (and the other way round, and
+  relu for leaky_relu), at a hidden unit or at the output — the forward values change too.
+
+Each world is the solver's own reverse accumulation (``reference._backward``) with that one
+local quantity changed, or its forward tape re-run with that one op swapped; nothing is fitted
+to a student's answer.  A problem gets at most ``MAX_WORLDS`` worlds.
+"""
+
+from __future__ import annotations
+
+import copy
+from fractions import Fraction
+from dataclasses import dataclass
+
+import mpmath
+
+from hwsolve import num
+from hwsolve.engine.solve import _local_derivatives, tape_values
+from hwsolve.num import ONE, ZERO
+from hwsolve.teach import reference as R
+
+MAX_WORLDS = 600
+SWAPS = {"sigmoid": "tanh", "tanh": "sigmoid", "leaky_relu": "relu"}
+_NAMES = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "leaky_relu": "leaky_relu"}
+
+
+@dataclass
+class World:
+    kind: str
+    where: str
+    text: str
+    grads: list
+    values: list | None = None      # None: the forward values are the correct ones
+    program: int | None = None
+    local: list | None = None       # the changed local derivatives of ``program``, if any
+
+    def value(self, ref: R.Reference, target: R.Target):
+        if target.kind == "grad":
+            return self.grads[target.slot]
+        if target.kind == "value":
+            return (self.values or ref.values)[target.slot]
+        if self.program == target.program and self.local is not None:
+            return dict(self.local).get(target.slot, ZERO)
+        return ref.correct(target)
+
+
+def build(ref: R.Reference) -> list:
+    """Every single-mistake world of the problem, most telling kinds first."""
+    worlds: list = []
+    for w in ref.worlds():
+        where = ref.programs[w.program].label if w.program is not None else (
+            "L" if w.kind == "mse_half" else "Y")
+        worlds.append(World(w.kind, where, w.text, w.grads, w.values, w.program, w.local))
+    worlds += _activation_worlds(ref)
+    worlds += _edge_worlds(ref, MAX_WORLDS - len(worlds))
+    return _distinct(ref, worlds)[:MAX_WORLDS]
+
+
+def _fingerprint(ref: R.Reference, world: World) -> tuple:
+    values = world.values or ref.values
+    return tuple(num.fmt_sig(x, 12) if x is not None else "" for x in (*world.grads, *values))
+
+
+def _distinct(ref: R.Reference, worlds: list) -> list:
+    """Worlds that change something, each once (the first, most telling, name is kept)."""
+    seen = {_fingerprint(ref, World("", "", "", ref.grads))}
+    kept = []
+    for world in worlds:
+        try:
+            key = _fingerprint(ref, world)
+        except (ArithmeticError, ValueError, TypeError):
+            continue
+        if key not in seen:
+            seen.add(key)
+            kept.append(world)
+    return kept
+
+
+def _edge_worlds(ref: R.Reference, room: int) -> list:
+    """A missed path, an extra path and a sign error on every edge of the graph (node → one of
+    its direct inputs) that carries a nonzero term."""
+    found: list = []
+    slots = ref.solution.full.graph.slots
+    for k in range(len(ref.programs) - 1, -1, -1):
+        program = ref.programs[k]
+        if not ref.grads[program.slot]:
+            continue
+        for slot, partial in ref.local[k]:
+            if len(found) >= room:
+                return found
+            if not partial or slots[slot].kind in ("constant", "label"):
+                continue
+            name, of = ref.label(slot), program.label
+            term = f"∇{of}·∂{of}/∂{name}"
+            several = len(ref.consumers.get(slot, [])) > 1
+            for kind, factor, text in (
+                    ("missed_path", ZERO, f"the term through {of} ({term}) was left out of ∇{name}"),
+                    ("extra_path", Fraction(2), f"the term through {of} ({term}) was counted twice in "
+                                      f"∇{name}"),
+                    ("sign", Fraction(-1), f"∂{of}/∂{name} was taken with the wrong sign (it is "
+                                 f"{num.fmt_sig(partial, 4)})")):
+                if kind != "sign" and not several:
+                    continue  # a single path left out is "no gradient", not a missed path
+                local = [(s, num.mul(factor, p) if s == slot else p) for s, p in ref.local[k]]
+                grads = R._backward(ref, {k: local})
+                where = f"∇{name} through {of}" if kind != "sign" else f"∂{of}/∂{name}"
+                found.append(World(kind, where, text, grads, None, k, local))
+    return found
+
+
+def _activation_worlds(ref: R.Reference) -> list:
+    found = []
+    head = set(range(len(ref.solution.full.graph.nodes), len(ref.programs)))
+    for k, program in enumerate(ref.programs):
+        for position, (op, args, payload) in enumerate(program.tape):
+            if op not in SWAPS or not program.needs[position]:
+                continue
+            other = SWAPS[op]
+            try:
+                with mpmath.workdps(num.WORK_DPS):
+                    world = (_head_swap(ref, k, position, other) if k in head
+                             else _hidden_swap(ref, k, position, other))
+            except (num.NumericError, ArithmeticError, ValueError, KeyError, IndexError):
+                continue
+            if world is not None:
+                found.append(World("wrong_activation", program.label,
+                                   f"{_NAMES[other]} was computed at {program.label} where the "
+                                   f"problem has {_NAMES[op]}", world[1], world[0], k))
+    return found
+
+
+def _swapped(program, position: int, other: str):
+    op, args, payload = program.tape[position]
+    changed = copy.copy(program)
+    tape = list(program.tape)
+    tape[position] = (other, args[:1], None) if other in ("relu", "sigmoid", "tanh") else \
+        (other, args, payload)
+    changed.tape = tape
+    return changed
+
+
+def _hidden_swap(ref: R.Reference, k: int, position: int, other: str):
+    """The forward pass again from program ``k`` on with one op swapped, then the backward."""
+    values = list(ref.values)
+    programs = list(ref.programs)
+    programs[k] = _swapped(programs[k], position, other)
+    locals_ = list(ref.local)
+    for j in range(k, len(programs)):
+        computed = tape_values(programs[j], values)
+        values[programs[j].slot] = computed[-1]
+        locals_[j] = _local_derivatives(programs[j], computed)[0]
+    replaced = {j: locals_[j] for j in range(k, len(programs))}
+    world_ref = copy.copy(ref)
+    world_ref.values = values
+    return values, R._backward(world_ref, replaced)
+
+
+def _head_swap(ref: R.Reference, k: int, position: int, other: str):
+    """The output activation swapped with the loss kept (bce or mse of a scalar output): Ŷ, L
+    and dL/dŶ again by the loss's own formula, the label as given."""
+    setup = ref.solution.setup
+    slots = ref.solution.head_slots
+    if setup.loss not in ("bce", "mse") or len(slots.yhat) != 1 or other == "relu":
+        return None
+    program = ref.programs[k]
+    if program.slot != slots.yhat[0]:
+        return None
+    z = ref.values[slots.z[0]]
+    y = setup.label_given
+    yhat = num.tanh(z) if other == "tanh" else num.sigmoid(z)
+    slope = num.sub(ONE, num.mul(yhat, yhat)) if other == "tanh" else \
+        num.mul(yhat, num.sub(ONE, yhat))
+    if setup.loss == "bce":
+        if not 0 < num.to_float(yhat) < 1:
+            return None
+        loss = num.neg(num.add(num.mul(y, num.log(yhat)),
+                               num.mul(num.sub(ONE, y), num.log(num.sub(ONE, yhat)))))
+        dl = num.div(num.sub(yhat, y), num.mul(yhat, num.sub(ONE, yhat)))
+    else:
+        r = num.sub(yhat, y)
+        loss, dl = num.mul(num.mul(r, r), Fraction(1, 2)), r
+    values = list(ref.values)
+    values[slots.yhat[0]] = yhat
+    values[slots.loss] = loss
+    loss_k = ref.program_of[slots.loss]
+    replaced = {k: [(s, slope if s == slots.z[0] else p) for s, p in ref.local[k]],
+                loss_k: [(s, dl if s == slots.yhat[0] else p) for s, p in ref.local[loss_k]]}
+    return values, R._backward(ref, replaced)
