@@ -26,6 +26,7 @@ import mpmath
 from hwsolve import num
 from hwsolve.engine.solve import _local_derivatives, tape_values
 from hwsolve.num import ONE, ZERO
+from hwsolve.spec.shapes import entry_name, flatten
 from hwsolve.teach import reference as R
 
 MAX_WORLDS = 600
@@ -118,23 +119,32 @@ def _edge_worlds(ref: R.Reference, room: int) -> list:
 
 
 def _activation_worlds(ref: R.Reference) -> list:
+    """Each unit's activation swapped, and each layer's (every entry of one vector node, or
+    the whole output) swapped at once — a student who uses tanh uses it for the layer."""
     found = []
     head = set(range(len(ref.solution.full.graph.nodes), len(ref.programs)))
+    groups: dict = {}
     for k, program in enumerate(ref.programs):
-        for position, (op, args, payload) in enumerate(program.tape):
-            if op not in SWAPS or not program.needs[position]:
-                continue
-            other = SWAPS[op]
+        op = program.tape[-1][0]
+        if op in SWAPS and program.needs[len(program.tape) - 1]:
+            groups.setdefault((entry_name(program.label)[0], op), []).append(k)
+    for (name, op), members in groups.items():
+        other = SWAPS[op]
+        choices = [members] if set(members) <= head else \
+            [[k] for k in members] + ([members] if len(members) > 1 else [])
+        for chosen in choices:
             try:
                 with mpmath.workdps(num.WORK_DPS):
-                    world = (_head_swap(ref, k, position, other) if k in head
-                             else _hidden_swap(ref, k, position, other))
+                    world = (_head_swap(ref, chosen, other) if set(chosen) <= head
+                             else _hidden_swap(ref, chosen, other))
             except (num.NumericError, ArithmeticError, ValueError, KeyError, IndexError):
                 continue
-            if world is not None:
-                found.append(World("wrong_activation", program.label,
-                                   f"{_NAMES[other]} was computed at {program.label} where the "
-                                   f"problem has {_NAMES[op]}", world[1], world[0], k))
+            if world is None:
+                continue
+            where = ref.programs[chosen[0]].label if len(chosen) == 1 else name
+            found.append(World("wrong_activation", where,
+                               f"{_NAMES[other]} was computed at {where} where the problem has "
+                               f"{_NAMES[op]}", world[1], world[0], chosen[0]))
     return found
 
 
@@ -148,50 +158,61 @@ def _swapped(program, position: int, other: str):
     return changed
 
 
-def _hidden_swap(ref: R.Reference, k: int, position: int, other: str):
-    """The forward pass again from program ``k`` on with one op swapped, then the backward."""
+def _hidden_swap(ref: R.Reference, chosen: list, other: str):
+    """The forward pass again from the first chosen program on, with their last op swapped,
+    then the backward pass."""
     values = list(ref.values)
     programs = list(ref.programs)
-    programs[k] = _swapped(programs[k], position, other)
+    for k in chosen:
+        programs[k] = _swapped(programs[k], len(programs[k].tape) - 1, other)
     locals_ = list(ref.local)
-    for j in range(k, len(programs)):
+    start = min(chosen)
+    for j in range(start, len(programs)):
         computed = tape_values(programs[j], values)
         values[programs[j].slot] = computed[-1]
         locals_[j] = _local_derivatives(programs[j], computed)[0]
-    replaced = {j: locals_[j] for j in range(k, len(programs))}
+    replaced = {j: locals_[j] for j in range(start, len(programs))}
     world_ref = copy.copy(ref)
     world_ref.values = values
     return values, R._backward(world_ref, replaced)
 
 
-def _head_swap(ref: R.Reference, k: int, position: int, other: str):
-    """The output activation swapped with the loss kept (bce or mse of a scalar output): Ŷ, L
-    and dL/dŶ again by the loss's own formula, the label as given."""
+def _head_swap(ref: R.Reference, chosen: list, other: str):
+    """The output activation swapped at every output with the loss kept (bce or mse): Ŷ, L and
+    dL/dŶ again by the loss's own formula, with the label as given."""
     setup = ref.solution.setup
     slots = ref.solution.head_slots
-    if setup.loss not in ("bce", "mse") or len(slots.yhat) != 1 or other == "relu":
+    if setup.loss not in ("bce", "mse") or other == "relu" or setup.label_given is None:
         return None
-    program = ref.programs[k]
-    if program.slot != slots.yhat[0]:
+    if sorted(ref.programs[k].slot for k in chosen) != sorted(slots.yhat):
         return None
-    z = ref.values[slots.z[0]]
-    y = setup.label_given
-    yhat = num.tanh(z) if other == "tanh" else num.sigmoid(z)
-    slope = num.sub(ONE, num.mul(yhat, yhat)) if other == "tanh" else \
-        num.mul(yhat, num.sub(ONE, yhat))
-    if setup.loss == "bce":
-        if not 0 < num.to_float(yhat) < 1:
-            return None
-        loss = num.neg(num.add(num.mul(y, num.log(yhat)),
-                               num.mul(num.sub(ONE, y), num.log(num.sub(ONE, yhat)))))
-        dl = num.div(num.sub(yhat, y), num.mul(yhat, num.sub(ONE, yhat)))
-    else:
-        r = num.sub(yhat, y)
-        loss, dl = num.mul(num.mul(r, r), Fraction(1, 2)), r
+    labels = flatten(setup.label_given)
+    if len(labels) != len(slots.yhat):
+        return None
     values = list(ref.values)
-    values[slots.yhat[0]] = yhat
+    replaced: dict = {}
+    loss = ZERO
+    dls: dict = {}
+    for k in chosen:
+        t = slots.yhat.index(ref.programs[k].slot)
+        z, y = ref.values[slots.z[t]], labels[t]
+        yhat = num.tanh(z) if other == "tanh" else num.sigmoid(z)
+        slope = num.sub(ONE, num.mul(yhat, yhat)) if other == "tanh" else \
+            num.mul(yhat, num.sub(ONE, yhat))
+        if setup.loss == "bce":
+            if not 0 < num.to_float(yhat) < 1:
+                return None
+            term = num.neg(num.add(num.mul(y, num.log(yhat)),
+                                   num.mul(num.sub(ONE, y), num.log(num.sub(ONE, yhat)))))
+            dl = num.div(num.sub(yhat, y), num.mul(yhat, num.sub(ONE, yhat)))
+        else:
+            r = num.sub(yhat, y)
+            term, dl = num.mul(num.mul(r, r), Fraction(1, 2)), r
+        loss = num.add(loss, term)
+        values[slots.yhat[t]] = yhat
+        dls[slots.yhat[t]] = dl
+        replaced[k] = [(s, slope if s == slots.z[t] else p) for s, p in ref.local[k]]
     values[slots.loss] = loss
     loss_k = ref.program_of[slots.loss]
-    replaced = {k: [(s, slope if s == slots.z[0] else p) for s, p in ref.local[k]],
-                loss_k: [(s, dl if s == slots.yhat[0] else p) for s, p in ref.local[loss_k]]}
+    replaced[loss_k] = [(s, dls.get(s, p)) for s, p in ref.local[loss_k]]
     return values, R._backward(ref, replaced)
