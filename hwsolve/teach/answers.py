@@ -159,7 +159,8 @@ def read_yaml(path: Path) -> Submission:
     return submission
 
 
-def _add(submission: Submission, entry: str, node, where: str, seen: dict) -> None:
+def _add(submission: Submission, entry: str, node, where: str, seen: dict,
+         in_list: str | None = None) -> None:
     """A number, or a vector/matrix of numbers (one Written per entry, row-major)."""
     file = submission.file
     if isinstance(node, Sequence):
@@ -181,17 +182,18 @@ def _add(submission: Submission, entry: str, node, where: str, seen: dict) -> No
         submission.lists[entry] = (shape, where, node.line)
         for item, index in flat:
             _add(submission, label(entry, index), item, f"{where}[{index}]" if isinstance(
-                index, int) else f"{where}[{index[0]}, {index[1]}]", seen)
+                index, int) else f"{where}[{index[0]}, {index[1]}]", seen, in_list=where)
         return
     if not isinstance(node, Scalar) or node.is_null:
         raise HwsolveError("an answer is a number (or a list of numbers)", file=file,
                            where=where, line=getattr(node, "line", None))
+    how = f"in the list {in_list}" if in_list else f"as {where}"
     if entry in seen:
-        before = seen[entry]
-        raise HwsolveError(f"{entry} is written twice (at {before[0]}, line {before[1]}, and "
-                           f"at {where}); write each entry once", file=file, where=where,
+        before, line = seen[entry]
+        raise HwsolveError(f"{entry} is written twice ({before}, line {line}, and {how}, line "
+                           f"{node.line}); write each entry once", file=file, where=where,
                            line=node.line)
-    seen[entry] = (where, node.line)
+    seen[entry] = (how, node.line)
     text, value, exact = number(node.text, file, where, node.line, quoted=not node.plain)
     submission.entries.append(Written(entry, text, value, exact, node.line))
 
