@@ -71,7 +71,10 @@ def grade(problem, answers, fmt, tolerance, follow_through, variant, roster, per
         if fmt == "json":
             click.echo(render_json(render.to_json(report)))
         elif fmt == "csv":
-            click.echo(render.csv_text(report), nl=False)
+            notes: list = []
+            click.echo(render.csv_text(report, notes), nl=False)
+            for note in notes:
+                click.echo(f"note: {note}", err=True)
         elif fmt == "markdown":
             click.echo(render.markdown(report), nl=False)
         else:

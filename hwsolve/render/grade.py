@@ -23,12 +23,18 @@ def _n(x, digits: int = 4) -> str:
     return num.fmt_sig(x, digits)
 
 
-def _json_number(x):
-    return num.json_token(x)[0]
+def _json_number(x, notes: list | None = None):
+    token, note = num.json_token(x)
+    if note and notes is not None and note not in notes:
+        notes.append(note)
+    return token
 
 
-def _csv_number(x) -> str:
-    return num.csv_token(x)[0]
+def _csv_number(x, notes: list | None = None) -> str:
+    token, note = num.csv_token(x)
+    if note and notes is not None and note not in notes:
+        notes.append(note)
+    return token
 
 
 def _score(report) -> str:
@@ -42,16 +48,19 @@ def _reason(e) -> str:
     return root + e.text
 
 
-def safe_cell(text: str) -> str:
+def safe_cell(text: str, number_ok: bool = True) -> str:
     """A CSV cell a spreadsheet shows as text: one starting with = + - @ (or a tab or carriage
-    return) gets a leading ' (OWASP's CSV-injection rule).  A plain number is left alone."""
-    text = str(text)
+    return) gets a leading ' (OWASP's CSV-injection rule); control characters are escaped.  A
+    plain number is left alone where ``number_ok`` (a student's -0.069), never in an id."""
+    text = printable(str(text))
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        try:
-            float(text)
-            return text
-        except ValueError:
-            return "'" + text
+        if number_ok:
+            try:
+                float(text)
+                return text
+            except ValueError:
+                pass
+        return "'" + text
     return text
 
 
@@ -101,9 +110,10 @@ def table(report):
     return Group(*parts)
 
 
-def entry_json(e) -> dict:
+def entry_json(e, notes: list | None = None) -> dict:
     document = {"entry": e.entry, "student": e.written.text if e.written else None,
-                "correct": _json_number(e.correct), "status": e.status, "counted": e.counted}
+                "correct": _json_number(e.correct, notes), "status": e.status,
+                "counted": e.counted}
     if e.status not in ("right", "missing"):
         document["diagnosis"] = {"kind": e.kind, "text": e.text}
     if e.root is not None:
@@ -111,15 +121,23 @@ def entry_json(e) -> dict:
     return document
 
 
-def to_json(report) -> dict:
-    return {"student": report.student, "file": report.file, "variant": report.variant,
+def to_json(report, warnings: list | None = None) -> dict:
+    """The report as a JSON document; a value beyond float range is written in exponent form
+    and its note goes to ``warnings`` (the document's own ``warnings`` when not given)."""
+    own = warnings is None
+    notes: list = [] if own else warnings
+    document = {"student": report.student, "file": report.file, "variant": report.variant,
             "needs_review": False,
             "score": num.to_float(report.score), "credit": num.to_float(report.credit),
             "total": report.total, "rule": report.rule,
             "follow_through": num.to_float(report.follow_through),
             "roots": [{"kind": r.kind, "where": r.where, "explanation": r.explanation,
                        "entries": list(r.entries)} for r in report.roots],
-            "entries": [entry_json(e) for e in report.entries], "notes": list(report.notes)}
+            "entries": [entry_json(e, notes) for e in report.entries],
+            "notes": list(report.notes)}
+    if own:
+        document["warnings"] = notes
+    return document
 
 
 def flagged_json(row) -> dict:
@@ -142,7 +160,9 @@ def markdown(report) -> str:
     return "\n".join(lines)
 
 
-def csv_text(report) -> str:
+def csv_text(report, notes: list | None = None) -> str:
+    """The entries as CSV; a note on each value written in exponent form goes to ``notes``
+    (the command prints them on stderr)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([f"# rule: {report.rule}"])
@@ -150,7 +170,8 @@ def csv_text(report) -> str:
                      "text"])
     for e in report.entries:
         writer.writerow([safe_cell(e.entry), safe_cell(e.written.text) if e.written else "",
-                         _csv_number(e.correct), e.status, "yes" if e.counted else "no",
+                         _csv_number(e.correct, notes), e.status,
+                         "yes" if e.counted else "no",
                          "" if e.root is None else e.root + 1, e.kind or "",
                          safe_cell(e.text)])
     return out.getvalue()
@@ -224,12 +245,13 @@ def class_table(book):
 
 
 def class_json(book) -> dict:
+    warnings: list = []
+    students = [flagged_json(r) if isinstance(r, Flagged) else to_json(r, warnings)
+                for r in book.rows]
     return {"problem": book.problem, "rule": book.rule,
             "follow_through": num.to_float(book.follow_through),
-            "graded": len(book.reports), "flagged": len(book.flagged),
-            "students": [flagged_json(r) if isinstance(r, Flagged) else to_json(r)
-                         for r in book.rows],
-            "summary": summary_lines(book), "notes": list(book.notes)}
+            "graded": len(book.reports), "flagged": len(book.flagged), "students": students,
+            "summary": summary_lines(book), "notes": list(book.notes), "warnings": warnings}
 
 
 def class_markdown(book) -> str:
@@ -257,7 +279,7 @@ def gradebook(book) -> str:
                      "wrong", "missing", "roots", *entries])
     for row in book.rows:
         if isinstance(row, Flagged):
-            writer.writerow([safe_cell(row.student), "0.0000", "yes", safe_cell(row.reason), "",
+            writer.writerow([safe_cell(row.student, False), "0.0000", "yes", safe_cell(row.reason), "",
                              "", "", "", "", "", *([""] * len(entries))])
             continue
         by_entry = {e.entry: e for e in row.entries}
@@ -267,7 +289,7 @@ def gradebook(book) -> str:
             cells.append("" if e is None else e.status if e.status in ("right", "missing")
                          else f"{e.status}: {e.kind}")
         roots = "; ".join(f"{r.kind} at {r.where}" for r in row.roots)
-        writer.writerow([safe_cell(row.student), f"{num.to_float(row.score):.4f}", "no", "",
+        writer.writerow([safe_cell(row.student, False), f"{num.to_float(row.score):.4f}", "no", "",
                          safe_cell(row.variant or ""), row.count("right"), row.count("follows"),
                          row.count("wrong"), row.count("missing"), safe_cell(roots),
                          *[safe_cell(c) for c in cells]])

@@ -110,7 +110,7 @@ def normal_entry(entry: str) -> str:
 def read_yaml(path: Path) -> Submission:
     file = str(path)
     text = fileio.read_text(path, limit=MAX_SUBMISSION_BYTES, what="submission", display=file)
-    if not text.strip():
+    if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise HwsolveError("the submission is empty: it answers nothing", file=file)
     tree = parse_text(text, file)
     if isinstance(tree, Scalar) and tree.is_null:
