@@ -99,19 +99,30 @@ class Judge:
     def __init__(self, rule: Rule):
         self.rule = rule
         self.strict = rule if rule.kind == "sigfigs" and rule.sigfigs >= 3 else None
+        self.floats: dict = {}
 
-    def matches(self, w: Written, value, rule: Rule | None = None) -> bool:
+    def written_float(self, w: Written) -> float:
+        found = self.floats.get(id(w))
+        if found is None:
+            found = self.floats[id(w)] = float(w.value)
+        return found
+
+    def matches(self, w: Written, value, rule: Rule | None = None,
+                value_float: float | None = None) -> bool:
         rule = rule or self.rule
         if w.exact is None:
-            quick = rule.quick(float(w.value), num.to_float(value))
+            if not value and rule.kind != "places":   # an exact zero: no float needed
+                return not w.value if rule.abs is None else abs(w.value) <= rule.abs
+            quick = rule.quick(self.written_float(w), num.to_float(value)
+                               if value_float is None else value_float)
             if quick is not None:
                 return quick
         return rule.matches(w.text, value, w.exact)
 
-    def diagnoses(self, w: Written, value) -> bool:
-        if not self.matches(w, value):
+    def diagnoses(self, w: Written, value, value_float: float | None = None) -> bool:
+        if not self.matches(w, value, value_float=value_float):
             return False
-        return self.strict is not None or self.matches(w, value, DIAGNOSIS_RULE)
+        return self.strict is not None or self.matches(w, value, DIAGNOSIS_RULE, value_float)
 
 
 # ----------------------------------------------------------------------------- the entries asked

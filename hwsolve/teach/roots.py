@@ -31,13 +31,16 @@ def search(ref, worlds: list, judge, written: dict, targets: dict, ok: dict,
     cache = getattr(ref, "_changed", None)
     if cache is None:
         cache = ref._changed = {}
+    values = getattr(ref, "_world_values", None)
+    if values is None:
+        values = ref._world_values = {}
     while left and len(found) < MAX_ROOTS:
         best = None
         for n, world in enumerate(worlds):
             explained = []
             for e in left:
-                alt = world.value(ref, targets[e])
-                if judge.diagnoses(written[e], alt):
+                alt, alt_float = _alt(ref, world, n, e, targets[e], values)
+                if judge.diagnoses(written[e], alt, alt_float):
                     explained.append(e)
             if not explained:
                 continue
@@ -59,6 +62,16 @@ def search(ref, worlds: list, judge, written: dict, targets: dict, ok: dict,
         _, world, explained = best
         found.append((world, explained))
         left -= set(explained)
+    return found
+
+
+def _alt(ref, world, n: int, entry: str, target, values: dict) -> tuple:
+    """(value, float) of ``entry`` in world ``n``, remembered per problem."""
+    key = (n, entry)
+    found = values.get(key)
+    if found is None:
+        alt = world.value(ref, target)
+        found = values[key] = (alt, num.to_float(alt))
     return found
 
 
