@@ -67,6 +67,39 @@ def test_a_course_file_sets_the_rule_and_the_follow_through(tmp_path, monkeypatc
     assert document["follow_through"] == 0
 
 
+GRADE_LIST = """\
+title: Q3a with a grade list
+inputs: {X1: -1, X2: 1}
+params: {W1: [1, -1], B1: 0, W2: [-1, 0.5], B2: 0.5, W3: [1, 1], B3: -1}
+constants: {alpha: 0.1}
+nodes:
+  z1: dot(W1, [X1, X2]) + B1
+  H1: leaky_relu(z1, alpha)
+  z2: dot(W2, [X1, X2]) + B2
+  H2: leaky_relu(z2, alpha)
+  z3: dot(W3, [H1, H2]) + B3
+label: 0
+grade: [Yhat, W1, 'W3[2]', value z3]
+"""
+
+
+def test_a_grade_list_in_the_spec_sets_the_entries_scored(tmp_path):
+    # by hand: z3 = 1·(-0.2) + 1·2 - 1 = 0.8; ∇W1 = ∇z1·X = 0.069·(-1, 1); ∇W3[2] = 0.69·2
+    problem = tmp_path / "p.yaml"
+    problem.write_text(GRADE_LIST, encoding="utf-8")
+    answers = tmp_path / "a.yaml"
+    answers.write_text("Yhat: 0.690\ngrad: {W1: [-0.069, 0.069], X1: 5}\nvalues: {z3: 0.8}\n",
+                       encoding="utf-8")
+    document = _json(run_cli("grade", str(problem), str(answers), "-f", "json"))
+    assert [e["entry"] for e in document["entries"] if e["counted"]] == \
+        ["Yhat", "∇W1[1]", "∇W1[2]", "∇W3[2]", "value z3"]
+    assert (document["credit"], document["total"]) == (4, 5)
+    assert "∇X1" in document["notes"][0]
+    problem.write_text(GRADE_LIST.replace("value z3", "value z9"), encoding="utf-8")
+    result = run_cli("grade", str(problem), str(answers))
+    assert result.exit_code == 2 and "at grade[4]" in result.output and "z9" in result.output
+
+
 torch = pytest.importorskip("torch")
 import grading_fixtures as F  # noqa: E402
 

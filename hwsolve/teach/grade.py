@@ -5,8 +5,8 @@ the instructor chose, with each consistent mistake named once.
   ``tolerance:``, else the course file's, else 3 significant figures relative to the correct
   value.  The student's own digits never decide: ``1`` matches only a value that rounds to
   1.00.
-- **The score** is taken over the entries the problem asks for (its ``columns`` expanded to
-  entries; without ``columns``, Ŷ, L and every gradient).  An unanswered entry is ``missing``
+- **The score** is taken over the entries the problem asks for (its ``grade:`` list, else its
+  ``columns``, expanded to entries).  An unanswered entry is ``missing``
   (no credit); an entry it does not ask for is judged and shown, but not counted (a note says
   so).
 - **Roots.** The student's wrong entries are explained by the smallest set of single mistakes
@@ -128,12 +128,16 @@ class Judge:
 # ----------------------------------------------------------------------------- the entries asked
 
 def asked_entries(ref: R.Reference, problem) -> list:
-    """The entries the problem asks for: its ``columns`` expanded (``W1`` -> ``∇W1[1, 1]``...),
-    or Ŷ, L and every gradient of an input, param or node."""
+    """The entries the problem asks for: its ``grade:`` list, else its ``columns`` (by default
+    Ŷ, L, the params and the inputs), each expanded to entries (``W1`` -> ``∇W1[1, 1]``...).
+    HwsolveError for a ``grade:`` entry the problem does not have."""
     cached = getattr(ref, "_asked", None)
     if cached is not None:
         return cached
     graph = ref.solution.full.graph
+    if getattr(problem, "grade", None):
+        ref._asked = _grade_list(ref, problem)
+        return ref._asked
     names = list(getattr(problem, "columns", None) or [])
     if not names:
         names = ["Yhat", "L"] + [n for n in ref.solution.grad if n != "Yhat"]
@@ -147,6 +151,33 @@ def asked_entries(ref: R.Reference, problem) -> list:
         shape = graph.shapes.get(name, ()) if name in graph.vectors else ()
         found += [label(base, i) for i in indices(shape)]
     ref._asked = found
+    return found
+
+
+def _grade_list(ref: R.Reference, problem) -> list:
+    from hwsolve.teach.answers import column_entry
+    graph = ref.solution.full.graph
+    found: list = []
+    for i, (text, line) in enumerate(problem.grade, start=1):
+        entry = column_entry(text)
+        name = entry[1:] if entry.startswith("∇") else entry[6:] if \
+            entry.startswith("value ") else entry
+        base, index = entry_name(name)
+        if "/" not in entry and index is None and base in graph.vectors:
+            prefix = entry[:len(entry) - len(name)]
+            expanded = [label(prefix + base, j) for j in indices(tuple(graph.shapes[base]))]
+        else:
+            expanded = [entry]
+        for e in expanded:
+            try:
+                ref.target(e, problem.file, line)
+            except HwsolveError as exc:
+                raise HwsolveError(f"grade lists {text!r}: {exc.message}", file=problem.file,
+                                   where=f"grade[{i}]", line=line) from None
+            if e in found:
+                raise HwsolveError(f"{e} is listed twice", file=problem.file,
+                                   where=f"grade[{i}]", line=line)
+            found.append(e)
     return found
 
 

@@ -107,8 +107,10 @@ class _Keys:
             rule, source = tol.for_grading(self.tolerance, problem.tolerance, self.course)
         except ValueError as exc:
             raise HwsolveError(str(exc), where="--tolerance") from None
-        return _Key(name, problem, reference.build(solution), rule,
-                    f"{rule.describe()} ({source})")
+        from hwsolve.teach.grade import asked_entries
+        ref = reference.build(solution)
+        asked_entries(ref, problem)       # a bad grade: list is the problem's error (exit 2)
+        return _Key(name, problem, ref, rule, f"{rule.describe()} ({source})")
 
     def for_submission(self, submission: Submission, roster: dict | None) -> _Key:
         if self.per_student:
