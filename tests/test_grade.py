@@ -205,9 +205,9 @@ def test_csv_gradebook_in_and_out(tmp_path):
     assert result.exit_code == 1
     rows = result.output.strip().splitlines()
     header = rows[0].split(",")
-    assert header[:10] == ["student", "score", "needs_review", "reason", "variant", "right",
-                           "follows", "wrong", "missing", "roots"]
-    assert header[10:] == ["Yhat", "L", "∇H5", "∇H4", "∇H3", "∇H2", "∇H1", "∇W2", "∇W1", "∇B1",
+    assert header[:11] == ["student", "score", "needs_review", "reason", "variant", "right",
+                           "follows", "wrong", "missing", "roots", "rule"]
+    assert header[11:] == ["Yhat", "L", "∇H5", "∇H4", "∇H3", "∇H2", "∇H1", "∇W2", "∇W1", "∇B1",
                            "∇X3", "∇X2", "∇X1"]
     s1 = rows[1].split(",")
     assert s1[:10] == ["s1", f"{4 / 13:.4f}", "no", "", "", "4", "0", "0", "9", ""]

@@ -165,15 +165,14 @@ def csv_text(report, notes: list | None = None) -> str:
     (the command prints them on stderr)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([f"# rule: {report.rule}"])
     writer.writerow(["entry", "student", "correct", "status", "counted", "root", "diagnosis",
-                     "text"])
+                     "text", "rule"])
     for e in report.entries:
         writer.writerow([safe_cell(e.entry), safe_cell(e.written.text) if e.written else "",
                          _csv_number(e.correct, notes), e.status,
                          "yes" if e.counted else "no",
                          "" if e.root is None else e.root + 1, e.kind or "",
-                         safe_cell(e.text)])
+                         safe_cell(e.text), report.rule])
     return out.getvalue()
 
 
@@ -276,11 +275,12 @@ def gradebook(book) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["student", "score", "needs_review", "reason", "variant", "right", "follows",
-                     "wrong", "missing", "roots", *entries])
+                     "wrong", "missing", "roots", "rule", *entries])
     for row in book.rows:
         if isinstance(row, Flagged):
-            writer.writerow([safe_cell(row.student, False), "0.0000", "yes", safe_cell(row.reason), "",
-                             "", "", "", "", "", *([""] * len(entries))])
+            writer.writerow([safe_cell(row.student, False), "0.0000", "yes",
+                             safe_cell(row.reason), "", "", "", "", "", "", book.rule,
+                             *([""] * len(entries))])
             continue
         by_entry = {e.entry: e for e in row.entries}
         cells = []
@@ -292,7 +292,7 @@ def gradebook(book) -> str:
         writer.writerow([safe_cell(row.student, False), f"{num.to_float(row.score):.4f}", "no", "",
                          safe_cell(row.variant or ""), row.count("right"), row.count("follows"),
                          row.count("wrong"), row.count("missing"), safe_cell(roots),
-                         *[safe_cell(c) for c in cells]])
+                         row.rule, *[safe_cell(c) for c in cells]])
     return out.getvalue()
 
 

@@ -32,6 +32,7 @@ from hwsolve.spec.yamlread import Mapping, Scalar, Sequence, parse_text
 from hwsolve.teach.roster import DELIMITER_NAMES, normal_id, sniff_delimiter
 
 _FRACTION = re.compile(r"(-?[0-9]+(?:\.[0-9]+)?) */ *([0-9]+(?:\.[0-9]+)?)")
+_DECIMAL_COMMA = re.compile(r"-?[0-9]+,[0-9]+")
 _KEYS = ("student", "variant", "Yhat", "L", "grad", "values", "local")
 MAX_STUDENTS = 100_000
 MAX_SUBMISSION_BYTES = 1024 * 1024
@@ -90,7 +91,9 @@ def number(text: str, file: str, where: str, line: int | None,
     try:
         return text, num.parse_decimal(text), None
     except ValueError as exc:
-        raise HwsolveError(str(exc), file=file, where=where, line=line) from None
+        hint = " (a decimal comma? write a decimal point: 0.69, not 0,69)" if \
+            _DECIMAL_COMMA.fullmatch(text) else ""
+        raise HwsolveError(str(exc) + hint, file=file, where=where, line=line) from None
 
 
 def normal_entry(entry: str) -> str:

@@ -10,5 +10,5 @@ def test_yhat_columns_are_the_outputs_entries(tmp_path):
     result = run_cli("grade", str(PROBLEMS / "mazur_2_2_2.yaml"), str(book), "-f", "csv")
     assert result.exit_code == 1                      # 14 entries missing
     header, row = result.stdout.splitlines()[:2]
-    assert header.split(",")[10:13] == ["Yhat[1]", "Yhat[2]", "L"]
-    assert row.split(",")[10:13] == ["right", "right", "right"]
+    assert header.split(",")[11:14] == ["Yhat[1]", "Yhat[2]", "L"]
+    assert row.split(",")[11:14] == ["right", "right", "right"]
