@@ -170,9 +170,11 @@ def problem_kind_error(problem_arg) -> None:
     if path.is_file():
         kind = kinds.kind_of(path)
         if kind in ("curves", "identity"):
-            raise HwsolveError(f"is a {kind} problem (kind: {kind}); grade grades the answers "
-                               f"of a network problem ({'hwsolve curves' if kind == 'curves' else 'hwsolve prove'} "
-                               f"handles this kind)", file=str(path))
+            article = "an" if kind[0] in "aeiou" else "a"
+            tool = "hwsolve curves" if kind == "curves" else "hwsolve prove"
+            raise HwsolveError(f"is {article} {kind} problem (kind: {kind}); grade grades the "
+                               f"answers of a network problem ({tool} handles this kind)",
+                               file=str(path))
 
 
 def follow_through_credit(option: str | None, problem, course) -> tuple:

@@ -104,11 +104,13 @@ def _edge_worlds(ref: R.Reference, room: int) -> list:
             term = f"∇{of}·∂{of}/∂{name}"
             several = len(ref.consumers.get(slot, [])) > 1
             for kind, factor, text in (
-                    ("missed_path", ZERO, f"the term through {of} ({term}) was left out of ∇{name}"),
-                    ("extra_path", Fraction(2), f"the term through {of} ({term}) was counted twice in "
-                                      f"∇{name}"),
-                    ("sign", Fraction(-1), f"∂{of}/∂{name} was taken with the wrong sign (it is "
-                                 f"{num.fmt_sig(partial, 4)})")):
+                    ("missed_path", ZERO,
+                     f"the term through {of} ({term}) was left out of ∇{name}"),
+                    ("extra_path", Fraction(2),
+                     f"the term through {of} ({term}) was counted twice in ∇{name}"),
+                    ("sign", Fraction(-1),
+                     f"∂{of}/∂{name} was taken with the wrong sign (it is "
+                     f"{num.fmt_sig(partial, 4)})")):
                 if kind != "sign" and not several:
                     continue  # a single path left out is "no gradient", not a missed path
                 local = [(s, num.mul(factor, p) if s == slot else p) for s, p in ref.local[k]]
