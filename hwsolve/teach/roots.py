@@ -5,13 +5,13 @@ who makes that one mistake.  A world *explains* a wrong entry when the student's
 the world's under the rule and at three significant figures (:class:`grade.Judge`); it is
 *contradicted* when an entry it changes visibly was written correctly.  A world is a root only
 when it explains more of the entries it changes than it mispredicts, and not only zeros (a
-student who writes 0 everywhere has not "left out σ′" because one world gives 0).  Greedily, the
-world that explains the most of the wrong entries without a contradiction is taken as a root (ties go to
-the world that changes the fewest other written entries, then to the most local one — the one
-that changes the fewest of the sheet's entries —, then to the more telling kind, in the order
-worlds.build lists them), its entries are set aside, and the search goes on for what is
-left, up to ``MAX_ROOTS`` roots.  Only the student's final answers are needed; intermediates,
-where written, simply count as more entries.
+student who writes 0 everywhere has not "left out σ′" because one world gives 0).  Greedily,
+the world that explains the most of the wrong entries without a contradiction is taken as a
+root (ties go to the world that changes the fewest other written entries, then to the most
+local one — the one that changes the fewest of the sheet's entries —, then to the more
+telling kind, in the order worlds.build lists them), its entries are set aside, and the
+search goes on for what is left, up to ``MAX_ROOTS`` roots.  Only the student's final answers
+are needed; intermediates, where written, simply count as more entries.
 """
 
 from __future__ import annotations
