@@ -138,7 +138,9 @@ MAZUR_ENTRIES = ["Yhat", "L", "net_o", "W2", "h", "net_h", "W1"]
 
 
 def mazur(numbers: dict, mistake: str | None = None) -> dict:
+    """Mazur's 2-2-2; ``mistake`` may name two, joined by '+' ("sigma_prime+half")."""
     t = _torch()
+    made = set((mistake or "").split("+"))
     NoSlope, Flip, _ = _functions()
     d = t.float64
     x = t.tensor(numbers["x"], dtype=d)
@@ -147,20 +149,20 @@ def mazur(numbers: dict, mistake: str | None = None) -> dict:
     y = t.tensor(numbers["label"], dtype=d)
     net_h = W1 @ x + numbers["b1"]
     net_h.retain_grad()
-    if mistake == "tanh_hidden":
+    if "tanh_hidden" in made:
         h = t.tanh(net_h)
-    elif mistake == "sigma_prime":
+    elif "sigma_prime" in made:
         h = t.stack([NoSlope.apply(net_h[0]), t.sigmoid(net_h[1])])
     else:
         h = t.sigmoid(net_h)
     h.retain_grad()
-    h1_for_o2 = h[0].detach() if mistake == "missed_path" else h[0]
-    h1_for_o1 = Flip.apply(h[0]) if mistake == "sign" else h[0]
+    h1_for_o2 = h[0].detach() if "missed_path" in made else h[0]
+    h1_for_o1 = Flip.apply(h[0]) if "sign" in made else h[0]
     net_o = t.stack([W2[0, 0] * h1_for_o1 + W2[0, 1] * h[1],
                      W2[1, 0] * h1_for_o2 + W2[1, 1] * h[1]]) + numbers["b2"]
     net_o.retain_grad()
-    yhat = t.tanh(net_o) if mistake == "tanh_out" else t.sigmoid(net_o)
-    L = ((yhat - y) ** 2).sum() * (1.0 if mistake == "half" else 0.5)
+    yhat = t.tanh(net_o) if "tanh_out" in made else t.sigmoid(net_o)
+    L = ((yhat - y) ** 2).sum() * (1.0 if "half" in made else 0.5)
     L.backward()
     return {"Yhat": yhat.tolist(), "L": L.item(), "net_o": net_o.grad.tolist(),
             "W2": W2.grad.tolist(), "h": h.grad.tolist(), "net_h": net_h.grad.tolist(),

@@ -256,3 +256,11 @@ def test_grading_under_a_tolerance_rule(tmp_path):
     x1 = entries(document)["∇X1"]
     assert x1["status"] == "wrong"
     assert document["rule"] == "relative error at most 0.001 (--tolerance)"
+
+
+def test_a_wild_upstream_number_does_not_make_what_follows_free(tmp_path):
+    # ∇H1 written as 1e400: at 3 significant figures its rounding alone is 5e396, so nothing
+    # downstream can be said to follow from it; ∇W1 = 7 is simply wrong (it is -1.452405).
+    result, document = grade(tmp_path, "grad: {H1: 1e400, W1: 7}\n")
+    found = entries(document)
+    assert found["∇W1"]["status"] == "wrong" and document["credit"] == 0

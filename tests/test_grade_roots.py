@@ -139,3 +139,18 @@ def test_a_garbage_answer_is_not_given_a_diagnosis_under_a_loose_rule(tmp_path):
     document = json.loads(run_cli("grade", str(PROBLEMS / "q3b.yaml"), str(path), "-f", "json",
                                   "--tolerance", "abs:0.5").stdout)
     assert [r["kind"] for r in document["roots"]] == ["missing_activation_derivative"]
+
+
+@pytest.mark.parametrize("pair, roots", [
+    ("sigma_prime+half", {("mse_half", "L"), ("missing_activation_derivative", "h[1]")}),
+    ("sign+missed_path", {("sign", "∂net_o[1]/∂h[1]"), ("missed_path", "∇h[1] through net_o[2]")}),
+])
+def test_two_mistakes_are_two_roots(tmp_path, pair, roots):
+    wrong = F.mazur(F.MAZUR_NUMBERS, pair)
+    path = tmp_path / "two.yaml"
+    path.write_text(F.submission_yaml(wrong, 4), encoding="utf-8")
+    result = run_cli("grade", str(PROBLEMS / "mazur_2_2_2.yaml"), str(path), "-f", "json")
+    document = json.loads(result.stdout)
+    assert {(r["kind"], r["where"]) for r in document["roots"]} == roots
+    statuses = [e["status"] for e in document["entries"]]
+    assert statuses.count("wrong") == 2 and "missing" not in statuses

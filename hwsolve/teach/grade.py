@@ -104,7 +104,11 @@ class Judge:
     def written_float(self, w: Written) -> float:
         found = self.floats.get(id(w))
         if found is None:
-            found = self.floats[id(w)] = float(w.value)
+            try:
+                found = float(w.value)
+            except OverflowError:   # beyond float range: only the exact comparison decides
+                found = float("inf") if w.value > 0 else float("-inf")
+            self.floats[id(w)] = found
         return found
 
     def matches(self, w: Written, value, rule: Rule | None = None,
@@ -207,7 +211,7 @@ def grade(ref: R.Reference, submission: Submission, rule: Rule | None = None,
           worlds: list | None = None) -> Report:
     """One submission's report.  HwsolveError for a malformed submission (an entry the problem
     does not have, a list of the wrong length): the caller flags it."""
-    from hwsolve.teach import roots as finding, worlds as building
+    from hwsolve.teach import worlds as building
 
     rule = rule or GRADING_DEFAULT
     judge = Judge(rule)
@@ -229,37 +233,13 @@ def grade(ref: R.Reference, submission: Submission, rule: Rule | None = None,
             if worlds is None:
                 worlds = ref._single_worlds = building.build(ref)
         scope = _asked_targets(ref, asked, submission)
-        for world, explained in finding.search(ref, worlds, judge, written, targets, ok, wrong,
-                                               scope):
-            explained = sorted(explained, key=position.get)
-            index = len(roots)
-            roots.append(Root(world.kind, world.where, world.text, explained))
-            for i, e in enumerate(explained):
-                status = "wrong" if i == 0 else "follows"
-                text = world.text if i == 0 else f"follows from root {index + 1}: {world.text}"
-                entries[e] = Entry(e, written[e], correct[e], status, world.kind, text, index)
-        known = {e: Verdict(e, written[e], correct[e], "wrong", v.kind, v.text)
-                 for e, v in entries.items()}
-        diagnosis = EntryDiagnosis(ref, submission.entries, targets, ok, judge, known)
-        root_of = {e: v.root for e, v in entries.items()}
-        for e in wrong:
-            if e in entries:
-                continue
-            v = diagnosis.verdict(written[e])
-            if v.verdict == "carried":
-                source = v.roots[0]
-                if root_of.get(source) is None:
-                    first = entries.get(source) or _plain(diagnosis, written[source],
-                                                         correct[source])
-                    root_of[source] = len(roots)
-                    roots.append(Root(first.kind or "other", source, first.text, [source]))
-                    first.root = root_of[source]
-                    entries[source] = first
-                index = root_of[source]
-                roots[index].entries.append(e)
-                entries[e] = Entry(e, written[e], correct[e], "follows", "carried", v.text, index)
-            else:
-                entries[e] = Entry(e, written[e], correct[e], "wrong", v.kind, v.text)
+        case = (ref, submission, worlds, judge, written, targets, correct, ok, wrong, scope,
+                position)
+        entries, roots = _explain(*case, pairs=False)
+        if _unexplained(entries):   # two mistakes at once may explain what one cannot
+            paired = _explain(*case, pairs=True)
+            if _unexplained(paired[0]) < _unexplained(entries):
+                entries, roots = paired
     result: list = []
     for e in asked:
         if e in written:
@@ -282,6 +262,59 @@ def grade(ref: R.Reference, submission: Submission, rule: Rule | None = None,
     return Report(submission.student, submission.file, rule_text or rule.describe(), result,
                   roots, Fraction(credit), len(asked), follow_through,
                   str(submission.variant) if submission.variant is not None else None, notes)
+
+
+def _unexplained(entries: dict) -> int:
+    """Wrong entries with no named mistake (a root of kind "other" included)."""
+    return sum(v.status == "wrong" and v.kind == "other" for v in entries.values())
+
+
+def _explain(ref, submission, worlds, judge, written, targets, correct, ok, wrong, scope,
+             position, pairs: bool) -> tuple:
+    """(entry -> Entry, roots) for the wrong entries: the roots found by the search, then each
+    entry left over on its own (carried from the student's own numbers, or its diagnosis)."""
+    from hwsolve.teach import roots as finding
+    entries: dict = {}
+    roots: list = []
+    found = [(world, sorted(explained, key=position.get)) for world, explained in
+             finding.search(ref, worlds, judge, written, targets, ok, wrong, scope, pairs)]
+    for i in range(1, len(found)):
+        if not found[i][1] and len(found[i - 1][1]) > 1:
+            # two mistakes in the same sums: each is charged one entry, the rest follows
+            shared = found[i - 1][1]
+            found[i] = (found[i][0], [shared.pop(1)])
+    for world, explained in found:
+        if not explained:
+            continue
+        index = len(roots)
+        roots.append(Root(world.kind, world.where, world.text, explained))
+        for i, e in enumerate(explained):
+            status = "wrong" if i == 0 else "follows"
+            text = world.text if i == 0 else f"follows from root {index + 1}: {world.text}"
+            entries[e] = Entry(e, written[e], correct[e], status, world.kind, text, index)
+    known = {e: Verdict(e, written[e], correct[e], "wrong", v.kind, v.text)
+             for e, v in entries.items()}
+    diagnosis = EntryDiagnosis(ref, submission.entries, targets, ok, judge, known)
+    root_of = {e: v.root for e, v in entries.items()}
+    for e in wrong:
+        if e in entries:
+            continue
+        v = diagnosis.verdict(written[e])
+        if v.verdict == "carried":
+            source = v.roots[0]
+            if root_of.get(source) is None:
+                first = entries.get(source) or _plain(diagnosis, written[source],
+                                                     correct[source])
+                root_of[source] = len(roots)
+                roots.append(Root(first.kind or "other", source, first.text, [source]))
+                first.root = root_of[source]
+                entries[source] = first
+            index = root_of[source]
+            roots[index].entries.append(e)
+            entries[e] = Entry(e, written[e], correct[e], "follows", "carried", v.text, index)
+        else:
+            entries[e] = Entry(e, written[e], correct[e], "wrong", v.kind, v.text)
+    return entries, roots
 
 
 def _asked_targets(ref: R.Reference, asked: list, submission: Submission) -> dict:

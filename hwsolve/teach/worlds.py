@@ -43,6 +43,7 @@ class World:
     values: list | None = None      # None: the forward values are the correct ones
     program: int | None = None
     local: list | None = None       # the changed local derivatives of ``program``, if any
+    factor: Fraction | None = None  # mse_half: the factor on L and every gradient
 
     def value(self, ref: R.Reference, target: R.Target):
         if target.kind == "grad":
@@ -60,10 +61,32 @@ def build(ref: R.Reference) -> list:
     for w in ref.worlds():
         where = ref.programs[w.program].label if w.program is not None else (
             "L" if w.kind == "mse_half" else "Y")
-        worlds.append(World(w.kind, where, w.text, w.grads, w.values, w.program, w.local))
+        factor = (Fraction(2) if "dropped" in w.text else Fraction(1, 2)) \
+            if w.kind == "mse_half" else None
+        worlds.append(World(w.kind, where, w.text, w.grads, w.values, w.program, w.local,
+                            factor))
     worlds += _activation_worlds(ref)
     worlds += _edge_worlds(ref, MAX_WORLDS - len(worlds))
     return _distinct(ref, worlds)[:MAX_WORLDS]
+
+
+def compose(ref: R.Reference, a: World, b: World) -> World | None:
+    """The world of a student who makes both mistakes, where the two compose simply: two
+    changed local derivatives in different nodes, or one of them and the ½ of mse."""
+    if a.factor is not None and b.factor is not None:
+        return None
+    if a.factor is not None or b.factor is not None:
+        scale, other = (a, b) if a.factor is not None else (b, a)
+        if other.values is not None:
+            return None
+        loss = ref.solution.head_slots.loss
+        values = list(ref.values)
+        values[loss] = num.mul(scale.factor, values[loss])
+        return World("composed", "", "", [num.mul(scale.factor, g) for g in other.grads], values)
+    if a.values is not None or b.values is not None or a.local is None or b.local is None \
+            or a.program == b.program:
+        return None
+    return World("composed", "", "", R._backward(ref, {a.program: a.local, b.program: b.local}))
 
 
 def _fingerprint(ref: R.Reference, world: World) -> tuple:
