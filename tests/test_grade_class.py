@@ -245,3 +245,18 @@ def test_per_student_variants_are_drawn_again_from_the_id(tmp_path):
     other = _json(run_cli("grade", Q3A, str(answers), "--per-student", "--seed", "1", "-f",
                           "json"))
     assert any(s["score"] < 1 for s in other["students"])
+
+
+def test_the_csv_reader_names_the_delimiter(tmp_path):
+    book = tmp_path / "book.csv"
+    book.write_text("id;Yhat;Yhat\ns1;0.69;0.69\n", encoding="utf-8")
+    result = run_cli("grade", Q3A, str(book))
+    assert result.exit_code == 2
+    assert "read with a semicolon between columns" in result.output
+    book.write_text("id Yhat L\ns1 0.69 1.17\n", encoding="utf-8")
+    result = run_cli("grade", Q3A, str(book))
+    assert result.exit_code == 2
+    assert "no comma, semicolon or tab" in result.output
+    book.write_text("id;Yhat\ns1;0,69\n", encoding="utf-8")
+    result = run_cli("grade", Q3A, str(book), "-f", "csv")
+    assert result.exit_code == 3 and "decimal comma" in result.stderr
