@@ -17,6 +17,7 @@ student's own variant is drawn again from the id and the course seed
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -242,6 +243,14 @@ def grade_class(problem_arg, answers, *, tolerance: str | None = None,
             if single:
                 raise  # one submission file: its error is the answer (exit 2)
             rows.append(Flagged.from_error(item.student, exc, item.file))
+        except (ArithmeticError, ValueError, TypeError, KeyError, IndexError, RecursionError) \
+                as exc:
+            # a bug in hwsolve must not cost the class its gradebook: this one is flagged
+            if os.environ.get("HWSOLVE_DEBUG") or single:
+                raise
+            rows.append(Flagged(item.student, item.file, "hwsolve could not grade this "
+                                f"submission (internal error: {type(exc).__name__}); grade it "
+                                "by hand and report the file", item.line))
     if roster is not None:
         missing = [s for s in roster if s not in by_student]
     else:
