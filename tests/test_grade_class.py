@@ -260,3 +260,15 @@ def test_the_csv_reader_names_the_delimiter(tmp_path):
     book.write_text("id;Yhat\ns1;0,69\n", encoding="utf-8")
     result = run_cli("grade", Q3A, str(book), "-f", "csv")
     assert result.exit_code == 3 and "decimal comma" in result.stderr
+
+
+def test_options_that_do_not_fit_the_problem_are_refused(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student,variant\nann,1\n", encoding="utf-8")
+    answers = tmp_path / "a.yaml"
+    answers.write_text("student: ann\nvariant: 3\nYhat: 0.69\n", encoding="utf-8")
+    result = run_cli("grade", Q3A, str(answers), "--roster", str(roster))
+    assert result.exit_code == 2 and "give PROBLEM as the folder of variants" in result.output
+    result = run_cli("grade", Q3A, str(answers))
+    assert result.exit_code == 2 and "names variant 3, but the problem is one file" in \
+        result.output

@@ -123,6 +123,13 @@ class _Keys:
                                              self.base, drawn.solution)
             return self.cache[key]
         if self.folder is None:
+            if submission.variant is not None:
+                match = _VARIANT_FILE.search(Path(self.base.file).stem)
+                if not match or int(match[1]) != submission.variant:
+                    raise HwsolveError(f"names variant {submission.variant}, but the problem "
+                                       f"is one file ({self.base.file}), not that variant; give "
+                                       "the folder of variants vary -o wrote",
+                                       file=submission.file, where="variant")
             if None not in self.cache:
                 solution = self.api.solve_problem(self.base, variant=self.variant)
                 self.cache[None] = self._make(self.base.name, self.base, solution)
@@ -209,6 +216,15 @@ def grade_class(problem_arg, answers, *, tolerance: str | None = None,
                                "seed in hwsolve.toml", where="--per-student")
     keys = _Keys(problem_arg, tolerance=tolerance, variant=variant, course=course,
                  per_student=per_student, course_seed=course_seed)
+    if keys.folder is None and roster_path is not None:
+        raise HwsolveError("--roster says which variant each student sat: give PROBLEM as the "
+                           "folder of variants vary -o wrote", file=str(problem_arg),
+                           where="--roster")
+    if keys.folder is not None and (per_student or variant):
+        raise HwsolveError("a folder of variants is graded by each submission's variant (or "
+                           "--roster); --per-student and --variant take one problem file",
+                           file=str(problem_arg), where="--per-student" if per_student
+                           else "--variant")
     roster = rosters.read_roster(roster_path) if roster_path is not None else None
     credit, credit_text = follow_through_credit(follow_through, keys.base, course)
     found = reading.read(answers)
