@@ -58,13 +58,16 @@ def test_rounded_answers_are_judged_at_the_instructors_rule(tmp_path):
 def test_a_course_file_sets_the_rule_and_the_follow_through(tmp_path, monkeypatch):
     (tmp_path / ".git").mkdir()
     (tmp_path / "hwsolve.toml").write_text('[course]\ntolerance = "sigfigs:2"\n'
-                                          'follow_through = "none"\n', encoding="utf-8")
+                                          'follow_through = "none"\ndigits = 6\n',
+                                          encoding="utf-8")
     path = tmp_path / "r.yaml"
     path.write_text("grad: {X2: 0.28}\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     document = _json(run_cli("grade", Q3A, str(path), "-f", "json"))
     assert document["rule"].startswith("2 significant figures (course file ")
     assert document["follow_through"] == 0
+    # ∇X2 = 0.275989792 (grading_fixtures.q3a): the table shows the course's 6 digits
+    assert "0.27599" in run_cli("grade", Q3A, str(path), "--width", "200").output
 
 
 GRADE_LIST = """\

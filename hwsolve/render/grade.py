@@ -96,7 +96,8 @@ def table(report):
         style = None if e.status == "right" else ("yellow" if e.status == "follows" else "red")
         entry = e.entry + ("" if e.counted else " (not counted)")
         grid.add_row(_text(entry), _text(e.written.text if e.written else ""),
-                     _n(e.correct), MARK[e.status], _text(_reason(e)), style=style)
+                     _n(e.correct, report.digits), MARK[e.status], _text(_reason(e)),
+                     style=style)
     parts = [grid]
     for i, root in enumerate(report.roots, start=1):
         parts.append(_text(f"root {i}: {root.kind} at {root.where}: {root.explanation} "
@@ -150,7 +151,8 @@ def markdown(report) -> str:
              "|---|---:|---:|:-:|---|"]
     for e in report.entries:
         lines.append(f"| {md(e.entry)}{'' if e.counted else ' (not counted)'} | "
-                     f"{md(e.written.text) if e.written else ''} | {_n(e.correct)} | "
+                     f"{md(e.written.text) if e.written else ''} | "
+                     f"{_n(e.correct, report.digits)} | "
                      f"{MARK[e.status]} | {md(_reason(e))} |")
     lines.append("")
     lines += [f"- root {i}: {md(r.kind)} at {md(r.where)}: {md(r.explanation)}"

@@ -73,6 +73,7 @@ class Report:
     follow_through: Fraction
     variant: str | None = None
     notes: list = field(default_factory=list)
+    digits: int = 4                  # significant digits of the correct values shown
 
     @property
     def score(self) -> Fraction:

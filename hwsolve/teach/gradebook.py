@@ -252,6 +252,7 @@ def grade_class(problem_arg, answers, *, tolerance: str | None = None,
                                    rule_text=key.rule_text)
             if keys.folder is not None or per_student:
                 report.variant = key.name
+            report.digits = course.digits or 4
             rows.append(report)
         except HwsolveError as exc:
             if exc.file is None or exc.file == "":
