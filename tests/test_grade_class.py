@@ -275,3 +275,27 @@ def test_options_that_do_not_fit_the_problem_are_refused(tmp_path):
     result = run_cli("grade", Q3A, str(answers))
     assert result.exit_code == 2 and "names variant 3, but the problem is one file" in \
         result.output
+
+
+def test_a_csv_gradebook_with_a_variant_column(tmp_path):
+    from hwsolve import api
+    exam = _vary_folder(tmp_path, 3)
+    header = ["id", "variant", "Yhat", "L", "W3[1]", "W3[2]", "B3", "W2[1]", "W2[2]", "B2", "H2",
+              "W1[1]", "W1[2]", "B1", "H1", "X1", "X2"]
+    lines = [",".join(header)]
+    for number in (1, 2, 3):
+        numbers = F.numbers_of(api.load(exam / f"q3a-v{number}.yaml"), F.Q3A_NUMBERS,
+                               F.Q3A_NAMES)
+        a = F.q3a(numbers)
+        flat = [a["Yhat"], a["L"], *a["W3"], a["B3"], *a["W2"], a["B2"], a["H2"], *a["W1"],
+                a["B1"], a["H1"], a["X1"], a["X2"]]
+        lines.append(",".join([f"s{number}", str(number)] + [F.sig(x, 4) for x in flat]))
+    lines.append(",".join(["s9", "4"] + ["0.5"] * 15))
+    book = tmp_path / "book.csv"
+    book.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("grade", str(exam), str(book), "-f", "csv")
+    assert result.exit_code == 3 and "variant 4 is not in" in result.stderr
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    assert [(r["student"], r["score"], r["variant"]) for r in rows[:3]] == \
+        [("s1", "1.0000", "variant 1"), ("s2", "1.0000", "variant 2"),
+         ("s3", "1.0000", "variant 3")]
