@@ -264,3 +264,16 @@ def test_a_wild_upstream_number_does_not_make_what_follows_free(tmp_path):
     result, document = grade(tmp_path, "grad: {H1: 1e400, W1: 7}\n")
     found = entries(document)
     assert found["∇W1"]["status"] == "wrong" and document["credit"] == 0
+
+
+@pytest.mark.parametrize("text, words", [
+    ("grad: {W1: [1, 2, 3]}\n", "W1 is a vector of 2, but a vector of 3 was written"),
+    ("grad: {B1: [1]}\n", "B1 is a scalar, but a vector of 1 was written"),
+    ("grad: {W1: [[1, 2], [3]]}\n", "different lengths"),
+    ("Yhat: [0.69, 0.5]\n", "Yhat is a scalar, but a vector of 2 was written"),
+])
+def test_a_list_of_the_wrong_length_is_refused(tmp_path, text, words):
+    path = tmp_path / "short.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("grade", str(PROBLEMS / "q3a.yaml"), str(path))
+    assert result.exit_code == 2 and words in result.output

@@ -194,7 +194,7 @@ def _check_lengths(ref: R.Reference, submission: Submission) -> None:
         base, _ = entry_name(name)
         if base not in graph.vectors:
             if base in graph.scalars:
-                raise HwsolveError(f"{base} is a scalar, but a list of {len(shape)} was written",
+                raise HwsolveError(f"{base} is a scalar, but {describe(tuple(shape))} was written",
                                    file=submission.file, where=where, line=line)
             raise HwsolveError(f"{base!r} is not an entry of this problem",
                                file=submission.file, where=where, line=line)
