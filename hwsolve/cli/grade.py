@@ -40,7 +40,8 @@ def grade(problem, answers, fmt, tolerance, follow_through, variant, roster, per
     """Grade ANSWERS (a YAML file, a folder of them, or a CSV gradebook) against PROBLEM (a
     problem file, or a folder of exam variants as vary -o writes them).
 
-    The score is over the entries the problem asks for (its columns); an unanswered entry is
+    The score is over the entries the problem asks for (its grade: list or its
+    columns); an unanswered entry is
     missing.  The rule in force is named in every report.  A consistent mistake (σ′ left out at
     one unit, a wrong kink branch, tanh for sigmoid, a missed path, a sign, the ½ of mse) is
     found from the final answers, named once as a root, and the entries that follow from it
