@@ -135,22 +135,21 @@ def show(solution: Solution, *, steps: bool = False, exact: bool = False, digits
 
 
 def grade(problem: str | Path, answers: str | Path, *, tolerance: str | None = None,
-          variant: str | None = None) -> list:
+          variant: str | None = None, roster: str | Path | None = None,
+          per_student: bool = False, seed: int | None = None,
+          follow_through: str | None = None):
     """Grade the submissions in ``answers`` (a YAML file, a folder of them, or a CSV
-    gradebook) against ``problem``: one :class:`hwsolve.teach.grade.Report` per student.
-    ``tolerance`` is a rule as ``--tolerance`` takes it (default: the problem's own)."""
-    from hwsolve.teach import answers as _answers, grade as _grade, reference, tolerance as tol
+    gradebook) against ``problem`` (a problem, or a folder of variants ``vary -o`` wrote): a
+    :class:`hwsolve.teach.gradebook.Gradebook`, one row per student (a Report, or a Flagged
+    submission with its reason).  ``tolerance`` is a rule as ``--tolerance`` takes it (default:
+    the problem's, else the course file's, else 3 significant figures)."""
+    from hwsolve.teach.gradebook import grade_class
 
-    loaded = load(problem)
-    rule = loaded.tolerance
-    if tolerance is not None:
-        try:
-            rule = tol.parse_option(tolerance)
-        except ValueError as exc:
-            from hwsolve.errors import HwsolveError
-            raise HwsolveError(str(exc), where="--tolerance") from None
-    ref = reference.build(solve_problem(loaded, variant=variant))
-    return [_grade.grade(ref, s, rule, loaded.follow_through) for s in _answers.read(answers)]
+    if not Path(str(problem)).is_dir():
+        problem = find(problem)
+    return grade_class(problem, answers, tolerance=tolerance, variant=variant,
+                       roster_path=roster, per_student=per_student, course_seed=seed,
+                       follow_through=follow_through)
 
 
 # ----------------------------------------------------------------------------- derive (issue 18)

@@ -119,32 +119,7 @@ def _csv_cell(text: str) -> str:
 
 
 def _read_roster(path: str) -> list:
-    """The student ids of a roster CSV (a header row with a 'student' column), in order."""
-    import csv
-    import io
-
-    from hwsolve import fileio
-    from hwsolve.errors import HwsolveError
-    text = fileio.read_text(path, limit=16 * 1024 * 1024, what="roster", display=path)
-    header = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=header.count)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    if not rows or "student" not in [c.strip().lower() for c in rows[0]]:
-        raise HwsolveError("a roster needs a header row with a 'student' column", file=path,
-                           line=1)
-    column = [c.strip().lower() for c in rows[0]].index("student")
-    students, seen = [], {}
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        student = row[column].strip() if column < len(row) else ""
-        if not student:
-            raise HwsolveError("this row has no student id", file=path, line=line)
-        if student in seen:
-            raise HwsolveError(f"student {student!r} is listed twice (rows {seen[student]} and "
-                               f"{line})", file=path, line=line)
-        seen[student] = line
-        students.append(student)
-    if not students:
-        raise HwsolveError("the roster lists no students", file=path)
-    return students
+    """The student ids of a roster CSV (a header row with a 'student' column), in order: the
+    one roster reader of grade (hwsolve.teach.roster), so both see the same ids."""
+    from hwsolve.teach.roster import read_roster
+    return list(read_roster(path, need_variant=False))

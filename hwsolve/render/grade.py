@@ -1,6 +1,10 @@
-"""Grade reports as text: a graded submission (or many) in, rich table, JSON, CSV or Markdown
-out.  Nothing here computes: the verdicts, diagnoses and scores come from
-:mod:`hwsolve.teach.grade`; this module only rounds and lays them out, linearly in their size."""
+"""Grade reports as text: a graded submission (or a gradebook) in; rich table, JSON, CSV or
+Markdown out.  Nothing here computes: the statuses, roots and scores come from
+:mod:`hwsolve.teach.grade` and :mod:`hwsolve.teach.gradebook`; this module only rounds and lays
+them out, linearly in their size.  Text from a submission (a student id, a file name, a number
+as written) is inert in every format: control characters escaped, Rich markup printed
+literally, Markdown/HTML metacharacters escaped, spreadsheet formulas defused with a ``'``.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,11 @@ import csv
 import io
 
 from hwsolve import num
+from hwsolve.errors import printable
+from hwsolve.teach.answers import Flagged
 
-_MARK = {"right": "✓", "wrong": "✗", "carried": "→"}
+MARK = {"right": "✓", "wrong": "✗", "follows": "→", "missing": "–"}
+FLAG = "needs review"
 
 
 def _n(x, digits: int = 4) -> str:
@@ -18,167 +25,290 @@ def _n(x, digits: int = 4) -> str:
     return num.fmt_sig(x, digits)
 
 
-def _json_number(x):
+def _json_number(x, notes: list | None = None):
     if isinstance(x, str):  # issue 18: a closed form's correct answer is a form
         return x
-    value = num.to_float(x)
-    return value if value == value and abs(value) != float("inf") else num.fmt_sig(x, 17)
+    token, note = num.json_token(x)
+    if note and notes is not None and note not in notes:
+        notes.append(note)
+    return token
 
 
-def _reason(v, rule: str) -> str:
-    if v.verdict == "right":
-        return ""
-    return f"{v.text} (rule: {rule})" if v.verdict == "wrong" else v.text
+def _csv_number(x, notes: list | None = None) -> str:
+    if isinstance(x, str):  # issue 18: a closed form's correct answer is a form
+        return x
+    token, note = num.csv_token(x)
+    if note and notes is not None and note not in notes:
+        notes.append(note)
+    return token
 
 
 def _score(report) -> str:
-    total = len(report.verdicts)
-    return f"{_n(report.credit, 6)}/{total}"
+    return f"{_n(report.credit, 6)}/{report.total}"
+
+
+def _reason(e) -> str:
+    if e.status == "right":
+        return ""
+    root = f"[root {e.root + 1}] " if e.root is not None else ""
+    return root + e.text
+
+
+def safe_cell(text: str, number_ok: bool = True) -> str:
+    """A CSV cell a spreadsheet shows as text: one starting with = + - @ (or a tab or carriage
+    return) gets a leading ' (OWASP's CSV-injection rule); control characters are escaped.  A
+    plain number is left alone where ``number_ok`` (a student's -0.069), never in an id."""
+    text = printable(str(text))
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        if number_ok:
+            try:
+                float(text)
+                return text
+            except ValueError:
+                pass
+        return "'" + text
+    return text
+
+
+def md(text: str) -> str:
+    """User text for a Markdown table cell: one line, no table or HTML structure."""
+    text = printable(str(text)).replace("\r", " ").replace("\n", " ")
+    for char, escaped in (("\\", "\\\\"), ("|", "\\|"), ("&", "&amp;"), ("<", "&lt;"),
+                          (">", "&gt;"), ("`", "\\`"), ("*", "\\*"), ("_", "\\_"),
+                          ("[", "\\["), ("]", "\\]"), ("#", "\\#")):
+        text = text.replace(char, escaped)
+    return text
+
+
+def _text(text: str, style: str | None = None):
+    from rich.text import Text
+    return Text(printable(str(text)), style=style or "")
 
 
 # ----------------------------------------------------------------------------- one submission
 
-def table(report, width: int = 100):
+def table(report):
     from rich import box
     from rich.console import Group
     from rich.table import Table
-    from rich.text import Text
 
-    grid = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=f"{report.student} ({report.file})")
+    title = _text(f"{report.student} ({report.file})" + (f", {report.variant}"
+                                                          if report.variant else ""))
+    grid = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=title)
     for column, justify in (("entry", "left"), ("student", "right"), ("correct", "right"),
                             ("", "center"), ("reason", "left")):
         grid.add_column(column, justify=justify, no_wrap=column != "reason")
-    for v in report.verdicts:
-        grid.add_row(v.entry, v.written.text, _n(v.correct), _MARK[v.verdict],
-                     _reason(v, report.rule), style=None if v.verdict == "right" else "red")
-    carried = sum(v.verdict == "carried" for v in report.verdicts)
-    note = f" (an error carried forward counts {_n(report.follow_through)})" if carried else ""
-    return Group(grid, Text(f"score {_score(report)}{note}; rule: {report.rule}",
-                            style="bold"))
+    for e in report.entries:
+        style = None if e.status == "right" else ("yellow" if e.status == "follows" else "red")
+        entry = e.entry + ("" if e.counted else " (not counted)")
+        grid.add_row(_text(entry), _text(e.written.text if e.written else ""),
+                     _n(e.correct, report.digits), MARK[e.status], _text(_reason(e)),
+                     style=style)
+    parts = [grid]
+    for i, root in enumerate(report.roots, start=1):
+        parts.append(_text(f"root {i}: {root.kind} at {root.where}: {root.explanation} "
+                           f"({len(root.entries)} entr{'y' if len(root.entries) == 1 else 'ies'}"
+                           ")"))
+    parts += [_text(note) for note in report.notes]
+    follows = report.count("follows")
+    note = f" ({follows} follow(s) from a root, each worth {_n(report.follow_through)})" \
+        if follows else ""
+    parts.append(_text(f"score {_score(report)}{note}; rule: {report.rule}", "bold"))
+    return Group(*parts)
 
 
-def entry_json(v) -> dict:
-    document = {"entry": v.entry, "student": v.written.text, "correct": _json_number(v.correct),
-                "verdict": v.verdict}
-    if v.verdict != "right":
-        document["diagnosis"] = {"kind": v.kind, "text": v.text}
-        if v.roots:
-            document["diagnosis"]["roots"] = list(v.roots)
+def entry_json(e, notes: list | None = None) -> dict:
+    document = {"entry": e.entry, "student": e.written.text if e.written else None,
+                "correct": _json_number(e.correct, notes), "status": e.status,
+                "counted": e.counted}
+    if e.status not in ("right", "missing"):
+        document["diagnosis"] = {"kind": e.kind, "text": e.text}
+    if e.root is not None:
+        document["root"] = e.root
     return document
 
 
-def to_json(report) -> dict:
-    return {"student": report.student, "file": report.file,
+def to_json(report, warnings: list | None = None) -> dict:
+    """The report as a JSON document; a value beyond float range is written in exponent form
+    and its note goes to ``warnings`` (the document's own ``warnings`` when not given)."""
+    own = warnings is None
+    notes: list = [] if own else warnings
+    document = {"student": report.student, "file": report.file, "variant": report.variant,
+            "needs_review": False,
             "score": num.to_float(report.score), "credit": num.to_float(report.credit),
-            "total": len(report.verdicts), "rule": report.rule,
-            "entries": [entry_json(v) for v in report.verdicts]}
+            "total": report.total, "rule": report.rule,
+            "follow_through": num.to_float(report.follow_through),
+            "roots": [{"kind": r.kind, "where": r.where, "explanation": r.explanation,
+                       "entries": list(r.entries)} for r in report.roots],
+            "entries": [entry_json(e, notes) for e in report.entries],
+            "notes": list(report.notes)}
+    if own:
+        document["warnings"] = notes
+    return document
+
+
+def flagged_json(row) -> dict:
+    return {"student": row.student, "file": row.file, "needs_review": True, "reason": row.reason,
+            "line": row.line, "where": row.where, "score": 0.0, "credit": 0.0}
 
 
 def markdown(report) -> str:
-    lines = [f"### {report.student}", "", "| entry | student | correct | | reason |",
+    lines = [f"### {md(report.student)}", "", "| entry | student | correct | | reason |",
              "|---|---:|---:|:-:|---|"]
-    for v in report.verdicts:
-        reason = _reason(v, report.rule).replace("|", "\\|")
-        lines.append(f"| {v.entry} | {v.written.text} | {_n(v.correct)} | {_MARK[v.verdict]} | "
-                     f"{reason} |")
-    lines += ["", f"**Score:** {_score(report)} (rule: {report.rule})", ""]
+    for e in report.entries:
+        lines.append(f"| {md(e.entry)}{'' if e.counted else ' (not counted)'} | "
+                     f"{md(e.written.text) if e.written else ''} | "
+                     f"{_n(e.correct, report.digits)} | "
+                     f"{MARK[e.status]} | {md(_reason(e))} |")
+    lines.append("")
+    lines += [f"- root {i}: {md(r.kind)} at {md(r.where)}: {md(r.explanation)}"
+              for i, r in enumerate(report.roots, start=1)]
+    lines += [f"- {md(note)}" for note in report.notes]
+    lines += ["", f"**Score:** {_score(report)} (rule: {md(report.rule)})", ""]
     return "\n".join(lines)
 
 
-def csv_text(report) -> str:
+def csv_text(report, notes: list | None = None) -> str:
+    """The entries as CSV; a note on each value written in exponent form goes to ``notes``
+    (the command prints them on stderr)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["entry", "student", "correct", "verdict", "diagnosis", "text"])
-    for v in report.verdicts:
-        writer.writerow([v.entry, v.written.text, (v.correct if isinstance(v.correct, str) else repr(num.to_float(v.correct))), v.verdict,
-                         v.kind or "", v.text])
+    writer.writerow(["entry", "student", "correct", "status", "counted", "root", "diagnosis",
+                     "text", "rule"])
+    for e in report.entries:
+        writer.writerow([safe_cell(e.entry), safe_cell(e.written.text) if e.written else "",
+                         _csv_number(e.correct, notes), e.status,
+                         "yes" if e.counted else "no",
+                         "" if e.root is None else e.root + 1, e.kind or "",
+                         safe_cell(e.text), report.rule])
     return out.getvalue()
 
 
-# ----------------------------------------------------------------------------- many students
-
-def _counts(report) -> tuple:
-    verdicts = [v.verdict for v in report.verdicts]
-    return verdicts.count("right"), verdicts.count("carried"), verdicts.count("wrong")
-
+# ----------------------------------------------------------------------------- the class
 
 def _first_problem(report) -> str:
-    for v in report.verdicts:
-        if v.verdict == "wrong":
-            return f"{v.entry}: {v.kind}"
-    for v in report.verdicts:
-        if v.verdict == "carried":
-            return f"{v.entry}: carried"
+    if report.roots:
+        r = report.roots[0]
+        return f"{r.kind} at {r.where}" + (f" (+{len(report.roots) - 1} more)"
+                                           if len(report.roots) > 1 else "")
+    for e in report.entries:
+        if e.status == "wrong" and e.counted:
+            return f"{e.entry}: {e.kind}"
     return ""
 
 
-def summary_lines(summary) -> list:
+def summary_lines(book) -> list:
+    from collections import Counter
+    wrong: Counter = Counter()
+    missing: Counter = Counter()
+    kinds: Counter = Counter()
+    for report in book.reports:
+        for e in report.entries:
+            if e.counted and e.status in ("wrong", "follows"):
+                wrong[e.entry] += 1
+            elif e.counted and e.status == "missing":
+                missing[e.entry] += 1
+        for r in report.roots:
+            kinds[r.kind] += 1
     lines = []
-    if summary.most_wrong:
-        lines.append("most often wrong: " + ", ".join(f"{entry} ({count})"
-                                                      for entry, count in summary.most_wrong[:5]))
-    if summary.diagnoses:
-        kind, count = summary.diagnoses[0]
-        lines.append(f"most common diagnosis: {kind} ({count})")
-    if not lines:
+    for counter, words in ((wrong, "most often wrong"), (missing, "most often missing")):
+        if counter:
+            lines.append(f"{words}: " + ", ".join(f"{entry} ({count})"
+                                                  for entry, count in counter.most_common(5)))
+    if kinds:
+        kind, count = kinds.most_common(1)[0]
+        lines.append(f"most common root: {kind} ({count})")
+    if book.flagged:
+        lines.append(f"{len(book.flagged)} submission(s) flagged for review (0 points): "
+                     + ", ".join(printable(f.student) for f in book.flagged[:8])
+                     + (" ..." if len(book.flagged) > 8 else ""))
+    if not wrong and not missing and not book.flagged and book.reports:
         lines.append("every entry of every submission is right")
     return lines
 
 
-def class_table(summary, rule: str):
+def class_table(book):
     from rich import box
     from rich.console import Group
     from rich.table import Table
-    from rich.text import Text
 
     grid = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for column in ("student", "score", "right", "carried", "wrong", "first error"):
-        grid.add_column(column, justify="left" if column in ("student", "first error")
+    for column in ("student", "score", "right", "follows", "wrong", "missing", "first root"):
+        grid.add_column(column, justify="left" if column in ("student", "first root")
                         else "right")
-    for report in summary.reports:
-        right, carried, wrong = _counts(report)
-        grid.add_row(report.student, _score(report), str(right), str(carried), str(wrong),
-                     _first_problem(report), style=None if report.all_right else "red")
-    parts = [grid, Text(f"{len(summary.reports)} submission(s); rule: {rule}", style="bold")]
-    parts += [Text(line) for line in summary_lines(summary)]
+    for row in book.rows:
+        if isinstance(row, Flagged):
+            grid.add_row(_text(row.student), "0", "", "", "", "", _text(f"{FLAG}: {row.reason}"),
+                         style="magenta")
+            continue
+        grid.add_row(_text(row.student), _score(row), str(row.count("right")),
+                     str(row.count("follows")), str(row.count("wrong")),
+                     str(row.count("missing")), _text(_first_problem(row)),
+                     style=None if row.all_right else "red")
+    parts = [grid, _text(f"{len(book.reports)} graded, {len(book.flagged)} flagged; "
+                         f"rule: {book.rule}", "bold")]
+    parts += [_text(line) for line in summary_lines(book) + book.notes]
     return Group(*parts)
 
 
-def class_json(summary, rule: str) -> dict:
-    return {"rule": rule, "students": [to_json(r) for r in summary.reports],
-            "summary": {"most_wrong": [{"entry": e, "count": c} for e, c in summary.most_wrong],
-                        "diagnoses": [{"kind": k, "count": c} for k, c in summary.diagnoses]}}
+def class_json(book) -> dict:
+    warnings: list = []
+    students = [flagged_json(r) if isinstance(r, Flagged) else to_json(r, warnings)
+                for r in book.rows]
+    return {"problem": book.problem, "rule": book.rule,
+            "follow_through": num.to_float(book.follow_through),
+            "graded": len(book.reports), "flagged": len(book.flagged), "students": students,
+            "summary": summary_lines(book), "notes": list(book.notes), "warnings": warnings}
 
 
-def class_markdown(summary, rule: str) -> str:
-    lines = ["| student | score | right | carried | wrong | first error |",
-             "|---|---:|---:|---:|---:|---|"]
-    for report in summary.reports:
-        right, carried, wrong = _counts(report)
-        lines.append(f"| {report.student} | {_score(report)} | {right} | {carried} | {wrong} | "
-                     f"{_first_problem(report)} |")
-    lines += ["", f"*{len(summary.reports)} submission(s); rule: {rule}*", ""]
-    lines += [f"- {line}" for line in summary_lines(summary)]
+def class_markdown(book) -> str:
+    lines = ["| student | score | right | follows | wrong | missing | first root |",
+             "|---|---:|---:|---:|---:|---:|---|"]
+    for row in book.rows:
+        if isinstance(row, Flagged):
+            lines.append(f"| {md(row.student)} | 0 | | | | | **{FLAG}:** {md(row.reason)} |")
+            continue
+        lines.append(f"| {md(row.student)} | {_score(row)} | {row.count('right')} | "
+                     f"{row.count('follows')} | {row.count('wrong')} | {row.count('missing')} | "
+                     f"{md(_first_problem(row))} |")
+    lines += ["", f"*{len(book.reports)} graded, {len(book.flagged)} flagged; rule: "
+                  f"{md(book.rule)}*", ""]
+    lines += [f"- {md(line)}" for line in summary_lines(book) + book.notes]
     return "\n".join(lines) + "\n"
 
 
-def gradebook(summary) -> str:
-    """One row per student: id, score, counts, then each entry's verdict (and diagnosis)."""
-    entries: list = []
-    for report in summary.reports:
-        for v in report.verdicts:
-            if v.entry not in entries:
-                entries.append(v.entry)
+def gradebook(book) -> str:
+    """One row per student: id, score, flag, counts, then each asked entry's status."""
+    entries = book.entries
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["student", "score", "right", "carried", "wrong", *entries])
-    for report in summary.reports:
-        by_entry = {v.entry: v for v in report.verdicts}
+    writer.writerow(["student", "score", "needs_review", "reason", "variant", "right", "follows",
+                     "wrong", "missing", "roots", "rule", *entries])
+    for row in book.rows:
+        if isinstance(row, Flagged):
+            writer.writerow([safe_cell(row.student, False), "0.0000", "yes",
+                             safe_cell(row.reason), "", "", "", "", "", "", book.rule,
+                             *([""] * len(entries))])
+            continue
+        by_entry = {e.entry: e for e in row.entries}
         cells = []
         for entry in entries:
-            v = by_entry.get(entry)
-            cells.append("" if v is None else v.verdict if v.verdict == "right"
-                         else f"{v.verdict}: {v.kind}")
-        writer.writerow([report.student, f"{num.to_float(report.score):.4f}",
-                         *_counts(report), *cells])
+            e = by_entry.get(entry)
+            cells.append("" if e is None else e.status if e.status in ("right", "missing")
+                         else f"{e.status}: {e.kind}")
+        roots = "; ".join(f"{r.kind} at {r.where}" for r in row.roots)
+        writer.writerow([safe_cell(row.student, False), f"{num.to_float(row.score):.4f}", "no", "",
+                         safe_cell(row.variant or ""), row.count("right"), row.count("follows"),
+                         row.count("wrong"), row.count("missing"), safe_cell(roots),
+                         row.rule, *[safe_cell(c) for c in cells]])
     return out.getvalue()
+
+
+def flagged_lines(book) -> list:
+    """One line per flagged submission, for stderr: every problem at once."""
+    out = []
+    for row in book.flagged:
+        place = ", ".join(p for p in (row.file, f"line {row.line}" if row.line else None,
+                                      f"at {row.where}" if row.where else None) if p)
+        out.append(printable(f"{FLAG}: {row.student} ({place}): {row.reason}"))
+    return out

@@ -29,7 +29,7 @@ MAX_EXPRESSION = 10_000
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TOP_KEYS = ("title", "description", "inputs", "params", "constants", "nodes", "output",
              "activation", "loss", "label", "output_grad", "columns", "answers", "variants",
-             "tolerance", "follow_through", "examples", "reduction", "train")
+             "tolerance", "follow_through", "examples", "reduction", "train", "grade")
 _VARIANT_KEYS = ("activation", "loss", "label", "output_grad", "inputs", "params", "constants",
                  "answers")
 
@@ -83,6 +83,7 @@ class Problem:
     examples: list = field(default_factory=list)   # mini-batch: engine.batch.Example each
     reduction: str = "mean"                        # of the examples' losses: mean or sum
     train: object = None                           # spec.trainspec.TrainSpec, or None
+    grade: list | None = None     # the entries `hwsolve grade` scores: [(text, line)], or None
 
 
 def load_problem(path: str | Path) -> Problem:
@@ -155,6 +156,7 @@ class _Builder(KeyReader):
                        columns=columns, answers=answers, variants=variants, lines=self.lines,
                        tolerance=self.tolerance(top.values.get("tolerance")),
                        follow_through=self.follow_through(top.values.get("follow_through")),
+                       grade=self.grade_entries(top.values.get("grade")),
                        examples=examples,
                        reduction=trainspec.reduction(self, top.values["reduction"])
                        if "reduction" in top.values else "mean",
@@ -333,6 +335,17 @@ class _Builder(KeyReader):
             raise self.fail(f"the loss expression is longer than {MAX_EXPRESSION} characters",
                             where, node.line)
         return value
+
+    def grade_entries(self, node: Node | None) -> list | None:
+        """``grade: [Yhat, L, W1, 'W1[1, 2]', value z1]``: the entries `hwsolve grade` scores
+        (checked against the graph when grading; see hwsolve.teach.grade.asked_entries)."""
+        if node is None:
+            return None
+        if not isinstance(node, Sequence) or not node.items:
+            raise self.fail("grade must be a non-empty list of the entries to score, such as "
+                            "[Yhat, L, W1, 'W1[1, 2]', value z1]", "grade", node.line)
+        return [(self.text(item, f"grade[{i}]"), item.line)
+                for i, item in enumerate(node.items, start=1)]
 
     def columns(self, node: Node | None, gradient_names: list, constants: dict) -> list:
         if node is None:

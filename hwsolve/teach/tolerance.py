@@ -2,8 +2,13 @@
 
 The rules are those of answer keys and of the common online homework systems:
 
-- ``places`` (the default): the exact value rounded to the decimal places written matches
-  (0.69 matches 0.68997); this is :func:`hwsolve.num.key_matches`, today's rule of ``check``;
+- ``places`` (the default for keys, :data:`DEFAULT`): the exact value rounded to the decimal
+  places written matches (0.69 matches 0.68997); this is :func:`hwsolve.num.key_matches`, the
+  rule of ``check`` — right for a key the instructor wrote, wrong for a student's answer (a
+  student's ``1`` would match 0.69 at 0 places);
+- for grading, the default is :data:`GRADING_DEFAULT`, 3 significant figures relative to the
+  correct value, so the instructor's rule and never the student's digits decides (see
+  :func:`for_grading` for the order: option, problem, course, this default);
 - ``sigfigs: N``: the written number and the exact value agree to N significant figures;
 - ``rel: r``: |written - exact| <= r·|exact|;
 - ``abs: a``: |written - exact| <= a;
@@ -16,6 +21,7 @@ boundary case is decided by the numbers and not by a guess.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -23,6 +29,7 @@ from fractions import Fraction
 from hwsolve import num
 
 KINDS = ("places", "sigfigs", "rel", "abs", "rel_abs")
+_NORMAL, _HUGE = 1e-290, 1e290
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,29 @@ class Rule:
             ok_abs = self.abs is not None and error <= _dec(self.abs)
             return ok_rel or ok_abs
 
+    def quick(self, written: float, value: float) -> bool | None:
+        """The verdict of :meth:`matches` from floats where they decide it with room to spare,
+        None where only the exact comparison can (near a boundary, out of float range, places).
+        A grader checks thousands of numbers against hundreds of alternatives: this keeps it
+        fast without ever deciding a close case by a float."""
+        if self.kind == "places" or not (_NORMAL <= abs(value) <= _HUGE) or \
+                not (written == 0 or _NORMAL <= abs(written) <= _HUGE):
+            return None
+        if self.kind == "sigfigs":
+            power = math.log10(abs(value))
+            if abs(power - round(power)) < 1e-9:
+                return None
+            tol = 5 * 10.0 ** (math.floor(power) - self.sigfigs)
+        else:
+            tol = max(float(self.rel) * abs(value) if self.rel is not None else 0.0,
+                      float(self.abs) if self.abs is not None else 0.0)
+        error = abs(written - value)
+        if error > tol * (1 + 1e-9) + 1e-300:
+            return False
+        if error < tol * (1 - 1e-9):
+            return True
+        return None
+
     def slack(self, text: str, value) -> Decimal:
         """How far from ``value`` a number may lie and still count (for the rounding of
         intermediate numbers a student carried forward)."""
@@ -83,7 +113,23 @@ class Rule:
             return max(candidates)
 
 
-DEFAULT = Rule()
+DEFAULT = Rule()                                   # keys: decimal places as written
+GRADING_DEFAULT = Rule("sigfigs", sigfigs=3)      # students: 3 significant figures
+
+
+def for_grading(option: str | None = None, problem_rule: Rule | None = None,
+                course=None) -> tuple:
+    """(rule, where it came from) for grading: ``--tolerance`` beats the problem's
+    ``tolerance:``, which beats the course file's, which beats 3 significant figures.
+    ValueError for a bad option text."""
+    if option is not None:
+        return parse_option(option), "--tolerance"
+    if problem_rule is not None:
+        return problem_rule, "the problem's tolerance"
+    rule = course.rule() if course is not None else None
+    if rule is not None:
+        return rule, course.describe()
+    return GRADING_DEFAULT, "the grading default"
 
 
 def _dec(x: Fraction) -> Decimal:
