@@ -272,7 +272,7 @@ def test_hwsolve_grade_reads_and_grades_closed_forms(tmp_path):
     out = run_cli("grade", "softmax_3x2", str(tmp_path), "-f", "json")
     data = {s["student"]: s for s in json.loads(out.output)["students"]}
     alice = {e["entry"]: e for e in data["alice"]["entries"]}
-    assert alice["derive W"]["verdict"] == "right"
+    assert alice["derive W"]["status"] == "right"
     assert alice["derive W"]["correct"] == "outer((Yhat - Y), x)"
     assert alice["derive x"]["diagnosis"]["kind"] == "transpose"
     bob = {e["entry"]: e for e in data["bob"]["entries"]}

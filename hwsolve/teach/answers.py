@@ -161,7 +161,7 @@ def read_yaml(path: Path) -> Submission:
                 entry = {"grad": f"∇{name}", "values": f"value {name}",
                          "local": name.replace(" ", "")}[key]
                 _add(submission, normal_entry(entry), value, where, seen)
-    if not submission.entries:
+    if not submission.entries and not submission.forms:
         raise HwsolveError("the submission is empty: it answers nothing", file=file)
     return submission
 
