@@ -42,12 +42,15 @@ def variant_seed(student_id: str, course_seed: int) -> int:
     return int.from_bytes(digest[:8], "big") >> (64 - SEED_BITS)
 
 
-def sniff_delimiter(text: str, file: str) -> str:
+def sniff_delimiter(text: str, file: str, single: tuple = ()) -> str:
     """The delimiter of a CSV file's header line: a comma, a semicolon or a tab (the ones
-    spreadsheets write).  A header with none of them gets a sentence naming what was expected."""
+    spreadsheets write).  A header with none of them gets a sentence naming what was expected,
+    unless it is one of the ``single`` column names (a roster of student ids alone)."""
     header = text.split("\n", 1)[0]
     counts = {d: header.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
+    if not counts[best] and header.strip().lower() in single:
+        return ","
     if not counts[best]:
         raise HwsolveError("the header row has no comma, semicolon or tab between its column "
                            "names; a CSV file separates its columns with one of them",
@@ -58,13 +61,14 @@ def sniff_delimiter(text: str, file: str) -> str:
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
-def read_csv_rows(path: str | Path, what: str) -> tuple:
-    """(rows, delimiter) of a CSV file read through fileio (regular files only, bounded)."""
+def read_csv_rows(path: str | Path, what: str, single: tuple = ()) -> tuple:
+    """(rows, delimiter) of a CSV file read through fileio (regular files only, bounded); a
+    header that is one of the ``single`` column names may stand alone."""
     file = str(path)
     text = fileio.read_text(path, limit=MAX_BYTES, what=what, display=file)
     if not text.strip():
         raise HwsolveError(f"the {what} is empty", file=file)
-    delimiter = sniff_delimiter(text, file)
+    delimiter = sniff_delimiter(text, file, single)
     return list(csv.reader(io.StringIO(text), delimiter=delimiter)), delimiter
 
 
@@ -72,7 +76,7 @@ def read_roster(path: str | Path, need_variant: bool = True) -> dict:
     """student id -> variant number (an int), or -> None when ``need_variant`` is False and the
     roster has no variant column.  A bad roster is an HwsolveError naming the line."""
     file = str(path)
-    rows, delimiter = read_csv_rows(path, "roster")
+    rows, delimiter = read_csv_rows(path, "roster", () if need_variant else ("student",))
     header = [h.strip().lower() for h in rows[0]]
     if "student" not in header:
         raise HwsolveError(f"the header row (read with a {DELIMITER_NAMES[delimiter]} between "
