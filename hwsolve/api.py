@@ -79,8 +79,9 @@ def info(name_or_path, *, activation: str | None = None, loss: str | None = None
     return _info(load(name_or_path), activation=activation, loss=loss, variant=variant)
 
 
-def curves(path, *, window: int | None = None, patience: int | None = None):
-    """Diagnose learning curves from a CSV (or a ``--history`` CSV) or a kind: curves file."""
+def curves(path, *, window: int | None = None, patience: int | None = None, columns=None):
+    """Diagnose learning curves from a CSV (or a ``--history`` CSV, a Keras, Lightning or
+    TensorBoard CSV; ``columns``: ["NAME=METRIC", ...]) or a kind: curves file."""
     from hwsolve.teach import curves as _curves, kinds
     path = str(path)
     if path.endswith((".yaml", ".yml")) or not path.endswith(".csv") and kinds.kind_of(
@@ -90,7 +91,7 @@ def curves(path, *, window: int | None = None, patience: int | None = None):
             from hwsolve.errors import HwsolveError
             raise HwsolveError("is not a kind: curves problem", file=path)
     else:
-        loaded = _curves.read_csv(path)
+        loaded = _curves.read_csv(path, columns=columns)
     return _curves.diagnose(loaded, window=window, patience=patience)
 
 
