@@ -204,7 +204,8 @@ def _counterexample(proof, style: str) -> str:
     at = ", ".join(f"{k} = {v}" for k, v in c["at"].items())
     def show(v):
         return str(v) if c["exact"] else num.fmt_sig(Fraction(str(v)), 12) + "…"
-    return (f"Counterexample at {at}: left = {show(c['left'])}, right = {show(c['right'])}, "
+    where = f"Counterexample at {at}:" if at else "The sides are constants:"
+    return (f"{where} left = {show(c['left'])}, right = {show(c['right'])}, "
             f"difference = {show(c['difference'])}"
             + (" (exact)." if c["exact"] else " (60 digits).") )
 

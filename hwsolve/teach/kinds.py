@@ -131,7 +131,7 @@ def _check_expected(key: str, text: str, display: str, where: str, line: int) ->
         import difflib
         close = difflib.get_close_matches(text, allowed, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise HwsolveError(f"{text[:60]!r} is not a {key}{hint}; the {key}s are "
+        raise HwsolveError(f"{text[:60]!r} is not a {key}{hint}; it is one of "
                            + ", ".join(allowed), file=display, where=where, line=line)
     if key == "epoch":
         try:
