@@ -25,8 +25,15 @@ EXIT_DIFFERENCE = 1
 def info(problem, fmt, activation, loss, variant, width):
     """Which quantities of PROBLEM are parameters, hyper-parameters, inputs and constants."""
     from hwsolve import api
+    from hwsolve.errors import HwsolveError
     from hwsolve.render import teach as render
+    from hwsolve.teach.kinds import kind_of
 
+    kind = kind_of(api.find(problem))
+    if kind is not None:  # not "unknown key 'kind'" from the network loader
+        use = "hwsolve curves" if kind == "curves" else "hwsolve solve"
+        raise HwsolveError(f"is a kind: {kind} problem; info lists the parameters of a network "
+                           f"problem; use '{use} {problem}'", file=str(api.find(problem)))
     result = api.info(problem, activation=activation, loss=loss, variant=variant)
     if fmt == "json":
         click.echo(json.dumps(render.info_json(result), indent=2, ensure_ascii=False))

@@ -9,6 +9,7 @@ import csv
 import io
 
 from hwsolve import num
+from hwsolve.render import usertext
 from hwsolve.engine.solve import Solution
 from hwsolve.spec.shapes import entry_name, flatten, indices, label as entry_label, shape_of
 from hwsolve.spec.vocab import LOSSES
@@ -75,7 +76,7 @@ def _listed(value):
 
 def markdown(solution: Solution, digits: int = 3) -> str:
     shown = columns(solution)
-    lines = [f"### {solution.problem.title}", "",
+    lines = [f"### {usertext.markdown(solution.problem.title)}", "",
              "| " + " | ".join(header(c) for c in shown) + " |",
              "|" + "|".join("---:" for _ in shown) + "|",
              "| " + " | ".join(fmt(column_value(solution, c), digits) for c in shown) + " |",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from hwsolve import num
 from hwsolve.errors import HwsolveError
+from hwsolve.render import usertext
 from hwsolve.engine.solve import Solution
 
 DRAWN = ("svg", "png", "pdf")
@@ -39,7 +40,7 @@ def dot_source(solution: Solution, edges: bool = False, digits: int = 3,
     ``note`` is a line under the title (one example of a batch says so)."""
     full = solution.full
     graph, values, grads = full.graph, full.values, solution.grads
-    title = _quoted(solution.problem.title) + (r"\n" + _quoted(note) if note else "")
+    title = usertext.dot_string(solution.problem.title) + (r"\n" + _quoted(note) if note else "")
     lines = ["digraph hwsolve {",
              "  rankdir=LR;",
              f'  label="{title}"; labelloc=t;',

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from hwsolve.errors import HwsolveError
+from hwsolve.render import usertext
 
 MARKERS = "●○▲△■□◆◇"
 LOG_SPAN = 3   # decades of range above which a positive curve is drawn on a log axis
@@ -206,24 +207,28 @@ def write_file(panels: list, path: str, title: str = "", *, force: bool = False,
     try:
         for axis, (panel, drawn) in zip(axes[:, 0], shown):
             for label, pts in drawn.series:
-                axis.plot([x for x, _ in pts], [y for _, y in pts], marker=".", label=label)
+                axis.plot([x for x, _ in pts], [y for _, y in pts], marker=".",
+                          label=usertext.matplotlib(label))
             mark = _float(panel.mark_x) if panel.mark_x is not None else None
             if mark is not None:
                 axis.axvline(mark, color="grey", linestyle="--", label=panel.mark_label or None)
-            axis.set_title(panel.title + (" (log10 scale)" if drawn.log else ""))
-            axis.set_ylabel(("log10 " if drawn.log else "") + panel.y_label)
+            axis.set_title(usertext.matplotlib(panel.title)
+                           + (" (log10 scale)" if drawn.log else ""))
+            axis.set_ylabel(("log10 " if drawn.log else "") + usertext.matplotlib(panel.y_label))
             if drawn.notes:
-                axis.text(0.01, 0.02, "\n".join(drawn.notes), transform=axis.transAxes,
+                axis.text(0.01, 0.02, usertext.matplotlib("\n".join(drawn.notes)),
+                          transform=axis.transAxes,
                           fontsize=7, va="bottom")
             axis.legend()
         if not shown:
             notes = [n for _, d in prepared for n in d.notes] or ["no values"]
-            axes[0, 0].text(0.5, 0.5, "nothing to draw:\n" + "\n".join(notes),
+            axes[0, 0].text(0.5, 0.5, usertext.matplotlib("nothing to draw:\n"
+                                                          + "\n".join(notes)),
                             ha="center", va="center", transform=axes[0, 0].transAxes)
             axes[0, 0].set_axis_off()
         axes[-1, 0].set_xlabel("epoch")
         if title:
-            figure.suptitle(title)
+            figure.suptitle(usertext.matplotlib(title))
         figure.tight_layout()
         figure.savefig(buffer, format=suffix)
     finally:

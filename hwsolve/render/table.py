@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hwsolve import num
-from hwsolve.render import grid
+from hwsolve.render import grid, usertext
 from hwsolve.render.common import column_value, columns, fmt, head_summary, header
 from hwsolve.engine.solve import Solution
 
@@ -31,7 +31,7 @@ def answer_table(solution: Solution, digits: int = 3, width: int = 80) -> Group:
         grid_columns = [grid.Column(head, "left" if "\n" in value else "right")
                         for head, value in chunk]
         tables += grid.draw(grid_columns, [[value for _, value in chunk]], grid.SQUARE)
-    parts: list = [Text(solution.problem.title, style="bold"), tables,
+    parts: list = [usertext.rich_text(solution.problem.title, "bold"), tables,
                    Text(head_summary(solution), style="dim")]
     parts.extend(notes(solution))
     return Group(*parts)
@@ -149,15 +149,17 @@ def check_report(results: list, show_all: bool = False) -> Group:
     parts: list = []
     for result in results:
         if result.error is not None:
-            parts.append(Text(f"✗ {result.name}: cannot be checked (the error is on stderr)",
+            parts.append(Text(f"✗ {usertext.plain(result.name)}: cannot be checked (the error "
+                              "is on stderr)",
                               style="bold red"))
             continue
         if not result.comparisons:
-            parts.append(Text(f"- {result.name}: no answer key", style="dim"))
+            parts.append(Text(f"- {usertext.plain(result.name)}: no answer key", style="dim"))
             continue
         failures = result.failures
         mark, style = ("✓", "green") if not failures else ("✗", "bold red")
-        parts.append(Text(f"{mark} {result.name}: {len(result.comparisons) - len(failures)}"
+        parts.append(Text(f"{mark} {usertext.plain(result.name)}: "
+                          f"{len(result.comparisons) - len(failures)}"
                           f"/{len(result.comparisons)} key entries match", style=style))
         shown = result.comparisons if show_all else failures
         if shown:
@@ -166,8 +168,10 @@ def check_report(results: list, show_all: bool = False) -> Group:
                 table.add_column(column, justify="right" if column in ("key", "computed")
                                  else "left", no_wrap=True)
             for c in shown:
-                table.add_row(c.variant or "-", c.entry, c.key,
-                              c.computed if isinstance(c.computed, str) else num.fmt_sig(c.computed, 6),
+                table.add_row(usertext.rich_text(c.variant or "-"), usertext.rich_text(c.entry),
+                              usertext.rich_text(c.key),
+                              usertext.rich_text(c.computed) if isinstance(c.computed, str)
+                              else num.fmt_sig(c.computed, 6),
                               "✓" if c.ok else (f"✗ ({c.rule_text})" if getattr(c, "rule_text", None)
                                                 else "✗"),
                               style=None if c.ok else "red")
@@ -184,8 +188,8 @@ def check_report(results: list, show_all: bool = False) -> Group:
 
 def verify_report(solution: Solution, rows: list) -> Group:
     """Every entry beside PyTorch's float64 value, then a one-line verdict."""
-    table = Table(box=box.SIMPLE_HEAD, title=f"{solution.problem.title}: hwsolve (exact) vs "
-                  "PyTorch float64 autograd", title_justify="left")
+    table = Table(box=box.SIMPLE_HEAD, title=f"{usertext.rich_markup(solution.problem.title)}: "
+                  "hwsolve (exact) vs PyTorch float64 autograd", title_justify="left")
     for column in ("quantity", "hwsolve", "PyTorch", "rel. diff", ""):
         table.add_column(column, justify="left" if column == "quantity" else "right",
                          no_wrap=True)
