@@ -13,6 +13,7 @@ Every problem a user can cause raises :class:`hwsolve.errors.HwsolveError`.
 from __future__ import annotations
 
 from fractions import Fraction
+import os
 from pathlib import Path
 
 from hwsolve.spec import problems as _problems
@@ -84,8 +85,8 @@ def curves(path, *, window: int | None = None, patience: int | None = None, colu
     TensorBoard CSV; ``columns``: ["NAME=METRIC", ...]) or a kind: curves file."""
     from hwsolve.teach import curves as _curves, kinds
     path = str(path)
-    if path.endswith((".yaml", ".yml")) or not path.endswith(".csv") and kinds.kind_of(
-            find(path)):
+    is_file = os.path.lexists(path)  # a file (a FIFO too: the reader refuses it), or a name
+    if path.endswith((".yaml", ".yml")) or not is_file or kinds.kind_of(path):
         loaded = kinds.load(find(path))
         if not isinstance(loaded, _curves.Curves):
             from hwsolve.errors import HwsolveError
