@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+from decimal import Context, Decimal, Inexact, InvalidOperation, localcontext
 from fractions import Fraction
 from pathlib import Path
 
@@ -36,6 +37,12 @@ ALIASES = {
     "validation_accuracy": "val_accuracy", "valid_loss": "val_loss",
     "validation_loss": "val_loss", **{m: m for m in METRICS}}
 IGNORED = ("yhat", "lr", "learning_rate", "time", "wall time", "grad")
+_SPAN = num.MAX_LITERAL_EXPONENT + num.MAX_LITERAL_DIGITS
+_EXACT = Context(prec=4 * _SPAN + 20, Emax=4 * _SPAN, Emin=-4 * _SPAN, traps=[Inexact,
+                                                                          InvalidOperation])
+"""Wide enough that every sum of cells (each within 10^±2000, at most 1000 digits, at most a
+million of them) is exact; Inexact is trapped, so a rounding could never pass silently."""
+_ZERO = Decimal(0)
 _PLAIN = re.compile(r"([-+]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([-+]?[0-9]{1,4}))?")
 
 
@@ -168,28 +175,26 @@ def parse_csv(text: str, display: str, columns=None):
     from hwsolve.teach.curves import Curves
 
     mapping = parse_mapping(columns) if not isinstance(columns, dict) else columns
-    lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if start is None:
+    start, offset, first = _header_line(text)
+    if first is None:
         raise HwsolveError("is empty; a curves CSV needs a header row such as "
                            "'epoch,train_loss,val_accuracy'", file=display)
     try:
-        header = next(csv.reader([lines[start]]))
+        header = next(csv.reader([first]))
     except csv.Error as exc:
         raise HwsolveError(f"CSV syntax error: {exc}", file=display, line=start + 1) from None
     notes: list = []
     x, found, ignored = _columns(header, display, mapping, notes)
-    estimate = len(lines) - start - 1
-    del lines
+    estimate = text.count("\n", offset)
     bin_size = max(1, -(-estimate // MAX_POINTS))
     try:
-        points = _stream(text, start, header, x, found, display, bin_size)
+        points = _stream(text, start, offset, header, x, found, display, bin_size)
     except _Conflict as conflict:
         if x == "epoch" and any(name == "step" for name, _ in found.values()):
             x = "step"   # Lightning logging on every step: the step is the x-axis
             notes.append("several rows of one epoch log the same metric, so the step is "
                          "the x-axis")
-            points = _stream(text, start, header, x, found, display, bin_size)
+            points = _stream(text, start, offset, header, x, found, display, bin_size)
         else:
             raise conflict.error from None
     epochs, series, rows, nonfinite = points
@@ -214,87 +219,137 @@ class _Conflict(Exception):
         self.error = error
 
 
-def _stream(text: str, start: int, header: list, x: str, found: dict, display: str,
-            bin_size: int) -> tuple:
-    """One pass over the rows: merge rows of the same x, average bins of ``bin_size`` xs."""
-    import io
+def _header_line(text: str) -> tuple:
+    """(line index, offset after it, text) of the first non-blank line; no list of lines is
+    made (a million-row file would need 80 MB for it)."""
+    position = index = 0
+    while position < len(text):
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end
+        line = text[position:end]
+        if line.strip():
+            return index, end + 1, line
+        position, index = end + 1, index + 1
+    return index, position, None
 
-    handle = io.StringIO(text)
-    for _ in range(start + 1):
-        handle.readline()
-    reader = csv.reader(handle)
+
+def _lines(text: str, offset: int):
+    """The lines of ``text`` after ``offset``, one at a time (csv.reader takes any iterable;
+    io.StringIO would copy the text at four bytes a character)."""
+    find = text.find
+    while offset < len(text):
+        end = find("\n", offset)
+        if end < 0:
+            yield text[offset:]
+            return
+        yield text[offset:end + 1]
+        offset = end + 1
+
+
+def _stream(text: str, start: int, offset: int, header: list, x: str, found: dict,
+            display: str, bin_size: int) -> tuple:
+    """One pass over the rows: merge rows of the same x, average bins of ``bin_size`` xs."""
+    with localcontext(_EXACT):
+        return _rows(text, start, offset, header, x, found, display, bin_size)
+
+
+def _strict(cell: str, display: str, line: int, column: str) -> Decimal:
+    """A cell that Decimal refused or that needs a closer look, read by the strict reader:
+    its sentence on a bad cell, its value (as a Decimal) on a good one."""
+    try:
+        value = _cell(cell)
+    except ValueError:
+        raise HwsolveError(f"{cell.strip()[:40]!r} is not a number", file=display, line=line,
+                           where=f"column {column!r}") from None
+    if isinstance(value, float):
+        return Decimal(value)
+    m, k = value
+    return Decimal(m).scaleb(-k)
+
+
+def _rows(text: str, start: int, offset: int, header: list, x: str, found: dict,
+          display: str, bin_size: int) -> tuple:
+    reader = csv.reader(_lines(text, offset))
     x_pos = next(p for p, (name, _) in found.items() if name == x)
     metrics = [(p, name, column) for p, (name, column) in found.items() if name in METRICS]
     width = len(header)
     epochs: list = []
     series = {name: [] for _, name, _ in metrics}
     nonfinite: dict = {}
-    acc = {name: [{}, 0, None] for _, name, _ in metrics}   # sums by scale, count, nan/inf
-    given: set = set()
+    # per metric: exact sum, count, nan/inf, the line where the x it was last given at
+    # began (a token per x), column, name
+    acc = {name: [_ZERO, 0, None, None, column, name] for _, name, column in metrics}
+    cells = [(position, acc[name]) for position, name, _ in metrics]
+    x_column = header[x_pos].strip()
     last = None
-    in_bin = rows = 0
-    first_line: dict = {}
+    in_bin = rows = first_line = 0
 
     def close():
         for name, state in acc.items():
-            sums, count, bad = state
+            total, count, bad = state[:3]
             series[name].append(bad if bad is not None else
-                                _fraction(sums, count) if count else None)
-            state[0], state[1], state[2] = {}, 0, None
+                                Fraction(total) / count if count else None)
+            state[0], state[1], state[2] = _ZERO, 0, None
         epochs.append(Fraction(last))
 
     try:
         for row in reader:
-            line = reader.line_num + start + 1
-            if not "".join(row).strip():
-                continue
             if len(row) != width:
+                if not "".join(row).strip():
+                    continue
                 raise HwsolveError(
                     f"this row has {len(row)} cells but the header has {width}: the curves "
                     "have different lengths (leave a cell empty for a missing value)",
-                    file=display, line=line)
+                    file=display, line=reader.line_num + start + 1)
+            cell = row[x_pos]
+            if cell.isdigit() and cell.isascii():
+                epoch = int(cell)
+            else:
+                if not "".join(row).strip():
+                    continue
+                epoch = _number(cell, display, reader.line_num + start + 1, x_column)
+                if epoch.__class__ is float or epoch is None:
+                    raise HwsolveError(f"every row needs a finite {x} number", file=display,
+                                       line=reader.line_num + start + 1,
+                                       where=f"column {x_column!r}")
             rows += 1
             if rows > MAX_ROWS:
-                raise HwsolveError(f"has more than {MAX_ROWS:,} rows", file=display, line=line)
-            cell = row[x_pos]
-            epoch = int(cell) if cell.isdigit() and cell.isascii() else \
-                _number(cell, display, line, header[x_pos].strip())
-            if epoch.__class__ is float:
-                raise HwsolveError(f"every row needs a finite {x} number", file=display,
-                                   line=line, where=f"column {header[x_pos].strip()!r}")
+                raise HwsolveError(f"has more than {MAX_ROWS:,} rows", file=display,
+                                   line=reader.line_num + start + 1)
             if epoch != last:
-                if last is not None and epoch < last:
-                    raise HwsolveError(f"{x} {epoch} comes after {x} {last}: the rows must be "
-                                       f"in {x} order", file=display, line=line)
                 if last is not None:
+                    if epoch < last:
+                        raise HwsolveError(f"{x} {epoch} comes after {x} {last}: the rows "
+                                           f"must be in {x} order", file=display,
+                                           line=reader.line_num + start + 1)
                     in_bin += 1
                     if in_bin == bin_size:
                         close()
                         in_bin = 0
-                last, given = epoch, set()
-                first_line[x] = line
-            for position, name, column in metrics:
+                last, first_line = epoch, reader.line_num + start + 1
+            for position, state in cells:
                 cell = row[position]
-                if not cell.strip():
+                if not cell or cell.isspace():
                     continue
-                if name in given:
+                if state[3] == first_line:
+                    line = reader.line_num + start + 1
                     raise _Conflict(HwsolveError(f"{x} {epoch} appears twice (lines "
-                                                 f"{first_line[x]} and {line})", file=display,
+                                                 f"{first_line} and {line})", file=display,
                                                  line=line))
-                given.add(name)
-                try:
-                    value = _cell(cell)
-                except ValueError:
-                    raise HwsolveError(f"{cell.strip()[:40]!r} is not a number", file=display,
-                                       line=line, where=f"column {column!r}") from None
-                state = acc[name]
-                if value.__class__ is float:
-                    state[2] = value if state[2] is None or math.isnan(value) else state[2]
-                    nonfinite.setdefault(name, epoch)
-                else:
-                    m, k = value
-                    state[0][k] = state[0].get(k, 0) + m
+                state[3] = first_line
+                try:  # C-speed and exact; anything unusual goes through the strict reader
+                    value = Decimal(cell)
+                    if "_" in cell or value.is_finite() and not -_SPAN < value.adjusted() < _SPAN:
+                        raise InvalidOperation
+                except InvalidOperation:
+                    value = _strict(cell, display, reader.line_num + start + 1, state[4])
+                if value.is_finite():
+                    state[0] += value
                     state[1] += 1
+                else:
+                    bad = math.nan if value.is_nan() else float(value)
+                    state[2] = bad if state[2] is None or math.isnan(bad) else state[2]
+                    nonfinite.setdefault(state[5], epoch)
     except csv.Error as exc:
         raise HwsolveError(f"CSV syntax error: {exc}", file=display,
                            line=reader.line_num + start + 1) from None
