@@ -78,6 +78,15 @@ def test_lightning_metrics_csv(tmp_path):
     assert "train_loss_step" in found.curves.ignored
 
 
+def test_lightning_rows_that_carry_only_ignored_columns_are_skipped(tmp_path):
+    lines = _lightning().splitlines()
+    text = "\n".join([lines[0] + ",lr-Adam"] + [line + "," for line in lines[1:3]]
+                     + [",150,,,,,0.001"] + [line + "," for line in lines[3:]]) + "\n"
+    found = api.curves(_write(tmp_path, "metrics.csv", text))
+    assert found.diagnosis == "overfitting" and found.epoch == 4
+    assert "lr-Adam" in found.curves.ignored
+
+
 def test_lightning_with_on_step_logging_only_uses_the_step_axis(tmp_path):
     text = _lightning().replace("train_loss_epoch,train_loss_step", "unused,train_loss")
     found = api.curves(_write(tmp_path, "metrics.csv", text),

@@ -308,6 +308,8 @@ def _rows(text: str, start: int, offset: int, header: list, x: str, found: dict,
                 if not "".join(row).strip():
                     continue
                 epoch = _number(cell, display, reader.line_num + start + 1, x_column)
+                if epoch is None and all(not row[p].strip() for p, _ in cells):
+                    continue  # only ignored columns (Lightning's lr-Adam rows): nothing to read
                 if epoch.__class__ is float or epoch is None:
                     raise HwsolveError(f"every row needs a finite {x} number", file=display,
                                        line=reader.line_num + start + 1,
