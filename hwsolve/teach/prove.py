@@ -15,14 +15,7 @@ never as proved.
 from __future__ import annotations
 
 import ast
-import math
-import os
-import pickle
-import select
-import signal
-import threading
 import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -32,14 +25,12 @@ from hwsolve import num
 from hwsolve.errors import HwsolveError
 from hwsolve.spec.expr import _FORBIDDEN_OPERATORS, _WHY_NOT, MAX_DEPTH, _check_bracket_depth, \
     ExprError
+from hwsolve.teach.limits import MAX_DIGITS, Timeout as _Timeout, in_child as _in_child, \
+    magnitude as _magnitude, time_limit as _time_limit  # noqa: F401 (MAX_DIGITS re-exported)
 from hwsolve.work.symbolic import Sigmoid, latex, size_ok, text
 
 MAX_TEXT = 2000
 MAX_EXPONENT = 64
-MAX_DIGITS = 2000
-"""A constant part of a side may have at most this many decimal digits before the point
-(|value| < 10^2000): the bound is carried through the whole expression, so that a tower of
-allowed powers, ((10**64)**64)**64, or exp(exp(exp(10))) is refused before any arithmetic."""
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_OPS = 400
 SAMPLES = (Fraction(1, 2), Fraction(-1), Fraction(2), Fraction(-3, 2), Fraction(1),
@@ -81,10 +72,6 @@ class Proof:
     def _repr_latex_(self):
         from hwsolve.render.teach import proof_latex
         return proof_latex(self, standalone=False)
-
-
-class _Timeout(Exception):
-    pass
 
 
 # ----------------------------------------------------------------------------- parsing
@@ -240,101 +227,6 @@ def _attempt(proof: Proof, timeout: float, max_ops: int) -> Proof:
     return proof
 
 
-def _in_child(work, seconds: float):
-    """``work()`` in a forked process that is killed after ``seconds``: SIGALRM cannot stop
-    SymPy inside one long integer operation, a kill can.  None when it was stopped.  Without
-    fork (or outside the main thread) ``work`` runs here under the SIGALRM limits only."""
-    if not hasattr(os, "fork") or threading.current_thread() is not threading.main_thread():
-        return work()
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into the caller's code
-        code = 0
-        try:
-            os.close(read_end)
-            try:
-                data = pickle.dumps(("ok", work()))
-            except BaseException as exc:  # noqa: BLE001  reported by the parent
-                data = pickle.dumps(("error", f"{type(exc).__name__}: {exc}"))
-            with os.fdopen(write_end, "wb") as handle:
-                handle.write(data)
-        except BaseException:  # noqa: BLE001
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    chunks = []
-    deadline = _now() + seconds
-    try:
-        while True:
-            left = deadline - _now()
-            ready = select.select([read_end], [], [], max(0.0, left))[0] if left > 0 else []
-            if not ready:
-                os.kill(pid, signal.SIGKILL)
-                return None
-            chunk = os.read(read_end, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    finally:
-        os.close(read_end)
-        os.waitpid(pid, 0)
-    if not chunks:
-        raise RuntimeError("the proof's worker process ended without an answer")
-    status, value = pickle.loads(b"".join(chunks))
-    if status != "ok":
-        raise RuntimeError(f"the proof's worker process failed ({value})")
-    return value
-
-
-def _now() -> float:
-    import time
-    return time.monotonic()
-
-
-_LOG10_E = 0.4342944819032518
-
-
-def _magnitude(expr) -> float:
-    """An upper bound of log10|value| of the constant ``expr`` over the sample points (a free
-    variable counts as |x| ≤ 3): ExprError past :data:`MAX_DIGITS`.  Computed on the tree
-    from the leaves up in floats of the logarithms, so no huge number is ever formed."""
-    if expr.is_Symbol:
-        return math.log10(3)
-    if expr.is_Number:
-        if expr == 0:
-            return -math.inf
-        if expr.is_Rational:
-            return math.log10(abs(expr.p)) - math.log10(expr.q)
-        return math.log10(abs(float(expr)))
-    parts = [_magnitude(arg) for arg in expr.args]
-    if isinstance(expr, sp.Pow):
-        base, exponent = parts
-        e = expr.exp
-        if e.is_Number:
-            bound = abs(float(e)) * abs(base) if base != -math.inf else 0.0
-        else:
-            bound = (10 ** min(exponent, 400)) * max(abs(base), 1.0)
-    elif isinstance(expr, sp.Add):
-        bound = max(parts) + math.log10(len(parts))
-    elif isinstance(expr, sp.Mul):
-        bound = sum(max(p, 0) for p in parts)
-    elif expr.func in (sp.exp, sp.sinh, sp.cosh) or (expr.func is sp.log and False):
-        bound = _LOG10_E * 10 ** min(parts[0], 400)
-    elif expr.func is sp.log:
-        bound = math.log10(max(abs(parts[0]), 1) * 2.303 + 1)
-    else:  # sigmoid, tanh (bounded), abs, max, sqrt, derivatives: at most their argument
-        bound = max([*parts, 0.0])
-    if bound > MAX_DIGITS and not expr.free_symbols:  # with a variable: the hard time limit
-        raise ExprError(f"a value here is about 10^{_short(bound)}, beyond 10^{MAX_DIGITS:,}, "
-                        "the largest number hwsolve prove works with")
-    return bound
-
-
-def _short(bound: float) -> str:
-    return f"{bound:,.0f}" if bound < 1e15 else "(a number too large to write)"
-
-
 def _small(expr, max_ops: int) -> bool:
     return sum(not e.is_Atom for e in sp.preorder_traversal(expr)) <= max_ops and size_ok(expr)
 
@@ -416,27 +308,6 @@ def _real_number(value) -> bool:
     except (TypeError, ValueError, ZeroDivisionError):
         return False
     return bool(v.is_real and v.is_finite)
-
-
-@contextmanager
-def _time_limit(seconds: float):
-    """SIGALRM in the main thread of a POSIX process; elsewhere only the size cap applies."""
-    usable = (hasattr(signal, "setitimer") and seconds > 0
-              and threading.current_thread() is threading.main_thread())
-    if not usable:
-        yield
-        return
-
-    def expired(signum, frame):
-        raise _Timeout()
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def claim_text(expr) -> str:
