@@ -163,10 +163,16 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
     from hwsolve import api, fileio
 
     path = api.find(problem)
-    for option, target in (("--output", output), ("--history", training.get("history")),
-                           ("--plot", training.get("plot_file"))):
-        if target:  # refused before any work, not after 10,000 training steps
-            fileio.check_writable(target, force=force, inputs=(path,), option=option)
+    targets = [(option, target) for option, target in (
+        ("--output", output), ("--history", training.get("history")),
+        ("--plot", training.get("plot_file"))) if target]
+    for number, (option, target) in enumerate(targets):
+        for other_option, other in targets[:number]:
+            if os.path.abspath(other) == os.path.abspath(target):
+                raise HwsolveError(f"is also the file of {other_option}; give each output "
+                                   "its own file", file=target, where=option)
+        # refused before any work, not after 10,000 training steps
+        fileio.check_writable(target, force=force, inputs=(path,), option=option)
     if output:
         _to_file(output, force, path, lambda: solve.callback(
             problem=str(path), fmt=fmt, digits=digits, activation=activation, loss=loss,

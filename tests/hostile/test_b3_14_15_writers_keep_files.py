@@ -47,3 +47,12 @@ def test_generate_does_not_overwrite(tmp_path):
     assert out.read_text() == "mine"
     assert run_cli("generate", "5", "-o", str(out), "--force").exit_code == 0
     assert out.read_text().startswith("title:") or "nodes:" in out.read_text()
+
+
+def test_two_outputs_of_one_command_may_not_be_the_same_file(tmp_path):
+    problem, out = tmp_path / "p.yaml", tmp_path / "x.csv"
+    problem.write_text(TRAIN)
+    result = run_cli(str(problem), "--train-steps", "2", "-f", "csv", "-o", str(out),
+                     "--history", str(out))
+    assert result.exit_code == 2 and not out.exists()
+    assert f"{out}, at --history: is also the file of --output" in result.stderr
