@@ -13,6 +13,7 @@ Every problem a user can cause raises :class:`hwsolve.errors.HwsolveError`.
 from __future__ import annotations
 
 from fractions import Fraction
+import os
 from pathlib import Path
 
 from hwsolve.spec import problems as _problems
@@ -98,18 +99,19 @@ def info(name_or_path, *, activation: str | None = None, loss: str | None = None
     return _info(load(name_or_path), activation=activation, loss=loss, variant=variant)
 
 
-def curves(path, *, window: int | None = None, patience: int | None = None):
-    """Diagnose learning curves from a CSV (or a ``--history`` CSV) or a kind: curves file."""
+def curves(path, *, window: int | None = None, patience: int | None = None, columns=None):
+    """Diagnose learning curves from a CSV (or a ``--history`` CSV, a Keras, Lightning or
+    TensorBoard CSV; ``columns``: ["NAME=METRIC", ...]) or a kind: curves file."""
     from hwsolve.teach import curves as _curves, kinds
     path = str(path)
-    if path.endswith((".yaml", ".yml")) or not path.endswith(".csv") and kinds.kind_of(
-            find(path)):
+    is_file = os.path.lexists(path)  # a file (a FIFO too: the reader refuses it), or a name
+    if path.endswith((".yaml", ".yml")) or not is_file or kinds.kind_of(path):
         loaded = kinds.load(find(path))
         if not isinstance(loaded, _curves.Curves):
             from hwsolve.errors import HwsolveError
             raise HwsolveError("is not a kind: curves problem", file=path)
     else:
-        loaded = _curves.read_csv(path)
+        loaded = _curves.read_csv(path, columns=columns)
     return _curves.diagnose(loaded, window=window, patience=patience)
 
 

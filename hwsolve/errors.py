@@ -17,6 +17,27 @@ def printable(text: str) -> str:
     return text.translate(_UNPRINTABLE)
 
 
+_LONG_RUN = 120   # an echoed token longer than this (a 8,000-digit fraction) is clipped
+_KEEP = 40
+
+
+def clip(text: str) -> str:
+    """``text`` with every run of more than 120 characters without a space shortened to its
+    first 40 and its length, so that a message never echoes kilobytes of a bad input."""
+    if len(text) <= _LONG_RUN:
+        return text
+    out, start = [], 0
+    for index, ch in enumerate(text + " "):
+        if ch.isspace():
+            word = text[start:index]
+            out.append(word if len(word) <= _LONG_RUN else
+                       f"{word[:_KEEP]}… ({len(word):,} characters)")
+            if index < len(text):
+                out.append(ch)
+            start = index + 1
+    return "".join(out)
+
+
 class HwsolveError(Exception):
     """A problem with the user's input: which file, where in it, and one sentence on what is wrong.
 
@@ -38,4 +59,5 @@ class HwsolveError(Exception):
             f"line {self.line}" if self.line else None,
             f"at {self.where}" if self.where else None,
         ) if part)
-        return printable(f"{place}: {self.message}" if place else self.message)
+        message = clip(self.message)
+        return printable(f"{place}: {message}" if place else message)

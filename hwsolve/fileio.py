@@ -109,6 +109,10 @@ def check_writable(path: str | os.PathLike, *, force: bool = False, inputs=(),
                                file=str(target), where=option)
     if target.is_dir():
         raise HwsolveError("is a folder; give a file name", file=str(target), where=option)
+    if target.exists() and not target.is_file():  # a device, FIFO or socket: never replaced
+        raise HwsolveError("is not a regular file (a device, named pipe or socket); hwsolve "
+                           "writes only regular files (leave out the option to print)",
+                           file=str(target), where=option)
     if os.path.lexists(target) and not force:
         raise HwsolveError("already exists; add --force to replace it, or choose another name",
                            file=str(target), where=option)

@@ -28,7 +28,8 @@ class _Cli(click.Group):
     def resolve_command(self, ctx, args):
         if args and args[0] not in self.commands and not args[0].startswith("-"):
             _no_command_typo(args[0], list(self.commands))
-            args = ["solve", *args]
+            # hwsolve q2a --plot q2a.svg: a curves problem takes the curves options
+            args = ["curves" if _is_curves(args[0]) else "solve", *args]
         return super().resolve_command(ctx, args)
 
     def shell_complete(self, ctx, incomplete):
@@ -90,6 +91,15 @@ def _names_the_problem(command):
             raise HwsolveError("the problem is nested too deeply to process",
                                file=kwargs.get("problem")) from None
     return run
+
+
+def _is_curves(name: str) -> bool:
+    from hwsolve import api
+    from hwsolve.teach.kinds import kind_of
+    try:
+        return kind_of(api.find(name)) == "curves"
+    except (HwsolveError, OSError, ValueError):
+        return False  # solve reports an unknown name
 
 
 def complete_problem(ctx, param, incomplete: str) -> list:
@@ -188,19 +198,41 @@ def help_command(ctx, command):
 @click.option("--verify", is_flag=True,
               help="Compare every value and gradient with PyTorch float64 autograd (needs the "
               "verify extra); exit 1 on a disagreement.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the output to this file instead of standard output.")
+@click.option("--force", is_flag=True,
+              help="Let -o, --history and --plot replace an existing file.")
 @_names_the_problem
 @train_cli.options
 def solve(problem, fmt, digits, activation, loss, label, variant, show_values, width,
-          show_steps, exact, standalone, verify, **training):
+          show_steps, exact, standalone, verify, output, force, **training):
     """Solve PROBLEM (a name from 'hwsolve list' or a path to a .yaml file)."""
-    from hwsolve import api
+    from hwsolve import api, fileio
 
+    path = api.find(problem)
+    targets = [(option, target) for option, target in (
+        ("--output", output), ("--history", training.get("history")),
+        ("--plot", training.get("plot_file"))) if target]
+    for number, (option, target) in enumerate(targets):
+        for other_option, other in targets[:number]:
+            if os.path.abspath(other) == os.path.abspath(target):
+                raise HwsolveError(f"is also the file of {other_option}; give each output "
+                                   "its own file", file=target, where=option)
+        # refused before any work, not after 10,000 training steps
+        fileio.check_writable(target, force=force, inputs=(path,), option=option)
+    if output:
+        _to_file(output, force, path, lambda: solve.callback(
+            problem=str(path), fmt=fmt, digits=digits, activation=activation, loss=loss,
+            label=label, variant=variant, show_values=show_values, width=width,
+            show_steps=show_steps, exact=exact, standalone=standalone, verify=verify,
+            output=None, force=force, **training))
+        return
     from hwsolve.teach.kinds import kind_of
-    if kind_of(api.find(problem)):  # kind: curves / identity (hwsolve q2a, hwsolve eca)
+    if kind_of(path):  # kind: curves / identity (hwsolve solve q2a, hwsolve eca)
         from hwsolve.cli.teach import solve_kind
-        return solve_kind(api.find(problem), fmt, width, standalone)
+        return solve_kind(path, fmt, width, standalone, {**training, "force": force})
     _check_work_options(fmt, show_steps, exact, standalone)
-    loaded = api.load(problem)
+    loaded = api.load(path)
     if train_cli.applies(loaded, training):  # a mini-batch, or training (hwsolve/cli/train.py)
         from hwsolve.engine.solve import resolve_setup
         from hwsolve.tools.check_train import refuse_ignored
@@ -208,7 +240,8 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
         setup = resolve_setup(loaded, variant=variant, activation=activation, loss=loss,
                               label=label)
         train_cli.main_hook(loaded, setup, fmt, digits, width, show_steps, verify,
-                            {**training, "standalone": standalone}, _console(width))
+                            {**training, "standalone": standalone, "force": force},
+                            _console(width))
         return
     solution = api.solve_problem(loaded, activation=activation, loss=loss, label=label,
                                  variant=variant)
@@ -228,6 +261,30 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
             console.print(part)
     for note in options.notes:
         click.echo(f"hwsolve: note: {note}", err=True)
+
+
+def _to_file(output: str, force: bool, source, run) -> None:
+    """Run a command's printing into ``output`` (written whole, through fileio) instead of
+    standard output; an exit code (1: a difference) is kept."""
+    import contextlib
+    import io
+
+    from hwsolve import fileio
+
+    buffer = io.StringIO()
+    code = 0
+    with contextlib.redirect_stdout(buffer):
+        try:
+            run()
+        except SystemExit as exc:
+            if exc.code not in (None, 0, EXIT_DIFFERENCE):
+                raise
+            code = exc.code or 0
+    fileio.write_file(output, buffer.getvalue(), force=force, inputs=(source,),
+                      option="--output")
+    click.echo(f"wrote {output}", err=True)
+    if code:
+        sys.exit(code)
 
 
 def _verify(solution, width: int | None) -> None:
@@ -268,14 +325,18 @@ def _work(solution, show_steps, exact: bool):
 @click.option("--variant", help="Use one of the problem's variants.")
 @click.option("--example", type=click.IntRange(1, None),
               help="In a mini-batch: draw example K (default 1).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @_names_the_problem
-def graph(problem, output, edges, digits, variant, example):
+def graph(problem, output, edges, digits, variant, example, force):
     """Draw PROBLEM's computational graph with every value and gradient."""
-    from hwsolve import api
+    from hwsolve import api, fileio
     from hwsolve.render import graphviz
 
-    solution, note = train_cli.graph_solution(api.load(problem), variant, example)
-    graphviz.write(solution, output, edges=edges, digits=digits, note=note)
+    path = api.find(problem)
+    fileio.check_writable(output, force=force, inputs=(path,), option="--output")
+    solution, note = train_cli.graph_solution(api.load(path), variant, example)
+    graphviz.write(solution, output, edges=edges, digits=digits, note=note, force=force,
+                   inputs=(path,))
     click.echo(f"wrote {output}")
 
 
@@ -288,15 +349,21 @@ def graph(problem, output, edges, digits, variant, example):
 @click.option("--act", "--activation", "activation", type=click.Choice(ACTIVATIONS),
               help="Fix the output activation.")
 @click.option("--loss", type=click.Choice(LOSSES), help="Fix the loss.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="File to write (default: standard output).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--batch", type=click.IntRange(1, 10_000),
               help="Make the inputs a mini-batch of this many examples.")
 @click.option("--train", "train_with", type=click.Choice(train_cli.OPTIMIZER_NAMES),
               help="Add a train block of 20 steps with this optimizer.")
-def generate(nodes, seed, kinks, tensor, activation, loss, output, batch, train_with):
+def generate(nodes, seed, kinks, tensor, activation, loss, output, batch, train_with,
+             force):
     """Write a random practice problem of NODES nodes (deterministic for a seed)."""
+    from hwsolve import fileio
     from hwsolve.tools.generate import generate_problem
+
+    if output:
+        fileio.check_writable(output, force=force, option="--output")
 
     try:
         text = generate_problem(nodes, seed, kinks=kinks, activation=activation, loss=loss,
@@ -308,12 +375,7 @@ def generate(nodes, seed, kinks, tensor, activation, loss, output, batch, train_
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     if output:
-        try:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as exc:  # a full disk is found at write or close: no filename then
-            raise HwsolveError(f"cannot write the problem ({exc.strerror or exc})",
-                               file=output, where="--output") from None
+        fileio.write_file(output, text, force=force, option="--output")
     else:
         click.echo(text, nl=False)
 

@@ -25,8 +25,15 @@ EXIT_DIFFERENCE = 1
 def info(problem, fmt, activation, loss, variant, width):
     """Which quantities of PROBLEM are parameters, hyper-parameters, inputs and constants."""
     from hwsolve import api
+    from hwsolve.errors import HwsolveError
     from hwsolve.render import teach as render
+    from hwsolve.teach.kinds import kind_of
 
+    kind = kind_of(api.find(problem))
+    if kind is not None:  # not "unknown key 'kind'" from the network loader
+        use = "hwsolve curves" if kind == "curves" else "hwsolve solve"
+        raise HwsolveError(f"is a kind: {kind} problem; info lists the parameters of a network "
+                           f"problem; use '{use} {problem}'", file=str(api.find(problem)))
     result = api.info(problem, activation=activation, loss=loss, variant=variant)
     if fmt == "json":
         click.echo(json.dumps(render.info_json(result), indent=2, ensure_ascii=False))
@@ -47,24 +54,38 @@ def info(problem, fmt, activation, loss, variant, width):
 @click.option("--plot", "plot_file", help="Also write the curves to FILE.png, .svg or .pdf "
               "(needs the plot extra).")
 @click.option("--no-plot", is_flag=True, help="No plot in the terminal.")
+@click.option("--column", "columns", multiple=True, metavar="NAME=METRIC",
+              help="Read column NAME as METRIC (epoch, step, train_loss, val_loss, "
+              "train_accuracy, val_accuracy, or ignore); repeatable.")
+@click.option("--force", is_flag=True, help="Let --plot replace an existing file.")
 @click.option("--width", type=click.IntRange(40, 1000), help="Terminal width.")
-def curves(file, fmt, window, patience, plot_file, no_plot, width):
+def curves(file, fmt, window, patience, plot_file, no_plot, columns, force, width):
     """Diagnose learning curves: overfitting, underfitting, a good fit or a diverging run.
 
     FILE is a CSV with a column epoch (or step) and any of train_loss (or L), val_loss,
-    train_accuracy, val_accuracy; or a problem of kind: curves.
+    train_accuracy, val_accuracy (a Keras CSVLogger file, a Lightning metrics.csv or a
+    TensorBoard CSV export is read as it is); or a problem of kind: curves.
+
+    \b
+      hwsolve curves q2a --plot q2a.svg
+      hwsolve curves training.log --column acc=train_accuracy
     """
     from hwsolve import api
 
-    diagnosis = api.curves(file, window=window, patience=patience)
-    show_diagnosis(diagnosis, fmt, plot_file, no_plot, width)
+    if plot_file:
+        from hwsolve.render import plot
+        plot.check_file(plot_file, force=force, inputs=(file,))
+    diagnosis = api.curves(file, window=window, patience=patience, columns=columns)
+    show_diagnosis(diagnosis, fmt, plot_file, no_plot, width, force)
 
 
-def show_diagnosis(diagnosis, fmt: str, plot_file, no_plot: bool, width) -> None:
+def show_diagnosis(diagnosis, fmt: str, plot_file, no_plot: bool, width,
+                   force: bool = False) -> None:
     from hwsolve.render import plot, teach as render
 
     if plot_file:
-        plot.write_file(render.diagnosis_panels(diagnosis), plot_file, diagnosis.curves.title)
+        plot.write_file(render.diagnosis_panels(diagnosis), plot_file, diagnosis.curves.title,
+                        force=force, inputs=(diagnosis.curves.file,))
     if fmt == "json":
         click.echo(json.dumps(render.diagnosis_json(diagnosis), indent=2, ensure_ascii=False))
     elif fmt == "markdown":
@@ -115,16 +136,32 @@ def show_proof(proof, fmt: str, standalone: bool = False) -> None:
         sys.exit(EXIT_DIFFERENCE)
 
 
-def solve_kind(path: str, fmt: str, width, standalone: bool) -> None:
-    """``hwsolve q2a`` / ``hwsolve eca``: a curves or identity problem in the solve command."""
+def solve_kind(path: str, fmt: str, width, standalone: bool, training=None) -> None:
+    """``hwsolve solve q2a`` / ``hwsolve eca``: a curves or identity problem in the solve
+    command.  A curves problem takes --plot (and --force); the training options do not apply
+    to it, and the curves options are those of ``hwsolve curves``."""
     from hwsolve import api
+    from hwsolve.errors import HwsolveError
 
+    training = dict(training or {})
+    plot_file = training.pop("plot_file", None)
+    force = bool(training.pop("force", False))
+    training.pop("standalone", None)
+    given = [key for key, value in training.items() if value not in (None, False)]
     result = api.run(path)
+    if given or (plot_file and hasattr(result, "verdict")):
+        option = "--" + (given[0] if given else "plot").replace("_", "-")
+        raise HwsolveError(f"{option} does not apply to a {'identity' if hasattr(result, 'verdict') else 'curves'} "
+                           "problem; for curves use 'hwsolve curves PROBLEM' with --plot, "
+                           "--smooth, --patience or --no-plot", file=str(path), where=option)
     if hasattr(result, "verdict"):
         show_proof(result, {"table": "text", "csv": "text"}.get(fmt, fmt), standalone)
     else:
-        show_diagnosis(result, fmt if fmt in ("json", "markdown") else "table", None, False,
-                       width)
+        if plot_file:
+            from hwsolve.render import plot
+            plot.check_file(plot_file, force=force, inputs=(path,))
+        show_diagnosis(result, fmt if fmt in ("json", "markdown") else "table", plot_file,
+                       False, width, force)
 
 
 def _width() -> int:

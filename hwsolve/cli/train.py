@@ -116,12 +116,15 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
         click.echo(text, nl=False)
         return 0 if ok else 1
     if training.get("history") and train_run is not None:
-        with open(training["history"], "w", encoding="utf-8", newline="") as handle:
-            handle.write(train_text.history_csv(train_run))
+        from hwsolve import fileio
+        fileio.write_file(training["history"], train_text.history_csv(train_run),
+                          force=bool(training.get("force")), inputs=(problem.file,),
+                          option="--history")
     if training.get("plot_file") and train_run is not None:
         from hwsolve.render.plot import write_file
         from hwsolve.render.train_table import loss_panels
-        write_file(loss_panels(train_run), training["plot_file"], title=problem.title)
+        write_file(loss_panels(train_run), training["plot_file"], title=problem.title,
+                   force=bool(training.get("force")), inputs=(problem.file,))
     single = not problem.examples
     if fmt == "json":
         if single or example is not None:

@@ -228,8 +228,15 @@ def resolve_setup(problem: Problem, *, variant: str | None = None, activation: s
     label_given = head.label if label is None else _exact_label(label)
     if chosen_activation not in ACTIVATIONS:
         raise HwsolveError(f"unknown activation {chosen_activation!r}", file=problem.file)
+    ignored_label = None
+    if chosen_loss == "none" and label_given is not None:  # nothing compares Ŷ with Y
+        ignored_label, label_given = label_given, None
     setup = Setup(chosen_activation, chosen_loss, label_given, label_given, variant,
                   output_grad=head.output_grad, values=values)
+    if ignored_label is not None:
+        source = "--label" if label is not None else "the label"
+        setup.warnings.append(f"{source} is not used: with loss none there is no loss to "
+                              "compare the output with, so no label (Y is null)")
     entries = flatten(label_given) if label_given is not None else []
     if chosen_loss == "bce":
         if chosen_activation != "sigmoid":

@@ -9,6 +9,7 @@ import csv
 import io
 
 from hwsolve import num
+from hwsolve.render import usertext
 from hwsolve.engine.solve import Solution
 from hwsolve.spec.shapes import entry_name, flatten, indices, label as entry_label, shape_of
 from hwsolve.spec.vocab import LOSSES
@@ -75,7 +76,7 @@ def _listed(value):
 
 def markdown(solution: Solution, digits: int = 3) -> str:
     shown = columns(solution)
-    lines = [f"### {solution.problem.title}", "",
+    lines = [f"### {usertext.markdown(solution.problem.title)}", "",
              "| " + " | ".join(header(c) for c in shown) + " |",
              "|" + "|".join("---:" for _ in shown) + "|",
              "| " + " | ".join(fmt(column_value(solution, c), digits) for c in shown) + " |",
@@ -121,10 +122,12 @@ def _json_number(x, where: str, notes: list):
     return token
 
 
-def _json_value(value, where: str, notes: list):
+def _json_value(value, where: str, notes: list, index: tuple = ()):
+    """A value as JSON; a note names an entry as everywhere else, X[1, 2] (not X[1][2])."""
     if isinstance(value, (list, tuple)):
-        return [_json_value(x, f"{where}[{i}]", notes) for i, x in enumerate(value, 1)]
-    return _json_number(value, where, notes)
+        return [_json_value(x, where, notes, (*index, i)) for i, x in enumerate(value, 1)]
+    return _json_number(value, entry_label(where, index if len(index) > 1 else
+                                           index[0] if index else None), notes)
 
 
 def _json_label(value, notes: list):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from hwsolve import num
 from hwsolve.errors import HwsolveError
+from hwsolve.render import usertext
 from hwsolve.engine.solve import Solution
 
 DRAWN = ("svg", "png", "pdf")
@@ -39,7 +40,7 @@ def dot_source(solution: Solution, edges: bool = False, digits: int = 3,
     ``note`` is a line under the title (one example of a batch says so)."""
     full = solution.full
     graph, values, grads = full.graph, full.values, solution.grads
-    title = _quoted(solution.problem.title) + (r"\n" + _quoted(note) if note else "")
+    title = usertext.dot_string(solution.problem.title) + (r"\n" + _quoted(note) if note else "")
     lines = ["digraph hwsolve {",
              "  rankdir=LR;",
              f'  label="{title}"; labelloc=t;',
@@ -82,12 +83,15 @@ def _quoted(text: str) -> str:
 
 
 def write(solution: Solution, path: str | Path, edges: bool = False, digits: int = 3,
-          note: str | None = None) -> None:
-    """Write the graph to ``path``: dot text for .dot/.gv, a picture for .svg/.png/.pdf."""
+          note: str | None = None, *, force: bool = False, inputs=()) -> None:
+    """Write the graph to ``path``: dot text for .dot/.gv, a picture for .svg/.png/.pdf;
+    through :mod:`hwsolve.fileio` (never over an input, never replacing without ``force``)."""
+    from hwsolve import fileio
+
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt in ("dot", "gv"):
-        _write_text(path, dot_source(solution, edges, digits, note))
+        data = dot_source(solution, edges, digits, note)
     elif fmt in DRAWN:
         vertices = len(solution.graph.slots) + 2  # every slot, Ŷ and L
         if vertices > MAX_DRAWN_VERTICES:
@@ -96,27 +100,22 @@ def write(solution: Solution, path: str | Path, edges: bool = False, digits: int
                 f"gigabytes of memory to lay it out; {path.name} is drawn only up to "
                 f"{MAX_DRAWN_VERTICES:,} vertices: write a .dot file instead (any size)",
                 file=solution.problem.file, where="--output")
-        _draw(dot_source(solution, edges, digits, note), fmt, path)
+        fileio.check_writable(path, force=force, inputs=inputs, option="--output")
+        data = _draw(dot_source(solution, edges, digits, note), fmt, path)
     else:
         raise HwsolveError(f"cannot write {path.name!r}: the graph is written as .dot or .gv, "
                            "or drawn as .svg, .png or .pdf", where="--output")
+    fileio.write_file(path, data, force=force, inputs=inputs, option="--output")
 
 
-def _write_text(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise HwsolveError(f"cannot write {path}: {exc.strerror}", where="--output") from None
-
-
-def _draw(source: str, fmt: str, path: Path) -> None:
+def _draw(source: str, fmt: str, path: Path) -> bytes:
     program = shutil.which("dot")
     if program is None:
         raise HwsolveError(f"drawing {path.name} needs Graphviz's 'dot' program, which is not "
                            "installed; install Graphviz (Debian: apt-get install graphviz), "
                            "or write a .dot file instead", where="--output")
     try:
-        done = subprocess.run([program, f"-T{fmt}", "-o", str(path)], input=source.encode(),
+        done = subprocess.run([program, f"-T{fmt}"], input=source.encode(),
                               capture_output=True, timeout=300, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise HwsolveError(f"Graphviz's dot failed: {exc}", where="--output") from None
@@ -124,3 +123,4 @@ def _draw(source: str, fmt: str, path: Path) -> None:
         message = done.stderr.decode(errors="replace").strip() or f"exit code {done.returncode}"
         raise HwsolveError(f"Graphviz's dot could not draw {path.name}: {message}",
                            where="--output")
+    return done.stdout

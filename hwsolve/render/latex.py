@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from hwsolve.engine.solve import Solution
-from hwsolve.render import common as render
+from hwsolve.render import common as render, usertext
 
 
 
@@ -187,7 +187,7 @@ def tex_escape(text: str) -> str:
     """Prose for LaTeX: specials escaped; other non-ASCII mapped or reduced to ASCII, so that
     pdflatex never meets a character it has no definition for."""
     out = []
-    for ch in text:
+    for ch in usertext.plain(" ".join(str(text).splitlines())):
         if ch in _TEX_SPECIALS:
             out.append(_TEX_SPECIALS[ch])
         elif ch.isascii():

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hwsolve import num
-from hwsolve.render import grid
+from hwsolve.render import grid, usertext
 from hwsolve.render.common import column_value, columns, fmt, head_summary, header
 from hwsolve.engine.solve import Solution
 
@@ -31,7 +31,7 @@ def answer_table(solution: Solution, digits: int = 3, width: int = 80) -> Group:
         grid_columns = [grid.Column(head, "left" if "\n" in value else "right")
                         for head, value in chunk]
         tables += grid.draw(grid_columns, [[value for _, value in chunk]], grid.SQUARE)
-    parts: list = [Text(solution.problem.title, style="bold"), tables,
+    parts: list = [usertext.rich_text(solution.problem.title, "bold"), tables,
                    Text(head_summary(solution), style="dim")]
     parts.extend(notes(solution))
     return Group(*parts)
@@ -145,8 +145,8 @@ def _exact_beside(value, digits: int) -> str:
 
 def verify_report(solution: Solution, rows: list) -> Group:
     """Every entry beside PyTorch's float64 value, then a one-line verdict."""
-    table = Table(box=box.SIMPLE_HEAD, title=f"{solution.problem.title}: hwsolve (exact) vs "
-                  "PyTorch float64 autograd", title_justify="left")
+    table = Table(box=box.SIMPLE_HEAD, title=f"{usertext.rich_markup(solution.problem.title)}: "
+                  "hwsolve (exact) vs PyTorch float64 autograd", title_justify="left")
     for column in ("quantity", "hwsolve", "PyTorch", "rel. diff", ""):
         table.add_column(column, justify="left" if column == "quantity" else "right",
                          no_wrap=True)

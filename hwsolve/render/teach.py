@@ -9,6 +9,7 @@ import html
 from fractions import Fraction
 
 from hwsolve import num
+from hwsolve.render import usertext as ut
 from hwsolve.render.plot import Panel, Series
 
 
@@ -73,21 +74,21 @@ def info_table(info):
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(box=box.SIMPLE_HEAD, title=f"{info.problem.title}: parameters and "
-                  "hyper-parameters", title_justify="left")
+    table = Table(box=box.SIMPLE_HEAD, title=f"{ut.rich_markup(info.problem.title)}: "
+                  "parameters and hyper-parameters", title_justify="left")
     for column in ("quantity", "kind", "value / shape"):
         table.add_column(column, no_wrap=True)
     table.add_column("why", overflow="fold", ratio=1)
     for row in _info_rows(info):
-        table.add_row(*row)
+        table.add_row(*(ut.rich_text(cell) for cell in row))
     return Group(table, Text(f"{info.learned_scalars} learned scalars in "
                              f"{len(info.parameters)} parameters"))
 
 
 def info_markdown(info) -> str:
-    lines = [f"### {info.problem.title}: parameters and hyper-parameters", "",
+    lines = [f"### {ut.markdown(info.problem.title)}: parameters and hyper-parameters", "",
              "| quantity | kind | value / shape | why |", "|---|---|---|---|"]
-    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
+    lines += ["| " + " | ".join(ut.markdown(cell) for cell in row) + " |"
               for row in _info_rows(info)]
     lines += ["", f"**{info.learned_scalars} learned scalars** in {len(info.parameters)} "
               "parameters."]
@@ -95,9 +96,9 @@ def info_markdown(info) -> str:
 
 
 def info_html(info) -> str:
-    rows = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+    rows = "".join("<tr>" + "".join(f"<td>{ut.html(c)}</td>" for c in row) + "</tr>"
                    for row in _info_rows(info))
-    return (f"<h4>{html.escape(info.problem.title)}: parameters and hyper-parameters</h4>"
+    return (f"<h4>{ut.html(info.problem.title)}: parameters and hyper-parameters</h4>"
             "<table><thead><tr><th>quantity</th><th>kind</th><th>value / shape</th>"
             f"<th>why</th></tr></thead><tbody>{rows}</tbody></table>"
             f"<p><b>{info.learned_scalars} learned scalars</b> in {len(info.parameters)} "
@@ -136,10 +137,10 @@ def _evidence_lines(d) -> list:
 
 
 def diagnosis_text(d) -> str:
-    title = d.curves.title
-    lines = [title, f"diagnosis: {d.diagnosis.replace('_', ' ')}"
+    lines = [ut.plain(d.curves.title), f"diagnosis: {d.diagnosis.replace('_', ' ')}"
              + (f" (epoch {_n(d.epoch)})" if d.epoch is not None else "")]
     lines += [f"  {sentence}" for sentence in d.advice]
+    lines += [f"note: {ut.plain(note)}" for note in d.curves.notes]
     lines += ["evidence:"] + [f"  {line}" for line in _evidence_lines(d)]
     lines.append(f"rules: smoothing by {d.rules['smoothing']}; patience "
                  f"{d.rules['patience']} points")
@@ -147,12 +148,14 @@ def diagnosis_text(d) -> str:
 
 
 def diagnosis_markdown(d) -> str:
-    lines = [f"### {d.curves.title}", "",
+    lines = [f"### {ut.markdown(d.curves.title)}", "",
              f"**Diagnosis: {d.diagnosis.replace('_', ' ')}**"
              + (f" (epoch {_n(d.epoch)})" if d.epoch is not None else ""), ""]
-    lines += [f"- {sentence}" for sentence in d.advice]
+    lines += [f"- {ut.markdown(sentence)}" for sentence in d.advice]
+    lines += [f"- Note: {ut.markdown(note)}" for note in d.curves.notes]
     lines += ["", "| evidence | value |", "|---|---:|"]
-    lines += ["| " + " | ".join(line.split(": ", 1)) + " |" for line in _evidence_lines(d)]
+    lines += ["| " + " | ".join(ut.markdown(part) for part in line.split(": ", 1)) + " |"
+              for line in _evidence_lines(d)]
     lines += ["", f"*Smoothing: {d.rules['smoothing']}; patience {d.rules['patience']} "
               "points.*"]
     return "\n".join(lines) + "\n"
@@ -163,7 +166,7 @@ def diagnosis_html(d) -> str:
     rows = "".join("<tr><td>{}</td><td>{}</td></tr>".format(*map(html.escape,
                                                                 line.split(": ", 1)))
                    for line in _evidence_lines(d))
-    return (f"<h4>{html.escape(d.curves.title)}</h4><p><b>Diagnosis: "
+    return (f"<h4>{ut.html(d.curves.title)}</h4><p><b>Diagnosis: "
             f"{d.diagnosis.replace('_', ' ')}</b>"
             + (f" (epoch {_n(d.epoch)})" if d.epoch is not None else "")
             + f"</p><ul>{items}</ul><table>{rows}</table><p><i>Smoothing: "
@@ -204,14 +207,15 @@ def _counterexample(proof, style: str) -> str:
     at = ", ".join(f"{k} = {v}" for k, v in c["at"].items())
     def show(v):
         return str(v) if c["exact"] else num.fmt_sig(Fraction(str(v)), 12) + "…"
-    return (f"Counterexample at {at}: left = {show(c['left'])}, right = {show(c['right'])}, "
+    where = f"Counterexample at {at}:" if at else "The sides are constants:"
+    return (f"{where} left = {show(c['left'])}, right = {show(c['right'])}, "
             f"difference = {show(c['difference'])}"
             + (" (exact)." if c["exact"] else " (60 digits).") )
 
 
 def proof_text(proof) -> str:
-    lines = [proof.title] if proof.title else []
-    lines.append(f"Show: {proof.left_text} = {proof.right_text}")
+    lines = [ut.plain(proof.title)] if proof.title else []
+    lines.append(f"Show: {ut.plain(proof.left_text)} = {ut.plain(proof.right_text)}")
     for number, step in enumerate(proof.steps, start=1):
         lines.append(f"{number}. {step.title}: {step.rule}")
         if step.right is None:
@@ -239,9 +243,8 @@ def _latex_steps(proof) -> list:
 
 
 def _tex_escape(text: str) -> str:
-    return (text.replace("\\", r"\textbackslash{}").replace("&", r"\&").replace("%", r"\%")
-            .replace("_", r"\_").replace("#", r"\#").replace("σ", r"$\sigma$")
-            .replace("−", "-").replace("²", "$^2$").replace("·", r"$\cdot$"))
+    from hwsolve.render.latex import tex_escape
+    return tex_escape(text.replace("−", "-"))
 
 
 def proof_latex(proof, standalone: bool = False) -> str:
@@ -257,8 +260,8 @@ def proof_latex(proof, standalone: bool = False) -> str:
 
 
 def proof_markdown(proof) -> str:
-    lines = [f"### {proof.title}", ""] if proof.title else []
-    lines.append(f"Show: `{proof.left_text}` = `{proof.right_text}`")
+    lines = [f"### {ut.markdown(proof.title)}", ""] if proof.title else []
+    lines.append(f"Show: {ut.markdown(proof.left_text)} = {ut.markdown(proof.right_text)}")
     lines.append("")
     for number, step in enumerate(proof.steps, start=1):
         lines.append(f"{number}. **{step.title}**: {step.rule}")

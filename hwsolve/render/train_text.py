@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 
+from hwsolve.render import usertext
 from hwsolve.render.common import _json_label, _json_value, fmt, head_summary
 from hwsolve.spec.shapes import flatten, indices, label as entry_label, shape_of
 
@@ -163,7 +164,7 @@ def batch_markdown(batch, digits: int = 3) -> str:
     inputs = list(batch.problem.inputs)
     n = len(batch.runs)
     head = ["example", *inputs, "Y", "Ŷ", "L", *(f"∇{name}" for name in inputs)]
-    lines = [f"### {batch.problem.title}", "",
+    lines = [f"### {usertext.markdown(batch.problem.title)}", "",
              "| " + " | ".join(head) + " |", "|" + "|".join("---:" for _ in head) + "|"]
     for k, run in enumerate(batch.runs, start=1):
         label = batch.setups[k - 1].label

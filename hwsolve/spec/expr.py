@@ -406,9 +406,13 @@ class _Converter:
         if len(nodes) == 4:
             values = []
             for what, arg in (("stride", nodes[2]), ("padding", nodes[3])):
+                sign = 1
+                while isinstance(arg, ast.UnaryOp) and isinstance(arg.op, (ast.USub, ast.UAdd)):
+                    sign, arg = (-sign if isinstance(arg.op, ast.USub) else sign), arg.operand
                 if not (isinstance(arg, ast.Constant) and type(arg.value) is int):
-                    raise ExprError(f"the {what} of conv2d() must be a whole number literal")
-                values.append(arg.value)
+                    raise ExprError(f"the {what} of conv2d() must be a whole number literal "
+                                    f"(from {0 if what == 'padding' else 1} to {MAX_CONV})")
+                values.append(sign * arg.value)  # -1 is a literal too: the range check says why
             stride, padding = values
             if not 1 <= stride <= MAX_CONV or not 0 <= padding <= MAX_CONV:
                 raise ExprError(f"conv2d() takes a stride from 1 to {MAX_CONV} and a padding "

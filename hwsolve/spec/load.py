@@ -219,14 +219,15 @@ class _Builder(KeyReader):
                     raise self.fail(f"the matrix is ragged: row {i} has {len(row.items)} "
                                     f"entries, row 1 has {len(rows[0])}", f"{where}[{i}]",
                                     row.line)
-                rows.append(self.vector(row, f"{where}[{i}]"))
+                rows.append(self.vector(row, f"{where}[{i}]", row=(where, i)))
             if len(rows) * len(rows[0]) > MAX_VECTOR:
                 raise self.fail(f"a matrix may have at most {MAX_VECTOR} entries", where,
                                 node.line)
             return tuple(rows)
         return self.vector(node, where)
 
-    def vector(self, node: Sequence, where: str) -> tuple:
+    def vector(self, node: Sequence, where: str, row: tuple | None = None) -> tuple:
+        """A list of numbers; ``row`` (matrix where, row number) names entries X[i, j]."""
         if not node.items:
             raise self.fail("a vector needs at least one entry", where, node.line)
         if len(node.items) > MAX_VECTOR:
@@ -234,7 +235,7 @@ class _Builder(KeyReader):
         if any(isinstance(item, Sequence) for item in node.items):
             raise self.fail("a matrix must list every row as a list [[a, b], [c, d]]", where,
                             node.line)
-        return tuple(self.number(item, f"{where}[{i}]")
+        return tuple(self.number(item, f"{row[0]}[{row[1]}, {i}]" if row else f"{where}[{i}]")
                      for i, item in enumerate(node.items, start=1))
 
     def check_name(self, name: str, where: str, line: int) -> None:

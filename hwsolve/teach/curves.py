@@ -24,8 +24,6 @@ slower: train longer), or the training loss stopped improving at half or more of
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -35,11 +33,9 @@ from hwsolve import num
 from hwsolve.errors import HwsolveError
 
 METRICS = ("train_loss", "val_loss", "train_accuracy", "val_accuracy")
-ALIASES = {"epoch": "epoch", "step": "epoch", "l": "train_loss", "loss": "train_loss",
-           "train_acc": "train_accuracy", "val_acc": "val_accuracy",
-           **{m: m for m in METRICS}}
-IGNORED_PREFIXES = ("yhat", "lr", "time", "grad")
-MAX_ROWS = 1_000_000
+DIAGNOSES = ("overfitting", "underfitting", "good_fit", "diverging", "undetermined")
+REMEDIES = ("epochs", "early_stopping", "learning_rate", "train_longer", "model_size",
+            "lower_learning_rate", "validation_data", "none")
 HIGH_LOSS_FRACTION = Fraction(1, 2)
 
 
@@ -51,6 +47,10 @@ class Curves:
     series: dict                 # metric -> list of Fraction | float (nan/inf) | None (missing)
     ignored: list = field(default_factory=list)
     expect: dict = field(default_factory=dict)   # kind: curves files: key -> (text, line)
+    notes: list = field(default_factory=list)    # how the file was read (binning, mapping)
+    rows: int = 0                                # data rows read (0: from a YAML problem)
+    nonfinite: dict = field(default_factory=dict)  # metric -> first epoch of NaN/inf
+    x_name: str = "epoch"
 
 
 @dataclass
@@ -75,99 +75,16 @@ class Diagnosis:
 
 # ----------------------------------------------------------------------------- reading
 
+def read_csv(path: str | Path, display: str | None = None, columns=None) -> Curves:
+    """A CSV of curves: hwsolve's, Keras', Lightning's or TensorBoard's (curves_csv.py)."""
+    from hwsolve.teach import curves_csv
+    return curves_csv.read_csv(path, display, columns)
+
+
 def parse_cell(text: str):
     """A number exactly, nan/inf as floats, an empty cell as None; ValueError otherwise."""
-    text = text.strip()
-    if not text:
-        return None
-    lowered = text.lower().lstrip("+")
-    if lowered in ("nan", ".nan", "-nan"):
-        return math.nan
-    if lowered in ("inf", "infinity", ".inf", "-inf", "-.inf", "-infinity"):
-        return -math.inf if lowered.startswith("-") else math.inf
-    return num.parse_decimal(text)
-
-
-def read_csv(path: str | Path, display: str | None = None) -> Curves:
-    display = display or str(path)
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            text = handle.read(64 * 1024 * 1024)
-    except FileNotFoundError:
-        raise HwsolveError("no such file", file=display) from None
-    except UnicodeDecodeError as exc:
-        raise HwsolveError(f"is not UTF-8 text (bad byte at offset {exc.start})",
-                           file=display) from None
-    except IsADirectoryError:
-        raise HwsolveError("is a directory, not a CSV file", file=display) from None
-    except OSError as exc:
-        raise HwsolveError(f"cannot be read ({exc.strerror or exc})", file=display) from None
-    return parse_csv(text, display)
-
-
-def parse_csv(text: str, display: str) -> Curves:
-    if "\0" in text:
-        raise HwsolveError("is a binary file, not a CSV table", file=display)
-    rows = csv.reader(io.StringIO(text))
-    try:
-        header = next(rows, None)
-        while header is not None and not any(cell.strip() for cell in header):
-            header = next(rows, None)
-        if header is None:
-            raise HwsolveError("is empty; a curves CSV needs a header row such as "
-                               "'epoch,train_loss,val_accuracy'", file=display)
-        names = _columns(header, display)
-        columns: dict = {name: [] for name, _ in names.values()}
-        lines: list = []
-        for row in rows:
-            line = rows.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                raise HwsolveError(
-                    f"this row has {len(row)} cells but the header has {len(header)}: the "
-                    "curves have different lengths (leave a cell empty for a missing value)",
-                    file=display, line=line)
-            if len(lines) >= MAX_ROWS:
-                raise HwsolveError(f"has more than {MAX_ROWS} rows", file=display, line=line)
-            for position, (name, column) in names.items():
-                try:
-                    columns[name].append(parse_cell(row[position]))
-                except ValueError:
-                    raise HwsolveError(f"{row[position].strip()!r} is not a number",
-                                       file=display, line=line, where=f"column {column!r}") \
-                        from None
-            lines.append(line)
-    except csv.Error as exc:
-        raise HwsolveError(f"CSV syntax error: {exc}", file=display, line=rows.line_num) \
-            from None
-    ignored = [cell.strip() for i, cell in enumerate(header) if i not in names]
-    return _assemble(display, display, columns, lines, ignored)
-
-
-def _columns(header: list, display: str) -> dict:
-    """header position -> (metric, column as written); unknown columns are an error."""
-    found: dict = {}
-    seen: dict = {}
-    for position, cell in enumerate(header):
-        column = cell.strip()
-        key = column.lower()
-        if key in ALIASES:
-            name = ALIASES[key]
-            if name in seen:
-                raise HwsolveError(f"columns {seen[name]!r} and {column!r} both give {name}",
-                                   file=display, line=1, where=f"column {column!r}")
-            seen[name] = column
-            found[position] = (name, column)
-        elif not key.startswith(IGNORED_PREFIXES):
-            raise HwsolveError(f"unknown column {column!r}; the columns read are epoch (or "
-                               "step), " + ", ".join(METRICS) + " (or L)", file=display,
-                               line=1, where=f"column {column!r}")
-    if "epoch" not in seen:
-        raise HwsolveError("needs an 'epoch' column (or 'step')", file=display, line=1)
-    if len(seen) < 2:
-        raise HwsolveError("needs at least one of " + ", ".join(METRICS), file=display, line=1)
-    return found
+    from hwsolve.teach.curves_csv import parse_cell as parse
+    return parse(text)
 
 
 def _assemble(file: str, title: str, columns: dict, lines: list, ignored: list) -> Curves:
@@ -212,7 +129,9 @@ def diagnose(curves: Curves, *, window: int | None = None, patience: int | None 
              "the best raw value within that window around the smoothed best",
              "window": window, "patience": patience}
     evidence: dict = {"epochs": n, "first_epoch": epochs[0], "last_epoch": epochs[-1]}
-    missing = _missing_epochs(epochs)
+    if curves.rows > n:
+        evidence["rows"] = curves.rows
+    missing = _missing_epochs(epochs) if curves.x_name == "epoch" and curves.rows <= n else []
     if missing:
         evidence["missing_epochs"] = missing
     result = Diagnosis(curves, "good_fit", None, [], [], evidence, smoothed, rules)
@@ -221,6 +140,9 @@ def diagnose(curves: Curves, *, window: int | None = None, patience: int | None 
            for i, v in enumerate(curves.series.get(name, ())) if isinstance(v, float)]
     if bad:
         name, epoch = min(bad, key=lambda pair: pair[1])
+        exact = {m: e for m, e in curves.nonfinite.items() if m in ("train_loss", "val_loss")}
+        if exact:  # binned runs: the row where it happened, not the bin's epoch
+            name, epoch = min(exact.items(), key=lambda pair: pair[1])
         evidence["non_finite"] = f"{name} is not a finite number at epoch {_t(epoch)}"
         finite = [(v, i) for i, v in enumerate(curves.series.get("train_loss", ()))
                   if isinstance(v, Fraction)]
@@ -338,6 +260,16 @@ def diagnose(curves: Curves, *, window: int | None = None, patience: int | None 
                 "help, since the loss has levelled off."]
             return result
 
+    if metric is None:
+        result.diagnosis = "undetermined"
+        result.remedies = ["validation_data"]
+        level = f" at {_f(_last(train))}" if train is not None else ""
+        result.advice = [
+            "Cannot tell over- from underfitting: the file has no validation loss or "
+            f"accuracy, and the training loss has levelled off{level}.",
+            "Record a validation metric (Keras: validation_data=..., Lightning: a "
+            "validation_step) and diagnose again."]
+        return result
     result.diagnosis = "good_fit"
     where = f" {metric} is best at epoch {_t(epochs[best_i])} ({_f(smoothed[metric][best_i])})" \
         f" and stays within its tolerance {_f(m_tol)} afterwards;" if metric else ""

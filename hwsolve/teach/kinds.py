@@ -115,8 +115,30 @@ def _expect(tree, kind: str, display: str) -> dict:
                                file=display, where=where, line=line)
         if not isinstance(value, Scalar) or value.is_null:
             raise HwsolveError("must be one value", file=display, where=where, line=line)
+        _check_expected(key, value.text, display, where, line)
         found[key] = (value.text, value.line)
     return found
+
+
+def _check_expected(key: str, text: str, display: str, where: str, line: int) -> None:
+    """An expected value that hwsolve can never produce is a bad file (exit 2), not a
+    difference (exit 1): ``diagnosis: overfit`` is a typo, not a disagreement."""
+    from hwsolve.teach.curves import DIAGNOSES, REMEDIES
+
+    allowed = {"diagnosis": DIAGNOSES, "remedy": REMEDIES,
+               "verdict": ("proved", "different", "undecided")}.get(key)
+    if allowed is not None and text not in allowed:
+        import difflib
+        close = difflib.get_close_matches(text, allowed, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise HwsolveError(f"{text[:60]!r} is not a {key}{hint}; it is one of "
+                           + ", ".join(allowed), file=display, where=where, line=line)
+    if key == "epoch":
+        try:
+            num.parse_decimal(text)
+        except ValueError as exc:
+            raise HwsolveError(f"must be an epoch number ({exc})", file=display, where=where,
+                               line=line) from None
 
 
 def _curves(tree, display: str, title: str):

@@ -15,10 +15,7 @@ never as proved.
 from __future__ import annotations
 
 import ast
-import signal
-import threading
 import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -28,6 +25,8 @@ from hwsolve import num
 from hwsolve.errors import HwsolveError
 from hwsolve.spec.expr import _FORBIDDEN_OPERATORS, _WHY_NOT, MAX_DEPTH, _check_bracket_depth, \
     ExprError
+from hwsolve.teach.limits import MAX_DIGITS, Timeout as _Timeout, in_child as _in_child, \
+    magnitude as _magnitude, time_limit as _time_limit  # noqa: F401 (MAX_DIGITS re-exported)
 from hwsolve.work.symbolic import Sigmoid, latex, size_ok, text
 
 MAX_TEXT = 2000
@@ -75,10 +74,6 @@ class Proof:
         return proof_latex(self, standalone=False)
 
 
-class _Timeout(Exception):
-    pass
-
-
 # ----------------------------------------------------------------------------- parsing
 
 def parse_side(source: str, where: str) -> sp.Expr:
@@ -93,7 +88,9 @@ def parse_side(source: str, where: str) -> sp.Expr:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(source, mode="eval")
-        return _Builder(source).build(tree.body, 0)
+        built = _Builder(source).build(tree.body, 0)
+        _magnitude(built)
+        return built
     except SyntaxError as exc:
         detail = f" ({exc.msg})" if exc.msg and "invalid syntax" not in exc.msg else ""
         raise HwsolveError(f"not a valid expression{detail}: {source!r}"[:300],
@@ -132,6 +129,7 @@ class _Builder:
             if op is ast.Pow:
                 if right.is_Number and abs(right) > MAX_EXPONENT:
                     raise ExprError(f"exponents are limited to ±{MAX_EXPONENT} here")
+                _magnitude(sp.Pow(left, right, evaluate=False))  # before SymPy multiplies out
                 return left ** right
             raise ExprError(f"the operator {op.__name__} is not allowed")
         if isinstance(node, ast.UnaryOp):
@@ -205,6 +203,15 @@ def prove(left_text: str, right_text: str, *, timeout: float = DEFAULT_TIMEOUT,
         proof.reason = (f"the {' and '.join(too_big)} side has more than {max_ops} operations "
                         "(the size cap); not attempted")
         return proof
+    finished = _in_child(lambda: _attempt(proof, timeout, max_ops), 2 * timeout + 1)
+    if finished is None:
+        proof.reason = (f"the proof did not finish within the time cap of {timeout:g} s "
+                        "(--timeout) and was stopped")
+        return proof
+    return finished
+
+
+def _attempt(proof: Proof, timeout: float, max_ops: int) -> Proof:
     try:
         with _time_limit(timeout):
             _symbolic(proof, max_ops)
@@ -279,7 +286,8 @@ def _numeric(proof: Proof) -> None:
         exact = lv.is_Rational and rv.is_Rational
         proof.verdict = "different"
         proof.reason = ("the sides differ at " + ", ".join(f"{s} = {v}" for s, v in
-                                                        point.items()))
+                                                        point.items()) if point else
+                        "the sides are different numbers")
         proof.counterexample = {
             "at": {s.name: v for s, v in point.items()},
             "left": lv if exact else sp.N(lv, 60), "right": rv if exact else sp.N(rv, 60),
@@ -300,27 +308,6 @@ def _real_number(value) -> bool:
     except (TypeError, ValueError, ZeroDivisionError):
         return False
     return bool(v.is_real and v.is_finite)
-
-
-@contextmanager
-def _time_limit(seconds: float):
-    """SIGALRM in the main thread of a POSIX process; elsewhere only the size cap applies."""
-    usable = (hasattr(signal, "setitimer") and seconds > 0
-              and threading.current_thread() is threading.main_thread())
-    if not usable:
-        yield
-        return
-
-    def expired(signum, frame):
-        raise _Timeout()
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def claim_text(expr) -> str:

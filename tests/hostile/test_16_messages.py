@@ -73,8 +73,12 @@ def test_none_as_a_name_is_refused_as_a_keyword(write):
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
-def test_a_full_disk_names_the_output_file():
-    result = run_cli("generate", "5", "-o", "/dev/full")
-    assert result.exit_code == 2
-    assert result.stderr == ("hwsolve: error: /dev/full, at --output: cannot write the problem "
-                             "(No space left on device)\n")
+def test_a_device_is_never_an_output_file():
+    # Writes go through a temporary file that replaces the target: a device is refused even
+    # with --force (as root, it would otherwise be replaced by a regular file).  The full-disk
+    # message is tested in tests/test_writers.py.
+    for extra in ((), ("--force",)):
+        result = run_cli("generate", "5", "-o", "/dev/full", *extra)
+        assert result.exit_code == 2
+        assert result.stderr.startswith("hwsolve: error: /dev/full, at --output: is not a "
+                                        "regular file")
