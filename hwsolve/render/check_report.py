@@ -11,7 +11,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from hwsolve import num
-from hwsolve.render.usertext import plain
+from hwsolve.render.usertext import plain as _user_text
 
 
 def _sig_digits(text: str) -> int:
@@ -39,17 +39,17 @@ def lines(results: list, show_all: bool = False, digits: int | None = None,
     out: list = []
     for result in results:
         if result.error is not None:
-            out.append(Text(f"✗ {plain(result.name)}: cannot be checked (the error is on stderr)",
+            out.append(Text(f"✗ {_user_text(result.name)}: cannot be checked (the error is on stderr)",
                             style="bold red"))
             continue
         failures = result.failures
         if quiet and not failures:
             continue
         if not result.comparisons:
-            out.append(Text(f"- {plain(result.name)}: no answer key", style="dim"))
+            out.append(Text(f"- {_user_text(result.name)}: no answer key", style="dim"))
             continue
         mark, style = ("✓", "green") if not failures else ("✗", "bold red")
-        out.append(Text(f"{mark} {plain(result.name)}: {len(result.comparisons) - len(failures)}"
+        out.append(Text(f"{mark} {_user_text(result.name)}: {len(result.comparisons) - len(failures)}"
                         f"/{len(result.comparisons)} key entries match", style=style))
         shown = failures if quiet or not show_all else result.comparisons
         if shown:
