@@ -97,12 +97,11 @@ RENDERERS = [
     pytest.param(_cli("solve", "{identity}", "-f", "latex", "--standalone"), "latex",
                  id="prove latex"),
     pytest.param(_cli("graph", "{net}", "-o", "{dot}"), "dot", id="graph dot"),
-    pytest.param(_cli("grade", "{net}", "{answers}"), "terminal", id="grade table",
-                 marks=_xfail("h16grade")),
+    pytest.param(_cli("grade", "{net}", "{answers}"), "terminal", id="grade table"),
     pytest.param(_cli("grade", "{net}", "{answers}", "-f", "markdown"), "markdown",
-                 id="grade markdown", marks=_xfail("h16grade")),
+                 id="grade markdown"),
     pytest.param(_cli("vary", "{net}", "-o", "{sheet}", "--sheet"), "markdown",
-                 id="vary --sheet markdown", marks=_xfail("h16check")),
+                 id="vary --sheet markdown"),
 ]
 
 
@@ -142,4 +141,22 @@ def test_csv_cells_are_never_formulas(cell, inert):
 
 
 def test_grade_csv_student_ids_are_never_formulas(tmp_path):
-    pytest.xfail("fixed on branch h16grade (the gradebook CSV writer is grade's)")
+    """A gradebook written by grade -f csv: a student id or a written answer that starts with
+    = + - @ comes out as text (OWASP's CSV-injection rule), read back with the csv module."""
+    import csv
+    import io
+
+    answers = tmp_path / "class"
+    answers.mkdir()
+    for n, student in enumerate(["=HYPERLINK(\"http://x\")", "+1", "@SUM(A1)", "alice"]):
+        (answers / f"s{n}.yaml").write_text(f"student: '{student}'\nYhat: 0.69\n",
+                                              encoding="utf-8")
+    result = run_cli("grade", "q3a", str(answers), "-f", "csv")
+    assert result.exit_code in (0, 1), result.output   # 1: some entries are wrong
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    ids = {row[0] for row in rows[1:]}
+    assert "'=HYPERLINK(\"http://x\")" in ids and "'+1" in ids and "'@SUM(A1)" in ids
+    assert "alice" in ids
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "@")), row

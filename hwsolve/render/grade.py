@@ -12,6 +12,7 @@ import csv
 import io
 
 from hwsolve import num
+from hwsolve.render import usertext
 from hwsolve.errors import printable
 from hwsolve.teach.answers import Flagged
 
@@ -55,34 +56,25 @@ def _reason(e) -> str:
 
 
 def safe_cell(text: str, number_ok: bool = True) -> str:
-    """A CSV cell a spreadsheet shows as text: one starting with = + - @ (or a tab or carriage
-    return) gets a leading ' (OWASP's CSV-injection rule); control characters are escaped.  A
-    plain number is left alone where ``number_ok`` (a student's -0.069), never in an id."""
-    text = printable(str(text))
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        if number_ok:
-            try:
-                float(text)
-                return text
-            except ValueError:
-                pass
-        return "'" + text
-    return text
+    """A CSV cell a spreadsheet shows as text (usertext.csv_cell: OWASP's CSV-injection rule,
+    control characters escaped).  A plain number is left alone where ``number_ok`` (a
+    student's -0.069), never in an id."""
+    if number_ok:
+        try:
+            float(str(text))
+            return printable(str(text))
+        except ValueError:
+            pass
+    return usertext.csv_cell(text)
 
 
 def md(text: str) -> str:
-    """User text for a Markdown table cell: one line, no table or HTML structure."""
-    text = printable(str(text)).replace("\r", " ").replace("\n", " ")
-    for char, escaped in (("\\", "\\\\"), ("|", "\\|"), ("&", "&amp;"), ("<", "&lt;"),
-                          (">", "&gt;"), ("`", "\\`"), ("*", "\\*"), ("_", "\\_"),
-                          ("[", "\\["), ("]", "\\]"), ("#", "\\#")):
-        text = text.replace(char, escaped)
-    return text
+    """User text for a Markdown table cell or heading: one line, no structure (usertext)."""
+    return usertext.markdown(text)
 
 
 def _text(text: str, style: str | None = None):
-    from rich.text import Text
-    return Text(printable(str(text)), style=style or "")
+    return usertext.rich_text(text, style or "")
 
 
 # ----------------------------------------------------------------------------- one submission

@@ -11,7 +11,7 @@ ID line (the student's id filled in for ``vary --roster``).  Every table is laid
 
 from __future__ import annotations
 
-from hwsolve.render import common, texlayout
+from hwsolve.render import common, texlayout, usertext
 
 _PREAMBLE = ("\\documentclass[11pt]{article}\n\\usepackage[margin=2cm]{geometry}\n"
              "\\usepackage{amsmath}\n\\setlength{\\parindent}{0pt}\n\\sloppy\n"
@@ -57,9 +57,9 @@ def markdown_problems(variants: list) -> str:
     out = []
     for v in variants:
         problem = v.solution.problem
-        out += [f"## {_heading(v)}", "", _id_line(v), ""]
+        out += [f"## {usertext.markdown(_heading(v))}", "", _id_line(v), ""]
         if problem.description:
-            out += [problem.description, ""]
+            out += [usertext.markdown(problem.description), ""]
         out += ["**Given:** " + ", ".join(f"{n} = {t}" for n, t in _givens(v)), "",
                 "**Nodes:**", ""]
         out += [f"- `{node.name} = {node.text}`" for node in problem.nodes]
@@ -76,7 +76,8 @@ def markdown_problems(variants: list) -> str:
 
 def _id_line(v) -> str:
     student = getattr(v, "student", None)
-    return f"Name: ______________________  ID: {student or '__________'}"
+    shown = usertext.markdown(student) if student else "__________"
+    return f"Name: ______________________  ID: {shown}"
 
 
 def markdown_answers(variants: list, digits: int = 3) -> str:
@@ -84,7 +85,7 @@ def markdown_answers(variants: list, digits: int = 3) -> str:
     for v in variants:
         table = common.markdown(v.solution, digits).split("\n", 1)[1]  # without its title
         student = getattr(v, "student", None)
-        out.append(f"### {_heading(v)}" + (f" (student {student})" if student else "") + "\n"
+        out.append(f"### {usertext.markdown(_heading(v))}" + (f" (student {usertext.markdown(student)})" if student else "") + "\n"
                    + table)
     return "\n".join(out)
 
