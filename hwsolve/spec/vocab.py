@@ -5,6 +5,8 @@ ACTIVATIONS = ("sigmoid", "tanh", "identity", "softmax")
 LOSSES = ("bce", "mse", "cross_entropy", "hinge", "none")
 FUNCTIONS = ("min", "max", "abs", "exp", "log", "sqrt", "sigmoid", "tanh", "relu",
              "leaky_relu", "softplus", "dot", "sum", "mean", "softmax", "log_softmax",
-             "transpose", "outer", "conv2d")
+             "transpose", "outer", "conv2d",
+             "var", "layer_norm", "batch_norm", "gelu", "gelu_tanh", "dropout", "concat",
+             "max_pool2d", "avg_pool2d")
 FORMATS = ("table", "json", "markdown", "csv", "latex")
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adam")

@@ -30,6 +30,7 @@ import sympy as sp
 from hwsolve.spec import expr as E
 from hwsolve import num
 from hwsolve.engine.graph import Graph, NodeProgram
+from hwsolve.ops import registry_nn
 from hwsolve.ops.registry import REGISTRY
 from hwsolve.work import vector_forms
 
@@ -324,7 +325,7 @@ class _Converter:
         op, arg_positions, payload = self.program.tape[position]
         if op != e.op:
             raise AssertionError(f"tape out of step at {self.program.name}: {op} != {e.op}")
-        if op in vector_forms.OPS:
+        if op in vector_forms.OPS or op in registry_nn.PAYLOAD_OPS:
             return [self.vector_op(op, args, position, arg_positions, payload)]
         result = self.apply(e.op, args, position, arg_positions)
         if e.op in _FUNCTIONS:
@@ -363,6 +364,9 @@ class _Converter:
     def vector_op(self, op: str, args: list, position: int, arg_positions: tuple,
                   payload) -> sp.Expr:
         """softmax, log_softmax, mean, softplus, identity and the losses (work/vector_forms)."""
+        if op in registry_nn.PAYLOAD_OPS:  # issue 19's ops: their registry form, also exact
+            ev = self.evaluate and (self.mode != "exact" or all(a.is_Number for a in args))
+            return REGISTRY[op].sympy(sp, _FORMS, args, payload, ev)
         if self.mode == "exact":
             ev = all(a.is_Number for a in args)
             positive = None
@@ -389,8 +393,10 @@ class _Converter:
             return sp.Pow(args[0], sp.Rational(1, 2), evaluate=ev)
         if op in _SMOOTH:
             return _SMOOTH[op](*args, evaluate=ev)
+        if op in registry_nn.SYMPY and op != "max_pool":
+            return REGISTRY[op].sympy(sp, _FORMS, args, None, ev)
         values = [self.tape_values[p] for p in arg_positions]
-        if op in ("max", "min"):
+        if op in ("max", "min", "max_pool"):
             out = self.tape_values[position]
             return args[next(i for i, v in enumerate(values) if num.cmp(v, out) == 0)]
         positive = num.sign(values[0]) > 0

@@ -23,10 +23,13 @@ def entries(value) -> list:
     ``("[2]", x)`` for a vector, ``("[1, 2]", x)`` for a matrix."""
     if not isinstance(value, (list, tuple)):
         return [("", value)]
-    if value and isinstance(value[0], (list, tuple)):
-        return [(f"[{i}, {j}]", x) for i, row in enumerate(value, start=1)
-                for j, x in enumerate(row, start=1)]
-    return [(f"[{i}]", x) for i, x in enumerate(value, start=1)]
+    out = []
+    for i, item in enumerate(value, start=1):
+        if isinstance(item, (list, tuple)):
+            out += [(f"[{i}, " + index[1:], x) for index, x in entries(item)]
+        else:
+            out.append((f"[{i}]", item))
+    return out
 
 
 def _agrees(a: float, b: float, rel: float, abs_tol: float) -> bool:

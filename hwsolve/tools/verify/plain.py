@@ -30,13 +30,16 @@ def value(v, where: str):
     if not v:
         raise error(f"{where}: an empty list")
     if isinstance(v[0], list):
-        rows = [[number(x, f"{where}[{i}, {j}]") for j, x in enumerate(row, start=1)]
-                if isinstance(row, list) else error_row(where, i)
+        rows = [value(row, f"{where}[{i}]") if isinstance(row, list) else error_row(where, i)
                 for i, row in enumerate(v, start=1)]
-        if any(len(row) != len(rows[0]) for row in rows):
+        if any(_dims(row) != _dims(rows[0]) for row in rows):
             raise error(f"{where}: a ragged matrix")
         return rows
     return [number(x, f"{where}[{i}]") for i, x in enumerate(v, start=1)]
+
+
+def _dims(v) -> tuple:
+    return (len(v),) + _dims(v[0]) if isinstance(v, list) else ()
 
 
 def error_row(where: str, i: int):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 
 from hwsolve.ops.registry import torch_equivalent
+from hwsolve.tools.verify import torch_nn
 from hwsolve.tools.verify.errors import error, import_torch
 from hwsolve.tools.verify.plain import PRESETS
 
@@ -74,11 +75,14 @@ class Evaluator:
             return self.call(node)
         raise error(f"unsupported syntax: {ast.unparse(node)}")
 
-    @staticmethod
-    def same_shape(values: list, node) -> list:
-        shapes = {tuple(v.shape) for v in values if v.dim()}
-        if len(shapes) > 1:
-            raise error(f"operands of different shapes {sorted(shapes)}: {ast.unparse(node)}")
+    def same_shape(self, values: list, node) -> list:
+        """Operands that broadcast as NumPy (and PyTorch) do."""
+        try:
+            self.torch.broadcast_shapes(*(v.shape for v in values))
+        except RuntimeError:
+            shapes = [tuple(v.shape) for v in values]
+            raise error(f"operands of shapes {shapes} do not broadcast: "
+                        f"{ast.unparse(node)}") from None
         return values
 
     def index(self, node):
@@ -100,8 +104,8 @@ class Evaluator:
         if not isinstance(node.func, ast.Name) or node.keywords:
             raise error(f"unsupported call: {ast.unparse(node)}")
         fn, args = node.func.id, node.args
-        if fn == "conv2d":
-            return self.conv2d(args)
+        if fn in torch_nn.CALLS:  # issue 19: rows, masks, norms, channels, pools
+            return torch_nn.call(self, fn, args, node)
         values = [self.ev(a) for a in args]
         n = len(values)
 
@@ -152,20 +156,6 @@ class Evaluator:
                 raise error("outer needs two vectors")
             return torch.outer(*values)
         raise error(f"unknown function {fn!r}")
-
-    def conv2d(self, args):
-        if len(args) not in (2, 4):
-            raise error("conv2d takes 2 or 4 arguments")
-        x, k = (self.ev(a) for a in args[:2])
-        if x.dim() != 2 or k.dim() != 2:
-            raise error("conv2d needs two matrices")
-        stride, padding = 1, 0
-        if len(args) == 4:
-            if not all(isinstance(a, ast.Constant) and type(a.value) is int for a in args[2:]):
-                raise error("the stride and padding of conv2d are whole number literals")
-            stride, padding = args[2].value, args[3].value
-        F = self.torch.nn.functional
-        return F.conv2d(x[None, None], k[None, None], stride=stride, padding=padding)[0, 0]
 
 
 def _label_tensor(torch, spec: dict, loss: str, k: int, shape: tuple):
