@@ -174,7 +174,7 @@ def _loss_points(op: str, r: random.Random) -> list:
                       [Fraction(0), Fraction(1), Fraction(0)], 2))
         cases.append(("identity", [Fraction(1, 2)], [Fraction(-1)], None))
         cases.append(("identity", [Fraction(1)], [Fraction(1)], None))  # margin 0
-    if op in ("loss_huber", "loss_smooth_l1", "loss_l1", "loss_mse_mean"):
+    if op in ("loss_huber", "loss_smooth_l1", "loss_l1", "loss_mse_mean", "loss_sse"):
         for act in ("identity", "sigmoid", "tanh"):
             for k in (1, 3):
                 cases.append((act, [_dec(r) for _ in range(k)],

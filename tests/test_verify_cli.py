@@ -226,6 +226,53 @@ V2_CASES = {
         activation: identity
         loss: none
         """,
+    "huber-l1": """\
+        title: Huber with delta 0.5 (a residual on each side of delta and one of 0), and L1
+        inputs: {x: [1, 2]}
+        params: {W: [[0.5, -1], [2, 0.25], [1, 1]], c: [0.1, 0, 0]}
+        nodes:
+          z: W @ x + c
+        activation: identity
+        loss: huber
+        delta: 0.5
+        label: [-1.4, 1, 3]
+        variants:
+          l1: {loss: l1, label: [0, 2, 1]}
+          tanh-huber: {activation: tanh, label: [1, -1, 0.5]}
+        """,
+    "smooth-l1": """\
+        title: smooth L1 with beta 2, sigmoid outputs
+        inputs: {x: [1, -2]}
+        params: {W: [[0.5, -1], [2, 0.25]]}
+        nodes:
+          z: W @ x
+        activation: sigmoid
+        loss: smooth_l1
+        beta: 2
+        label: [0, 1]
+        """,
+    "mse-pytorch": """\
+        title: mse under the pytorch convention (the mean)
+        inputs: {x: [1, 2]}
+        params: {W: [[0.5, -1], [2, 0.25], [1, 1]]}
+        nodes:
+          z: W @ x
+        activation: tanh
+        loss: mse
+        conventions: pytorch
+        label: [0, 1, -1]
+        """,
+    "mse-cs231n": """\
+        title: mse under the cs231n convention (the squared L2 norm), in a loss expression
+        inputs: {x: [1, 2]}
+        params: {W: [[0.5, -1], [2, 0.25]]}
+        nodes:
+          z: W @ x
+        activation: identity
+        loss: "mse + 0.1 * sum(W ** 2)"
+        conventions: cs231n
+        label: [0, 1]
+        """,
 }
 
 
@@ -253,7 +300,8 @@ def test_the_cases_use_every_op_and_loss():
                 "masked_softmax": "sqrt(2), M)", "max_pool": "max_pool2d(",
                 "loss_huber": "loss: huber", "loss_l1": "loss: l1",
                 "loss_smooth_l1": "loss: smooth_l1",
-                "loss_mse_mean": "conventions: pytorch"}.get(op, op + "(")
+                "loss_mse_mean": "conventions: pytorch",
+                "loss_sse": "conventions: cs231n"}.get(op, op + "(")
         assert word in text, op
     for head in ("activation: softmax", "activation: tanh", "activation: sigmoid",
                  "loss: none", "output_grad", "label: [0.25"):

@@ -15,7 +15,7 @@ import click
 from hwsolve import __version__
 from hwsolve.cli import train as train_cli
 from hwsolve.errors import HwsolveError
-from hwsolve.spec.vocab import ACTIVATIONS, FORMATS, LOSSES
+from hwsolve.spec.vocab import ACTIVATIONS, CONVENTIONS, FORMATS, LOSSES
 
 EXIT_DIFFERENCE = 1
 EXIT_ERROR = 2
@@ -127,6 +127,9 @@ def cli():
 @click.option("--loss", type=click.Choice(LOSSES), help="Override the loss.")
 @click.option("--label", help="Override the label Y (a plain decimal).")
 @click.option("--variant", help="Use one of the problem's variants.")
+@click.option("--conventions", type=click.Choice(CONVENTIONS),
+              help="A course's conventions (mse reduction, ties, norms); default: the spec's, "
+              "else textbook.")
 @click.option("--values", "show_values", is_flag=True,
               help="Also print every forward value with its exact form and gradient.")
 @click.option("--width", type=click.IntRange(40, 1000),
@@ -143,8 +146,8 @@ def cli():
               "verify extra); exit 1 on a disagreement.")
 @_names_the_problem
 @train_cli.options
-def solve(problem, fmt, digits, activation, loss, label, variant, show_values, width,
-          show_steps, exact, standalone, verify, **training):
+def solve(problem, fmt, digits, activation, loss, label, variant, conventions, show_values,
+          width, show_steps, exact, standalone, verify, **training):
     """Solve PROBLEM (a name from 'hwsolve list' or a path to a .yaml file)."""
     from hwsolve import api
 
@@ -154,6 +157,8 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
         return solve_kind(api.find(problem), fmt, width, standalone)
     _check_work_options(fmt, show_steps, exact, standalone)
     loaded = api.load(problem)
+    if conventions:
+        loaded = api.with_conventions(loaded, conventions)
     if train_cli.applies(loaded, training):  # a mini-batch, or training (hwsolve/cli/train.py)
         from hwsolve.engine.solve import resolve_setup
         setup = resolve_setup(loaded, variant=variant, activation=activation, loss=loss,

@@ -7,7 +7,8 @@ Arguments and payload as every loss: ``ŷ1..ŷk, z1..zk, y1..yk`` and ``(activat
 - ``loss_huber``: mean of ½r² where |r| ≤ δ, else δ(|r| − ½δ) (F.huber_loss);
 - ``loss_smooth_l1``: mean of ½r²/β where |r| < β, else |r| − ½β (F.smooth_l1_loss);
 - ``loss_l1``: mean of |r| (F.l1_loss); at r = 0 the derivative is taken as 0 (sign(0));
-- ``loss_mse_mean``: mean of r² (F.mse_loss): the pytorch and cmu11785 conventions' mse.
+- ``loss_mse_mean``: mean of r² (F.mse_loss): the pytorch and cmu11785 conventions' mse;
+- ``loss_sse``: Σ r² (F.mse_loss with reduction="sum"): the cs231n convention's mse.
 
 r = Ŷ − Y is computed from z where the activation is sigmoid or tanh (no cancellation).
 """
@@ -118,5 +119,19 @@ class MseMean:
         return [num.mul(Fraction(2, k), r) for r in rs] + [None] * (2 * k), None
 
 
+class Sse:
+    """Σ (Ŷk − Yk)², the squared L2 norm (cs231n's convention for mse)."""
+
+    @staticmethod
+    def forward(a, payload):
+        rs, k, _ = _per_entry(a, payload)
+        return _mean([num.mul(r, r) for r in rs], 1)
+
+    @staticmethod
+    def backward(a, out, needs, payload):
+        rs, k, _ = _per_entry(a, payload)
+        return [num.mul(Fraction(2), r) for r in rs] + [None] * (2 * k), None
+
+
 RULES = {"loss_huber": Huber, "loss_smooth_l1": SmoothL1, "loss_l1": L1,
-         "loss_mse_mean": MseMean}
+         "loss_mse_mean": MseMean, "loss_sse": Sse}

@@ -62,6 +62,10 @@ def _mse_mean(yhat, z, y, payload):
     return _f().mse_loss(yhat, y)
 
 
+def _sse(yhat, z, y, payload):
+    return _f().mse_loss(yhat, y, reduction="sum")
+
+
 # ----------------------------------------------------------------------------- SymPy
 
 def _sp_masked(sp, f, a, p, ev):
@@ -155,15 +159,21 @@ def _sp_mse_mean(sp, f, a, p, ev):
                   sp.Rational(1, k), evaluate=ev)
 
 
+def _sp_sse(sp, f, a, p, ev):
+    rs, k = _residuals(sp, a, p, ev)
+    return sp.Add(*(sp.Pow(r, 2, evaluate=ev) for r in rs), evaluate=ev)
+
+
 SYMPY = {
     "masked_softmax": _sp_masked, "var": _sp_var, "layer_norm": _sp_norm,
     "batch_norm": _sp_norm, "gelu": _sp_gelu, "gelu_tanh": _sp_gelu_tanh,
     "dropout": _sp_dropout, "max_pool": _sp_max_pool, "loss_huber": _sp_huber,
     "loss_smooth_l1": _sp_smooth_l1, "loss_l1": _sp_l1, "loss_mse_mean": _sp_mse_mean,
+    "loss_sse": _sp_sse,
 }
 # the ops whose SymPy form needs the tape payload (the shown work passes it)
 PAYLOAD_OPS = ("masked_softmax", "layer_norm", "batch_norm", "loss_huber", "loss_smooth_l1",
-               "loss_l1", "loss_mse_mean")
+               "loss_l1", "loss_mse_mean", "loss_sse")
 
 
 def entries(OpFacts, Template, RULES) -> dict:
@@ -238,4 +248,9 @@ def entries(OpFacts, Template, RULES) -> dict:
             "Ŷ and Y of one shape: a scalar, the mean of (Ŷ − Y)² (the mse of the pytorch and "
             "cmu11785 conventions)", smooth,
             Template("loss: mse\nconventions: pytorch", "a label of the output's shape")),
+        "loss_sse": OpFacts(
+            RULES["loss_sse"], _sse, "loss",
+            "Ŷ and Y of one shape: a scalar Σ (Ŷ − Y)² (the mse of the cs231n convention, the "
+            "squared L2 norm)", smooth,
+            Template("loss: mse\nconventions: cs231n", "a label of the output's shape")),
     }

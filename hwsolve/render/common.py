@@ -11,6 +11,7 @@ import io
 from hwsolve import num
 from hwsolve.engine.solve import Solution
 from hwsolve.spec.shapes import entry_name, flatten, indices, label as entry_label, shape_of
+from hwsolve.spec import conventions
 from hwsolve.spec.vocab import LOSSES
 
 HEADERS = {"Yhat": "Ŷ", "L": "L"}
@@ -39,7 +40,9 @@ def column_value(solution: Solution, column: str):
         return value
     if isinstance(index, int):
         return value[index - 1]
-    return value[index[0] - 1][index[1] - 1]
+    for i in index:
+        value = value[i - 1]
+    return value
 
 
 def header(column: str) -> str:
@@ -61,6 +64,9 @@ def head_summary(solution: Solution) -> str:
             parts.append(f"Y = {fmt(_listed(setup.label), 12)}")
     if setup.variant:
         parts.insert(0, f"variant {setup.variant}")
+    problem = solution.problem
+    if conventions.matters(problem, setup.loss):
+        parts.append(conventions.summary(problem.conventions))
     return ", ".join(parts)
 
 

@@ -19,7 +19,7 @@ from hwsolve.spec import trainspec
 from hwsolve.spec.keys import _ANSWER_KEYS, Answers, Key, KeyReader, key_shape_problem  # noqa: F401
 from hwsolve.spec.shapes import (MAX_RANK, describe, entry_name, flatten,  # noqa: F401
                                  shape_of)
-from hwsolve.spec.vocab import ACTIVATIONS, FUNCTIONS, LOSSES
+from hwsolve.spec.vocab import ACTIVATIONS, CONVENTIONS, FUNCTIONS, LOSSES
 from hwsolve.spec.yamlread import Mapping, Node, Scalar, Sequence, parse_text, read_text
 
 RESERVED = {"Yhat": "the output Ŷ", "L": "the loss", "Y": "the label (the target)"}
@@ -30,7 +30,8 @@ MAX_EXPRESSION = 10_000
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TOP_KEYS = ("title", "description", "inputs", "params", "constants", "nodes", "output",
              "activation", "loss", "label", "output_grad", "columns", "answers", "variants",
-             "tolerance", "follow_through", "examples", "reduction", "train")
+             "tolerance", "follow_through", "examples", "reduction", "train", "delta", "beta",
+             "conventions")
 _VARIANT_KEYS = ("activation", "loss", "label", "output_grad", "inputs", "params", "constants",
                  "answers")
 
@@ -84,6 +85,9 @@ class Problem:
     examples: list = field(default_factory=list)   # mini-batch: engine.batch.Example each
     reduction: str = "mean"                        # of the examples' losses: mean or sum
     train: object = None                           # spec.trainspec.TrainSpec, or None
+    delta: Fraction = Fraction(1)                  # the huber loss's delta
+    beta: Fraction = Fraction(1)                   # the smooth_l1 loss's beta
+    conventions: str = "textbook"                  # spec.conventions.NAMES
 
 
 def load_problem(path: str | Path) -> Problem:
@@ -160,7 +164,23 @@ class _Builder(KeyReader):
                        reduction=trainspec.reduction(self, top.values["reduction"])
                        if "reduction" in top.values else "mean",
                        train=trainspec.train(self, top.values["train"])
-                       if "train" in top.values else None)
+                       if "train" in top.values else None,
+                       **self.loss_settings(top.values))
+
+    def loss_settings(self, table: dict) -> dict:
+        """delta (huber), beta (smooth_l1): positive numbers; conventions: a course's name."""
+        settings = {}
+        for key in ("delta", "beta"):
+            if key in table:
+                value = self.number(table[key], key)
+                if value <= 0:
+                    raise self.fail(f"{key} must be a positive number, not {value}", key,
+                                    table[key].line)
+                settings[key] = value
+        if "conventions" in table:
+            settings["conventions"] = self.choice(table["conventions"], "conventions",
+                                                  CONVENTIONS)
+        return settings
 
     def mapping(self, node: Node, where: str | None, allowed: tuple) -> Mapping:
         if not isinstance(node, Mapping):

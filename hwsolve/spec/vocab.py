@@ -2,7 +2,8 @@
 choices without loading the numeric stack (``hwsolve --help`` must start instantly)."""
 
 ACTIVATIONS = ("sigmoid", "tanh", "identity", "softmax")
-LOSSES = ("bce", "mse", "cross_entropy", "hinge", "none")
+LOSSES = ("bce", "mse", "cross_entropy", "hinge", "huber", "l1", "smooth_l1", "none")
+CONVENTIONS = ("textbook", "pytorch", "cmu11785", "cs231n")
 FUNCTIONS = ("min", "max", "abs", "exp", "log", "sqrt", "sigmoid", "tanh", "relu",
              "leaky_relu", "softplus", "dot", "sum", "mean", "softmax", "log_softmax",
              "transpose", "outer", "conv2d",

@@ -96,6 +96,7 @@ def verify_entries(solution, *, rel: float = 1e-9, abs_tol: float = 1e-12) -> li
                      "(load, solve_file or solve_text)")
     spec = plain_spec(text, activation=setup.activation, loss=setup.loss,
                       label=_plain_label(setup.label_given), variant=setup.variant)
+    spec["conventions"] = getattr(solution.problem, "conventions", "textbook")  # --conventions
     reference = torch_evaluate(spec)
     rows = []
     for table, kind, prefix in ((solution.values, "values", ""), (solution.grad, "grad", "∇")):

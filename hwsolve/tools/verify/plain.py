@@ -12,6 +12,7 @@ from __future__ import annotations
 from hwsolve.tools.verify.errors import error
 
 PRESETS = ("bce", "mse", "cross_entropy", "hinge")
+NEW_PRESETS = ("huber", "l1", "smooth_l1")  # mean-reduced, not usable inside an expression
 
 
 def number(v, where: str) -> float:
@@ -98,4 +99,7 @@ def plain_spec(text: str, *, activation=None, loss=None, label=None, variant=Non
     grad = over.get("output_grad", doc.get("output_grad"))
     spec["activation"], spec["loss"], spec["label"] = str(act), los, y
     spec["output_grad"] = None if grad is None else value(grad, "output_grad")
+    for key in ("delta", "beta"):
+        spec[key] = number(doc.get(key, 1), key)
+    spec["conventions"] = str(doc.get("conventions") or "textbook")
     return spec

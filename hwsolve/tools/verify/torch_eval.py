@@ -15,7 +15,7 @@ import ast
 from hwsolve.ops.registry import torch_equivalent
 from hwsolve.tools.verify import torch_nn
 from hwsolve.tools.verify.errors import error, import_torch
-from hwsolve.tools.verify.plain import PRESETS
+from hwsolve.tools.verify.plain import NEW_PRESETS, PRESETS
 
 _BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
 _ELEMENTWISE = ("abs", "exp", "log", "sqrt", "sigmoid", "tanh", "relu", "softplus")
@@ -243,7 +243,8 @@ def torch_evaluate(spec: dict) -> dict:
             y, c = _label_tensor(torch, spec, name, k, shape)
             if name == "hinge" and not shape and y.item() not in (1.0, -1.0):
                 raise error("one output's hinge loss needs a label of 1 or -1")
-            return torch_equivalent(f"loss_{name}")(yhat, z, y, (act, k, c))
+            op, extra = torch_nn.preset(spec, name, c)
+            return torch_equivalent(op)(yhat, z, y, (act, k, extra))
 
         L = None
         if loss == "none":
@@ -253,7 +254,7 @@ def torch_evaluate(spec: dict) -> dict:
                 raise error(f"output_grad has shape {tuple(g.shape)}, the output {shape}")
             yhat.backward(gradient=g)
         else:
-            if loss in PRESETS:
+            if loss in PRESETS or loss in NEW_PRESETS:
                 L = preset(loss)
             else:
                 scope = dict(env, Yhat=yhat)
