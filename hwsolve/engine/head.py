@@ -29,6 +29,7 @@ class HeadSlots:
     label: list                   # slots of Y (may be empty)
     loss: int | None              # slot of L (None for loss: none)
     seeds: dict = field(default_factory=dict)   # slot -> upstream gradient to start from
+    forward_only: bool = False    # loss: none, a vector output, no output_grad: values only
 
 
 def copy_graph(graph: Graph) -> Graph:
@@ -66,11 +67,10 @@ def attach(body: Graph, setup) -> tuple:
     loss = setup.loss
     if loss == "none":
         grads = setup.output_grad
+        if grads is None and shape:  # forward-only: every value, no gradients
+            head.forward_only = True
+            return graph, head
         if grads is None:
-            if shape:
-                raise fail(f"with loss: none and a vector output ({describe(shape)}), give the "
-                           "upstream gradient as output_grad: [g1, g2, ...] (as backward("
-                           "gradient=...) does in PyTorch)", "output_grad")
             grads = Fraction(1)
         if shape_of(grads) != shape:
             raise fail(f"output_grad must be {describe(shape)}, like the output, not "

@@ -126,13 +126,13 @@ def latex_name(label: str) -> str:
 
 def latex_table(solution: Solution, digits: int = 3) -> str:
     """The answer table as tabulars of at most TABLE_COLUMNS_PER_ROW columns, balanced."""
-    columns = solution.problem.columns
+    columns = render.columns(solution)
     rows = -(-len(columns) // TABLE_COLUMNS_PER_ROW)
     per_row = -(-len(columns) // rows)
     tables = []
     for start in range(0, len(columns), per_row):
         chunk = columns[start:start + per_row]
-        heads = " & ".join(f"${_header(c)}$" for c in chunk)
+        heads = " & ".join(f"${_header(c, render.forward_only(solution))}$" for c in chunk)
         cells = " & ".join(f"${render.fmt(render.column_value(solution, c), digits)}$"
                            for c in chunk)
         tables.append("\\begin{tabular}{" + "c" * len(chunk) + "}\n\\hline\n" + heads +
@@ -140,8 +140,8 @@ def latex_table(solution: Solution, digits: int = 3) -> str:
     return "\\begin{center}\n" + "\n\\par\\medskip\n".join(tables) + "\n\\end{center}"
 
 
-def _header(column: str) -> str:
-    if column in ("Yhat", "L"):
+def _header(column: str, values_only: bool = False) -> str:
+    if column in ("Yhat", "L") or values_only:
         return latex_name(column)
     return r"\nabla " + latex_name(column)
 

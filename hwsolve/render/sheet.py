@@ -39,7 +39,7 @@ def _entry_cells(variant) -> list:
     for column in common.columns(variant.solution):
         value = common.column_value(variant.solution, column)
         shape = shape_of(value)
-        head = common.header(column)
+        head = common.header(column, variant.solution)
         cells += [label(head, i) for i in indices(shape)] if shape else [head]
     return cells
 

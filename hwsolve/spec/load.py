@@ -348,7 +348,7 @@ class _Builder(KeyReader):
     def loss(self, node: Node, where: str) -> str:
         """A preset loss, or a loss expression (parsed by the graph stage, with its line)."""
         value = self.text(node, where).strip()
-        if value in LOSSES:
+        if value in LOSSES or value == "Yhat":  # "Yhat": the output itself is the objective
             return value
         if _NAME.fullmatch(value):
             raise self.fail(f"unknown loss {value!r}; the losses are {', '.join(LOSSES)}, or an "
