@@ -103,10 +103,8 @@ class Calls:
                              "arguments")
         x, gamma, beta = self.args(nodes[:3], depth)
         eps = self.eps(nodes[3], fn) if len(nodes) == 4 else DEFAULT_EPS
-        if eps < 0 or (fn == "batch_norm" and eps == 0):
-            raise self.error(f"the eps of {fn}() must be {'positive' if fn == 'batch_norm' else 'at least 0'}"
-                             f", not {eps}" + (" (PyTorch refuses eps 0 in training mode)"
-                                               if fn == "batch_norm" else ""))
+        if eps < 0:
+            raise self.error(f"the eps of {fn}() must be at least 0, not {eps}")
         if fn == "batch_norm":
             if len(x.shape) != 2:
                 raise self.error(f"batch_norm() needs an N×D matrix (N examples of D "
