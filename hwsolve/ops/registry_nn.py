@@ -127,7 +127,7 @@ def _sp_dropout(sp, f, a, p, ev):
 
 
 def _sp_max_pool(sp, f, a, p, ev):
-    return f.KINKED["max"](*a, evaluate=ev)
+    return f.KINKED["max_pool"](*a, evaluate=ev)
 
 
 def _residuals(sp, a, p, ev):

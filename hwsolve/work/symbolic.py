@@ -147,7 +147,12 @@ class Slope(sp.Function):
         return self.args[1]
 
 
-_KINKED = {cls.op: cls for cls in (Maximum, Minimum, Relu, LeakyRelu, AbsValue)}
+class MaxPoolWindow(Kinked):
+    """The largest entry of one max_pool2d window (a tie passes to the first maximal entry)."""
+    op = "max_pool"
+
+
+_KINKED = {cls.op: cls for cls in (Maximum, Minimum, Relu, LeakyRelu, AbsValue, MaxPoolWindow)}
 
 
 # ----------------------------------------------------------------------------- conversion
