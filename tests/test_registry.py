@@ -274,6 +274,8 @@ def _elementary(expr):
     def softmax(i, *v):
         return sp.exp(v[int(i) - 1]) / sp.Add(*(sp.exp(x) for x in v))
 
+    from hwsolve.work import nn_forms
+    expr = nn_forms.elementary(expr)
     return (expr.replace(symbolic.Sigmoid, lambda t: 1 / (1 + sp.exp(-t)))
             .replace(vector_forms.Softplus, lambda t: sp.log(1 + sp.exp(t)))
             .replace(vector_forms.SoftmaxEntry, softmax)

@@ -92,7 +92,11 @@ def _sp_var(sp, f, a, p, ev, ddof=0):
                   sp.Rational(1, len(a) - ddof), evaluate=ev)
 
 
-def _sp_norm(sp, f, a, p, ev):
+def _sp_norm(sp, f, a, p, ev, op="layer_norm"):
+    """γᵢ·x̂ᵢ + βᵢ as the shown work's named form (work/nn_forms.py), when the caller passes
+    one; else written out in elementary functions."""
+    if getattr(f, "norm_form", None) is not None:
+        return f.norm_form(op, a, p, ev)
     index, eps, ddof = p
     xs, gamma, beta = a[:-2], a[-2], a[-1]
     mu = _sp_mean(sp, xs, ev)
@@ -170,7 +174,7 @@ def _sp_sse(sp, f, a, p, ev):
 
 SYMPY = {
     "masked_softmax": _sp_masked, "var": _sp_var, "layer_norm": _sp_norm,
-    "batch_norm": _sp_norm, "gelu": _sp_gelu, "gelu_tanh": _sp_gelu_tanh,
+    "batch_norm": lambda sp, f, a, p, ev: _sp_norm(sp, f, a, p, ev, "batch_norm"), "gelu": _sp_gelu, "gelu_tanh": _sp_gelu_tanh,
     "dropout": _sp_dropout, "max_pool": _sp_max_pool, "loss_huber": _sp_huber,
     "loss_smooth_l1": _sp_smooth_l1, "loss_l1": _sp_l1, "loss_mse_mean": _sp_mse_mean,
     "loss_sse": _sp_sse,

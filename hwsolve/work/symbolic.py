@@ -32,7 +32,7 @@ from hwsolve import num
 from hwsolve.engine.graph import Graph, NodeProgram
 from hwsolve.ops import registry_nn
 from hwsolve.ops.registry import REGISTRY
-from hwsolve.work import vector_forms
+from hwsolve.work import nn_forms, vector_forms
 
 MAX_CLOSED_FORM_OPS = 300
 """A closed form with more operations than this is skipped (with a note): nobody reads it."""
@@ -371,7 +371,8 @@ class _Converter:
         """softmax, log_softmax, mean, softplus, identity and the losses (work/vector_forms)."""
         if op in registry_nn.PAYLOAD_OPS:  # issue 19's ops: their registry form, also exact
             ev = self.evaluate and (self.mode != "exact" or all(a.is_Number for a in args))
-            return REGISTRY[op].sympy(sp, _FORMS, args, payload, ev)
+            result = REGISTRY[op].sympy(sp, _FORMS, args, payload, ev)
+            return nn_forms.elementary(result) if self.mode == "exact" else result
         if self.mode == "exact":
             ev = all(a.is_Number for a in args)
             positive = None
@@ -415,7 +416,8 @@ class _Converter:
 _SMOOTH = {"exp": sp.exp, "log": sp.log, "tanh": sp.tanh, "sigmoid": Sigmoid}
 _ARITHMETIC = ("add", "sum", "sub", "neg", "mul", "div", "pow", "dot")
 # What the registry's SymPy forms use beside SymPy itself (hwsolve/ops/registry.py, SYMPY).
-_FORMS = SimpleNamespace(Sigmoid=Sigmoid, KINKED=_KINKED, vector_form=vector_forms.form)
+_FORMS = SimpleNamespace(Sigmoid=Sigmoid, KINKED=_KINKED, vector_form=vector_forms.form,
+                         norm_form=nn_forms.form)
 _FUNCTIONS = {"exp", "log", "tanh", "sigmoid", "sqrt", *_KINKED}
 
 
