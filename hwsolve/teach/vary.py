@@ -231,9 +231,10 @@ def variant_yaml(problem: Problem, solution, values: dict, number: int, seed: in
         out.append(f"  Yhat: {_key_value(solution.values['Yhat'])}")
     if "L" in solution.values:
         out.append(f"  L: {_key_value(solution.values['L'])}")
-    out.append("  grad:")
-    out += [f"    {name}: {_key_value(value)}" for name, value in solution.grad.items()
-            if name != "Yhat"]
+    if not getattr(solution.head_slots, "forward_only", False):  # values only: no gradient
+        out.append("  grad:")
+        out += [f"    {name}: {_key_value(value)}" for name, value in solution.grad.items()
+                if name != "Yhat"]
     out.append("  values:")
     out += [f"    {node.name}: {_key_value(solution.values[node.name])}"
             for node in problem.nodes]
