@@ -194,6 +194,8 @@ class TensorGenerator(TensorNodes, TensorLayers):
             out.append(f'loss: "{preset} + 0.01 * sum({w} ** 2)"')
         else:
             out.append(f"loss: {loss}")
+        if "mse" in out[-1] and self.r.random() < 0.5:  # a course's mse reduction
+            out.append(f"conventions: {self.r.choice(('pytorch', 'cs231n', 'cs231n', 'cmu11785'))}")
         if loss == "none":
             if k > 1:
                 out.append(f"output_grad: {_text([self.num(-1, 1) for _ in range(k)])}")

@@ -99,7 +99,9 @@ def plain_spec(text: str, *, activation=None, loss=None, label=None, variant=Non
     grad = over.get("output_grad", doc.get("output_grad"))
     spec["activation"], spec["loss"], spec["label"] = str(act), los, y
     spec["output_grad"] = None if grad is None else value(grad, "output_grad")
-    for key in ("delta", "beta"):
-        spec[key] = number(doc.get(key, 1), key)
-    spec["conventions"] = str(doc.get("conventions") or "textbook")
+    for key in ("delta", "beta"):  # huber's and smooth_l1's (default 1)
+        if key in doc:
+            spec[key] = number(doc[key], key)
+    if doc.get("conventions"):
+        spec["conventions"] = str(doc["conventions"])
     return spec

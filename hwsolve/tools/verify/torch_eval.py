@@ -247,7 +247,10 @@ def torch_evaluate(spec: dict) -> dict:
             return torch_equivalent(op)(yhat, z, y, (act, k, extra))
 
         L = None
-        if loss == "none":
+        forward_only = loss == "none" and spec.get("output_grad") is None and yhat.dim() > 0
+        if forward_only:
+            pass  # every value, and no gradient (as hwsolve's forward-only problems)
+        elif loss == "none":
             g = spec.get("output_grad")
             g = torch.ones_like(yhat) if g is None else torch.tensor(g, dtype=dt)
             if g.shape != yhat.shape:
@@ -277,6 +280,7 @@ def torch_evaluate(spec: dict) -> dict:
     if L is not None:
         values["L"] = L.item()
     grad = {}
-    for name, t in list(leaves.items()) + list(nodes.items()) + [("Yhat", yhat)]:
+    for name, t in [] if forward_only else \
+            list(leaves.items()) + list(nodes.items()) + [("Yhat", yhat)]:
         grad[name] = out_of(t.grad if t.grad is not None else torch.zeros_like(t))
     return {"values": values, "grad": grad}

@@ -106,5 +106,5 @@ def preset(spec: dict, name: str, class_number) -> tuple:
             raise error(f"unknown conventions {spec.get('conventions')!r}")
         return _MSE[spec.get("conventions", "textbook")], None
     if name in ("huber", "smooth_l1"):
-        return f"loss_{name}", spec["delta" if name == "huber" else "beta"]
+        return f"loss_{name}", spec.get("delta" if name == "huber" else "beta", 1.0)
     return f"loss_{name}", class_number
