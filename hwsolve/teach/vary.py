@@ -103,10 +103,13 @@ def _draw(problem: Problem, families: list, rng: random.Random) -> dict:
         for name, value in table.items():
             entries = [rng.choice(rng.choice(families)) for _ in flatten(value)]
             shape = shape_of(value)
-            nested = nest(entries, shape)
-            drawn[name] = tuple(tuple(r) for r in nested) if len(shape) == 2 else \
-                (tuple(nested) if shape else nested)
+            drawn[name] = _tuples(nest(entries, shape))
     return drawn
+
+
+def _tuples(value):
+    """Nested lists (a tensor of any rank) as nested tuples, the spec's form of a value."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
 def has_kink(solution) -> bool:
