@@ -53,7 +53,7 @@ def _instance(op: str, r: random.Random):
         eps = r.choice((Fraction(1, 100000), Fraction(1, 1000), Fraction(0)))
         if eps == 0 and len(set(x)) == 1:
             x[0] += 1
-        return x + [_q(r), _q(r)], (r.randint(1, n), eps, 0)
+        return x + [_q(r), _q(r), eps], (r.randint(1, n), 0)
     if op in ("gelu", "gelu_tanh"):
         return [_q(r, -5, 5)], None
     if op == "dropout":
@@ -81,15 +81,15 @@ def _torch_value(op, args, payload) -> float:
         n = len(xs) // 2
         return facts.torch(torch.stack(xs[:n]), torch.stack(xs[n:]))[payload - 1].item()
     if facts.flat == "norm_entry":
-        i, eps, _ = payload
-        x = torch.stack(xs[:-2])
+        i, _ = payload
+        x, eps = torch.stack(xs[:-3]), xs[-1]
         if op == "batch_norm":
-            out = facts.torch(x[:, None], xs[-2].reshape(1), xs[-1].reshape(1), eps)[i - 1, 0]
+            out = facts.torch(x[:, None], xs[-3].reshape(1), xs[-2].reshape(1), eps)[i - 1, 0]
         else:
             g = torch.ones(len(x), dtype=torch.float64)
-            g[i - 1] = xs[-2]
+            g[i - 1] = xs[-3]
             b = torch.zeros(len(x), dtype=torch.float64)
-            b[i - 1] = xs[-1]
+            b[i - 1] = xs[-2]
             out = facts.torch(x, g, b, eps)[i - 1]
         return out.item()
     k = payload[1]

@@ -120,14 +120,14 @@ def _points(op: str, r: random.Random) -> list:
         return [([_dec(r, -4, 4) for _ in range(4)] + [Fraction(m) for m in mask], i)
                 for mask in masks for i in (1, 2, 4)] + \
             [([Fraction(1)] * 4 + [Fraction(1), Fraction(1), Fraction(0), Fraction(1)], 2)]
-    if flat == "norm_entry":
+    if flat == "norm_entry":  # x1..xn, γᵢ, βᵢ, eps; payload (i, ddof)
         eps = Fraction(1, 100000)
-        points = [([_dec(r) for _ in range(4)] + [_dec(r), _dec(r)], (i, eps, 0))
+        points = [([_dec(r) for _ in range(4)] + [_dec(r), _dec(r), eps], (i, 0))
                   for i in (1, 3)]
         points.append(([Fraction(0), Fraction(0), Fraction(1), Fraction(1), Fraction(3, 2),
-                        Fraction(0)], (2, eps, 0)))  # zeros and ties
-        points.append(([_dec(r) for _ in range(3)] + [Fraction(1), Fraction(0)],
-                       (1, Fraction(0), 1)))  # eps 0, the unbiased variance
+                        Fraction(0), Fraction(1, 10)], (2, 0)))  # zeros and ties
+        points.append(([_dec(r) for _ in range(3)] + [Fraction(1), Fraction(0), Fraction(0)],
+                       (1, 1)))  # eps 0, the unbiased variance
         return points
     if flat == "vector_entry":
         return [([_dec(r, -4, 4) for _ in range(4)], i) for i in (1, 2, 4)] + \
@@ -217,13 +217,13 @@ def _torch_partials(op: str, args: list, payload) -> list:
         n = len(xs) // 2
         out = facts.torch(torch.stack(xs[:n]), torch.stack(xs[n:]))[payload - 1]
     elif facts.flat == "norm_entry":
-        i, eps, ddof = payload
-        x, n = torch.stack(xs[:-2]), len(xs) - 2
+        i, ddof = payload
+        x, n, eps = torch.stack(xs[:-3]), len(xs) - 3, xs[-1]
         ones = torch.ones(n, dtype=torch.float64)
-        gamma = torch.cat([ones[:i - 1], xs[-2][None], ones[i:]])
-        beta = torch.cat([ones[:i - 1] * 0, xs[-1][None], ones[i:] * 0])
+        gamma = torch.cat([ones[:i - 1], xs[-3][None], ones[i:]])
+        beta = torch.cat([ones[:i - 1] * 0, xs[-2][None], ones[i:] * 0])
         if ddof:  # the unbiased variance: no torch functional, written out
-            xhat = (x - x.mean()) / torch.sqrt(x.var(unbiased=True) + float(eps))
+            xhat = (x - x.mean()) / torch.sqrt(x.var(unbiased=True) + eps)
             out = gamma[i - 1] * xhat[i - 1] + beta[i - 1]
         elif op == "batch_norm":
             out = facts.torch(x[:, None], gamma[i - 1:i], beta[i - 1:i], eps)[i - 1, 0]

@@ -8,7 +8,7 @@ rational (var, dropout, max_pool; a norm whose variance + eps is a perfect squar
 - ``masked_softmax``: arguments v1..vn, m1..mn (a row and its 0/1 mask), payload the 1-based
   entry; pᵢ = mᵢ e^(vᵢ) / Σⱼ mⱼ e^(vⱼ).  The mask takes no gradient (as masked_fill).
 - ``var``: the biased variance Σ(xᵢ − μ)²/n of the arguments.
-- ``layer_norm`` and ``batch_norm``: arguments x1..xn, γᵢ, βᵢ; payload ``(i, eps, ddof)``:
+- ``layer_norm`` and ``batch_norm``: arguments x1..xn, γᵢ, βᵢ, eps; payload ``(i, ddof)``:
   γᵢ·(xᵢ − μ)/√(σ² + eps) + βᵢ with σ² = Σ(x − μ)²/(n − ddof) over the row (layer norm) or the
   column (batch norm, training mode).
 - ``gelu`` = x·Φ(x), ``gelu_tanh`` = x/2·(1 + tanh(√(2/π)(x + 0.044715 x³))).
@@ -99,12 +99,14 @@ class Var:
 
 
 class _Norm:
-    """γᵢ·x̂ᵢ + βᵢ with x̂ᵢ = (xᵢ − μ)/√(σ² + eps); args x1..xn, γᵢ, βᵢ; payload (i, eps,
+    """γᵢ·x̂ᵢ + βᵢ with x̂ᵢ = (xᵢ − μ)/√(σ² + eps); args x1..xn, γᵢ, βᵢ, eps; payload (i,
     ddof)."""
 
     @staticmethod
     def _stats(xs: list, eps, ddof: int) -> tuple:
         n = len(xs)
+        if num.sign(eps) < 0:
+            raise NumericError(f"the eps of a norm must be at least 0, not {num.fmt_sig(eps, 6)}")
         if n - ddof < 1:
             raise NumericError("the unbiased variance needs at least two entries")
         mu = _mean(xs)
@@ -117,21 +119,21 @@ class _Norm:
 
     @classmethod
     def _xhat(cls, a, payload) -> tuple:
-        return _norm_memo(*a[:-2], payload[1], payload[2])
+        return _norm_memo(*a[:-3], a[-1], payload[1])
 
     @classmethod
     def forward(cls, a, payload):
         xhat, _ = cls._xhat(a, payload)
         i = payload[0] - 1
-        n = len(a) - 2
+        n = len(a) - 3
         return num.add(num.mul(a[n], xhat[i]), a[n + 1])
 
     @classmethod
     def backward(cls, a, out, needs, payload):
         xhat, s = cls._xhat(a, payload)
-        index, _, ddof = payload
+        index, ddof = payload
         i = index - 1
-        n = len(a) - 2
+        n = len(a) - 3
         gamma = a[n]
         shrink = num.div(xhat[i], Fraction(n - ddof))
         partials = []
@@ -139,7 +141,9 @@ class _Norm:
             d = num.sub(ONE if j == i else ZERO, Fraction(1, n))
             d = num.sub(d, num.mul(shrink, xhat[j]))
             partials.append(num.mul(gamma, num.div(d, s)) if needs[j] else None)
-        return partials + [xhat[i], ONE], None
+        d_eps = num.neg(num.div(num.mul(gamma, xhat[i]), num.mul(Fraction(2), num.mul(s, s)))) \
+            if needs[-1] else None  # ∂/∂eps of γ(xᵢ − μ)(σ² + eps)^(−1/2)
+        return partials + [xhat[i], ONE, d_eps], None
 
 
 def _norm_fresh(*a):

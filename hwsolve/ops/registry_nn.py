@@ -4,8 +4,8 @@ them), SymPy forms in elementary functions (the shown work differentiates them),
 kink/tie prose and generator templates.
 
 Two more flats than :mod:`hwsolve.ops.registry` knows: ``masked_entry`` (v1..vn, m1..mn with
-the 1-based entry as payload) and ``norm_entry`` (x1..xn, γᵢ, βᵢ with the payload
-``(i, eps, ddof)``).
+the 1-based entry as payload) and ``norm_entry`` (x1..xn, γᵢ, βᵢ, eps with the payload
+``(i, ddof)``).
 """
 
 from __future__ import annotations
@@ -32,16 +32,26 @@ def var(x):
     return x.var(dim=-1, unbiased=False)
 
 
+def _variable(eps) -> bool:
+    return bool(getattr(eps, "requires_grad", False))
+
+
 def layer_norm(x, gamma, beta, eps):
+    """F.layer_norm over the last axis; written out where eps carries a gradient."""
+    if _variable(eps):
+        mean = x.mean(dim=-1, keepdim=True)
+        var = x.var(dim=-1, unbiased=False, keepdim=True)
+        return gamma * (x - mean) / (var + eps).sqrt() + beta
     return _f().layer_norm(x, (x.shape[-1],), gamma, beta, float(eps))
 
 
 def batch_norm(x, gamma, beta, eps):
     """Training mode: each column normalised with the batch mean and biased variance
-    (F.batch_norm refuses eps 0, which a hand-worked example may use: then written out)."""
-    if not eps:
+    (F.batch_norm refuses eps 0, which a hand-worked example may use, and takes eps as a
+    float: written out then)."""
+    if _variable(eps) or not float(eps):
         mean = x.mean(dim=0)
-        return gamma * (x - mean) / x.var(dim=0, unbiased=False).sqrt() + beta
+        return gamma * (x - mean) / (x.var(dim=0, unbiased=False) + eps).sqrt() + beta
     return _f().batch_norm(x, None, None, gamma, beta, training=True, eps=float(eps))
 
 
@@ -97,11 +107,10 @@ def _sp_norm(sp, f, a, p, ev, op="layer_norm"):
     one; else written out in elementary functions."""
     if getattr(f, "norm_form", None) is not None:
         return f.norm_form(op, a, p, ev)
-    index, eps, ddof = p
-    xs, gamma, beta = a[:-2], a[-2], a[-1]
+    index, ddof = p
+    xs, gamma, beta, eps = a[:-3], a[-3], a[-2], a[-1]
     mu = _sp_mean(sp, xs, ev)
-    spread = sp.sqrt(sp.Add(_sp_var(sp, f, xs, None, ev, ddof),
-                            sp.Rational(eps.numerator, eps.denominator), evaluate=ev),
+    spread = sp.sqrt(sp.Add(_sp_var(sp, f, xs, None, ev, ddof), eps, evaluate=ev),
                      evaluate=ev)
     xhat = sp.Mul(sp.Add(xs[index - 1], sp.Mul(-1, mu, evaluate=ev), evaluate=ev),
                   sp.Pow(spread, -1, evaluate=ev), evaluate=ev)
@@ -203,7 +212,7 @@ def entries(OpFacts, Template, RULES) -> dict:
         "layer_norm": OpFacts(
             RULES["layer_norm"], layer_norm, "norm_entry",
             "layer_norm(x, gamma, beta, eps): x a vector of n or an m×n matrix (each row), "
-            "gamma and beta vectors of n (or scalars), eps a number (default 1e-5): x's shape",
+            "gamma and beta vectors of n (or scalars), eps a scalar (default 1e-5): x's shape",
             smooth + " (σ² + eps > 0)",
             Template("layer_norm({0}, {1}, {2})", "rows of two or more distinct entries; "
                      "gamma, beta vectors of the row length")),

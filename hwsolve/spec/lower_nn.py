@@ -57,8 +57,9 @@ def lower(t: Tensor, args: list) -> list:
 
 
 def _norm(t: Tensor, args: list) -> list:
-    x, gamma, beta = t.args
-    eps, ddof = t.data
+    x, gamma, beta, _ = t.args
+    (ddof,) = t.data
+    eps = args[3][0]
     width = x.shape[-1]
     g = args[1] * width if not gamma.shape else args[1]
     b = args[2] * width if not beta.shape else args[2]
@@ -66,13 +67,13 @@ def _norm(t: Tensor, args: list) -> list:
     if t.kind == "layer_norm":
         for row in _rows(x, args[0]):
             for i in range(1, width + 1):
-                out.append(Apply("layer_norm", (row, g[i - 1], b[i - 1]), (i, eps, ddof)))
+                out.append(Apply("layer_norm", (row, g[i - 1], b[i - 1], eps), (i, ddof)))
         return out
     n = x.shape[0]
     columns = [VectorLit(tuple(args[0][r * width + c] for r in range(n))) for c in range(width)]
     for r in range(n):
         for c in range(width):
-            out.append(Apply("batch_norm", (columns[c], g[c], b[c]), (r + 1, eps, ddof)))
+            out.append(Apply("batch_norm", (columns[c], g[c], b[c], eps), (r + 1, ddof)))
     return out
 
 

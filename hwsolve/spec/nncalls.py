@@ -13,8 +13,7 @@ from __future__ import annotations
 import ast
 from fractions import Fraction
 
-from hwsolve import num
-from hwsolve.spec.exprtree import Tensor
+from hwsolve.spec.exprtree import Num, Tensor
 from hwsolve.spec.shapes import broadcast, describe
 
 DEFAULT_EPS = Fraction(1, 100000)
@@ -41,19 +40,6 @@ class Calls:
             raise self.error(f"the {what} of {fn}() must be from {low} to {high}, not "
                              f"{node.value}")
         return node.value
-
-    def eps(self, node, fn: str) -> Fraction:
-        text = None
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and \
-                not isinstance(node.value, bool):
-            text = self.c.segment(node)
-        if text is None:
-            raise self.error(f"the eps of {fn}() must be a number literal such as 1e-5")
-        try:
-            value = num.parse_decimal(text)
-        except ValueError as exc:
-            raise self.error(str(exc)) from None
-        return value
 
     # ------------------------------------------------------------------ softmax
 
@@ -102,9 +88,13 @@ class Calls:
             raise self.error(f"{fn}(x, gamma, beta) or {fn}(x, gamma, beta, eps) takes 3 or 4 "
                              "arguments")
         x, gamma, beta = self.args(nodes[:3], depth)
-        eps = self.eps(nodes[3], fn) if len(nodes) == 4 else DEFAULT_EPS
-        if eps < 0:
-            raise self.error(f"the eps of {fn}() must be at least 0, not {eps}")
+        if len(nodes) == 4:
+            (eps,) = self.args(nodes[3:], depth)
+            if eps.shape:
+                raise self.error(f"the eps of {fn}() must be a scalar, not "
+                                 f"{describe(eps.shape)}")
+        else:
+            eps = Tensor("num", (), data=Num(DEFAULT_EPS, "1e-5"))
         if fn == "batch_norm":
             if len(x.shape) != 2:
                 raise self.error(f"batch_norm() needs an N×D matrix (N examples of D "
@@ -122,7 +112,7 @@ class Calls:
                 raise self.error(f"the {what} of {fn}() must be a vector of {width} (one per "
                                  f"{'column' if fn == 'batch_norm' else 'entry of a row'}) "
                                  f"or a scalar, not {describe(arg.shape)}")
-        return Tensor(fn, x.shape, (x, gamma, beta), (eps, 0))
+        return Tensor(fn, x.shape, (x, gamma, beta, eps), (0,))  # (ddof,): biased variance
 
     def layer_norm(self, nodes, depth):
         return self._norm("layer_norm", nodes, depth)

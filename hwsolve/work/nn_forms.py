@@ -26,7 +26,9 @@ class NormSpread(sp.Function):
 
     def fdiff(self, argindex=1):
         eps, ddof, *xs = self.args
-        if argindex <= 2:
+        if argindex == 1:
+            return 1 / (2 * self)
+        if argindex == 2:
             return sp.S.Zero
         j = argindex - 2
         return NormHat(sp.Integer(j), eps, ddof, *xs) / (len(xs) - ddof)
@@ -37,6 +39,8 @@ class NormHat(sp.Function):
 
     def fdiff(self, argindex=1):
         i, eps, ddof, xs = _split(self.args)
+        if argindex == 2:  # eps
+            return -self / (2 * NormSpread(eps, ddof, *xs) ** 2)
         if argindex <= 3:
             return sp.S.Zero
         j = argindex - 3
@@ -53,6 +57,8 @@ class NormEntry(sp.Function):
     def fdiff(self, argindex=1):
         i, eps, ddof, gamma, beta, *xs = self.args
         hat = NormHat(i, eps, ddof, *xs)
+        if argindex == 2:  # eps
+            return gamma * hat.fdiff(2)
         if argindex <= 3:
             return sp.S.Zero
         if argindex == 4:
@@ -71,10 +77,11 @@ class BatchNormEntry(NormEntry):
 
 
 def form(op: str, args: list, payload, ev: bool):
-    index, eps, ddof = payload
+    """args: x1..xn, γᵢ, βᵢ, eps (SymPy); payload (i, ddof)."""
+    index, ddof = payload
     cls = LayerNormEntry if op == "layer_norm" else BatchNormEntry
-    return cls(sp.Integer(index), sp.Rational(eps.numerator, eps.denominator), sp.Integer(ddof),
-               args[-2], args[-1], *args[:-2], evaluate=ev)
+    return cls(sp.Integer(index), args[-1], sp.Integer(ddof), args[-3], args[-2], *args[:-3],
+               evaluate=ev)
 
 
 def elementary(expr):

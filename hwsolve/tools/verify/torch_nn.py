@@ -31,11 +31,9 @@ def call(ev, fn: str, nodes: list, node):
         if len(nodes) not in (3, 4):
             raise error(f"{fn} takes 3 or 4 arguments: {text}")
         x, g, b = (ev.ev(a) for a in nodes[:3])
-        eps = 1e-5
-        if len(nodes) == 4:
-            if not isinstance(nodes[3], ast.Constant):
-                raise error(f"the eps of {fn} must be a number: {text}")
-            eps = float(nodes[3].value)
+        eps = ev.ev(nodes[3]) if len(nodes) == 4 else ev.const(1e-5)
+        if eps.dim():
+            raise error(f"the eps of {fn} must be a scalar: {text}")
         width = x.shape[-1]
         g = g.expand(width) if g.dim() == 0 else g
         b = b.expand(width) if b.dim() == 0 else b
