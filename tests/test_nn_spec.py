@@ -164,3 +164,32 @@ def test_loss_none_with_train_minimises_the_output_and_loss_yhat_is_accepted(wri
         loss: Yhat
         """)
     assert doc["values"]["L"] == 9 and doc["grad"]["theta"] == 6
+
+
+def test_pytorch_keywords_are_accepted_and_a_wrong_one_is_named(write):
+    doc = _doc(write, """\
+        title: keywords
+        inputs: {X: [[1, 2, 0], [0, 1, 3], [2, 2, 1]]}
+        params: {K: [[1, 0], [0, -1]], g: [1, 1, 1], b: [0, 0, 0]}
+        nodes:
+          C: conv2d(X, K, padding=1)
+          P: max_pool2d(C, kernel_size=2, stride=2)
+          N: layer_norm(X, g, b, eps=0)
+          S: softmax(X, dim=1)
+          f: sum(P) + sum(N * S)
+        activation: identity
+        loss: none
+        """)
+    # C = X padded by 1, cross-correlated with [[1, 0], [0, -1]]: C[i, j] = P[i, j] - P[i+1, j+1]
+    # = [[-1, -2, 0, 0], [0, 0, -1, 0], [-2, -2, 0, 3], [0, 2, 2, 1]]; its 2×2 maxima:
+    assert doc["values"]["P"] == [[0, 0], [2, 3]]
+    err = _error(write, """\
+        title: keywords
+        inputs: {X: [[1, 2], [0, 1]]}
+        nodes:
+          S: softmax(X, dim=0)
+          f: sum(S)
+        activation: identity
+        loss: none
+        """)
+    assert "last axis" in err and "dim=0" in err

@@ -337,10 +337,10 @@ class _Converter:
         if fn not in FUNCTIONS:
             raise ExprError(f"unknown function {fn!r}; the functions are "
                             + ", ".join(FUNCTIONS))
+        if fn in nncalls.CALLS:  # these take PyTorch's keywords (eps=, stride=, ...)
+            return nncalls.Calls(self, ExprError)(fn, node.args, depth, node.keywords)
         if node.keywords:
             raise ExprError(f"{fn}() takes no keyword arguments")
-        if fn in nncalls.CALLS:
-            return nncalls.Calls(self, ExprError)(fn, node.args, depth)
         args = tuple(self.expr(a, depth) for a in node.args)
         n = len(args)
         if fn in ("min", "max"):

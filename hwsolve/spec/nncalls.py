@@ -20,6 +20,12 @@ DEFAULT_EPS = Fraction(1, 100000)
 MAX_WINDOW = 64  # kernel size, stride and padding of conv2d and the pools
 CALLS = ("softmax", "log_softmax", "var", "layer_norm", "batch_norm", "dropout", "concat",
          "conv2d", "max_pool2d", "avg_pool2d")
+KEYWORDS = {  # keyword -> its position among the format's arguments
+    "layer_norm": {"eps": 3}, "batch_norm": {"eps": 3}, "dropout": {"p": 2},
+    "softmax": {"mask": 1}, "conv2d": {"stride": 2, "padding": 3},
+    "max_pool2d": {"kernel_size": 1, "stride": 2}, "avg_pool2d": {"kernel_size": 1, "stride": 2},
+}
+DEFAULTS = {("conv2d", 2): 1}  # padding= alone: the stride before it is 1
 
 
 class Calls:
@@ -27,8 +33,38 @@ class Calls:
         self.c = converter
         self.error = error
 
-    def __call__(self, fn: str, nodes: list, depth: int) -> Tensor:
+    def __call__(self, fn: str, nodes: list, depth: int, keywords=()) -> Tensor:
+        nodes = self.positional(fn, list(nodes), keywords)
         return getattr(self, fn)(nodes, depth)
+
+    def positional(self, fn: str, nodes: list, keywords) -> list:
+        """PyTorch's keyword arguments (``eps=1e-5``, ``stride=2``, ``kernel_size=2``, ``p=0.5``,
+        ``dim=-1``) as the positional arguments of the format."""
+        places = KEYWORDS.get(fn, {})
+        for kw in keywords:
+            if kw.arg is None:
+                raise self.error(f"{fn}() does not take **arguments")
+            if kw.arg == "dim" and fn in ("softmax", "log_softmax"):
+                value = kw.value
+                negative = isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub)
+                value = value.operand if negative else value
+                if not (isinstance(value, ast.Constant) and type(value.value) is int):
+                    raise self.error(f"the dim of {fn}() must be a whole number literal")
+                self.dim = -value.value if negative else value.value
+                continue
+            if kw.arg not in places:
+                known = ", ".join(f"{k}=" for k in places) or "none"
+                raise self.error(f"{fn}() has no keyword {kw.arg!r} (its keywords: {known})")
+            at = places[kw.arg]
+            while len(nodes) < at:
+                default = DEFAULTS.get((fn, len(nodes)))
+                if default is None:
+                    raise self.error(f"{fn}(): give the arguments before {kw.arg}= too")
+                nodes.append(ast.Constant(default))
+            if len(nodes) > at:
+                raise self.error(f"{fn}(): {kw.arg} is given twice")
+            nodes.append(kw.value)
+        return nodes
 
     def args(self, nodes, depth) -> tuple:
         return tuple(self.c.expr(a, depth) for a in nodes)
@@ -52,6 +88,10 @@ class Calls:
         x = args[0]
         if not x.shape:
             raise self.error(f"{fn}() needs a vector or a matrix (row by row), not a scalar")
+        dim = getattr(self, "dim", -1)
+        if dim not in (-1, len(x.shape) - 1):
+            raise self.error(f"{fn}() works over the last axis (dim=-1, here also dim="
+                             f"{len(x.shape) - 1}), not dim={dim}; transpose for another axis")
         from hwsolve.spec.expr import MAX_SOFTMAX
         if x.shape[-1] > MAX_SOFTMAX:
             raise self.error(f"{fn}() over {x.shape[-1]:,} entries: every entry depends on "

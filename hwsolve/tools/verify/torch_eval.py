@@ -101,11 +101,12 @@ class Evaluator:
 
     def call(self, node):
         torch = self.torch
+        if isinstance(node.func, ast.Name) and node.func.id in torch_nn.CALLS:
+            # issue 19: rows, masks, norms, channels, pools (with PyTorch's keywords)
+            return torch_nn.call(self, node.func.id, torch_nn.positional(node), node)
         if not isinstance(node.func, ast.Name) or node.keywords:
             raise error(f"unsupported call: {ast.unparse(node)}")
         fn, args = node.func.id, node.args
-        if fn in torch_nn.CALLS:  # issue 19: rows, masks, norms, channels, pools
-            return torch_nn.call(self, fn, args, node)
         values = [self.ev(a) for a in args]
         n = len(values)
 

@@ -15,6 +15,29 @@ CALLS = ("softmax", "log_softmax", "var", "layer_norm", "batch_norm", "gelu", "g
          "dropout", "concat", "conv2d", "max_pool2d", "avg_pool2d")
 
 
+_PLACES = {"layer_norm": {"eps": 3}, "batch_norm": {"eps": 3}, "dropout": {"p": 2},
+           "softmax": {"mask": 1}, "conv2d": {"stride": 2, "padding": 3},
+           "max_pool2d": {"kernel_size": 1, "stride": 2},
+           "avg_pool2d": {"kernel_size": 1, "stride": 2}}
+
+
+def positional(node) -> list:
+    """The call's arguments with PyTorch's keywords put in their places (dim=-1 dropped)."""
+    fn, args = node.func.id, list(node.args)
+    for kw in node.keywords:
+        if kw.arg == "dim" and fn in ("softmax", "log_softmax"):
+            continue
+        at = _PLACES.get(fn, {}).get(kw.arg)
+        if at is None:
+            raise error(f"{fn} has no keyword {kw.arg!r}: {ast.unparse(node)}")
+        if fn == "conv2d" and at == 3 and len(args) == 2:
+            args.append(ast.Constant(1))  # padding= alone: stride 1
+        if len(args) != at:
+            raise error(f"{fn}: cannot place {kw.arg}=: {ast.unparse(node)}")
+        args.append(kw.value)
+    return args
+
+
 def _whole(node, what: str) -> int:
     if not (isinstance(node, ast.Constant) and type(node.value) is int):
         raise error(f"the {what} must be a whole number literal")
