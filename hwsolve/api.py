@@ -38,13 +38,28 @@ def load(name_or_path: str | Path) -> Problem:
 
 def solve_problem(problem: Problem, *, activation: str | None = None, loss: str | None = None,
                   label: Fraction | None = None, variant: str | None = None,
-                  setup: Setup | None = None) -> Solution:
+                  setup: Setup | None = None, conventions: str | None = None) -> Solution:
     """Solve with the head chosen by the spec, a variant and overrides, or with a ready
-    ``setup`` (a :class:`Setup`, e.g. ``solution.setup`` of an earlier solve)."""
+    ``setup`` (a :class:`Setup`, e.g. ``solution.setup`` of an earlier solve); ``conventions``
+    (textbook, pytorch, cmu11785, cs231n) overrides the spec's."""
+    if conventions is not None:
+        problem = with_conventions(problem, conventions)
     if setup is None:
         setup = resolve_setup(problem, variant=variant, activation=activation, loss=loss,
                               label=label)
     return solve(problem, setup)
+
+
+def with_conventions(problem: Problem, name: str) -> Problem:
+    """``problem`` under a course's conventions (see hwsolve/spec/conventions.py)."""
+    from dataclasses import replace
+
+    from hwsolve.errors import HwsolveError
+    from hwsolve.spec.vocab import CONVENTIONS
+    if name not in CONVENTIONS:
+        raise HwsolveError(f"unknown conventions {name!r}; the conventions are "
+                           + ", ".join(CONVENTIONS), file=problem.file, where="--conventions")
+    return replace(problem, conventions=name)
 
 
 def solve_file(path: str | Path, **choices) -> Solution:

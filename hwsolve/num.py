@@ -26,7 +26,8 @@ from fractions import Fraction
 import mpmath
 from mpmath import mpf
 from mpmath.libmp import (fone, from_int, from_rational, fzero, mpf_add, mpf_cosh, mpf_div,
-                          mpf_exp, mpf_log, mpf_mul, mpf_neg, mpf_pow, mpf_pow_int, mpf_sqrt,
+                          mpf_erf, mpf_exp, mpf_log, mpf_mul, mpf_neg, mpf_pi, mpf_pow, mpf_pow_int,
+                          mpf_sqrt,
                           mpf_sub, mpf_tanh, to_float as _raw_float)
 
 WORK_DPS = 60
@@ -417,6 +418,19 @@ def softplus(x: Number) -> Number:
         wide = _bits + _GUARD
         return _make(mpf_add(v, _log1p_raw(mpf_exp(mpf_neg(v), wide, "n")), _bits, "n"))
     return _make(_log1p_raw(mpf_exp(v, _bits + _GUARD, "n")))
+
+
+def erf(x: Number) -> Number:
+    """The error function (GELU's exact form x·Φ(x) = x/2·(1 + erf(x/√2)))."""
+    if not x:
+        return ZERO
+    _check_exp_arg(x)
+    return _make(mpf_erf(_raw(x), _bits, "n"))
+
+
+def pi() -> Number:
+    """π at the working precision."""
+    return _make(mpf_pi(_bits, "n"))
 
 
 # ----------------------------------------------------------------------------- presentation

@@ -132,17 +132,18 @@ def test_gradients_match_central_differences(seed):
 def tensor_entries(text: str):
     """(name, index tuple, exact value) of every input and param entry (matrices included)."""
     doc = yaml.safe_load(text)
+
+    def walk(v, index):  # any rank: a C×H×W image is a list of matrices
+        if not isinstance(v, list):
+            yield index, Fraction(repr(v))
+            return
+        for i, x in enumerate(v):
+            yield from walk(x, index + (i,))
+
     for section in ("inputs", "params"):
         for name, v in (doc.get(section) or {}).items():
-            if not isinstance(v, list):
-                yield name, (), Fraction(repr(v))
-            elif isinstance(v[0], list):
-                for i, row in enumerate(v):
-                    for j, x in enumerate(row):
-                        yield name, (i, j), Fraction(repr(x))
-            else:
-                for i, x in enumerate(v):
-                    yield name, (i,), Fraction(repr(x))
+            for index, x in walk(v, ()):
+                yield name, index, x
 
 
 def _exact_text(v, index, value):

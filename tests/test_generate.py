@@ -310,7 +310,7 @@ def test_tensor_kinks_are_planted_and_reported(tmp_path):
     for seed in range(30):
         text = generate_problem(6, seed, tensor=True, kinks=True)
         planted.update(re.search(r"kinks ([a-z0-9_ ]+)\)", text).group(1).split())
-    assert planted == {"relu", "abs", "leaky_relu", "tie2", "tie3", "hinge0"}, planted
+    assert planted == {"relu", "abs", "leaky_relu", "tie2", "tie3", "hinge0", "pool_tie"}, planted
     result = run_cli("generate", "6", "--tensor", "--kinks", "--seed", "3")
     assert result.exit_code == 0 and "kinks" in result.output
     result = run_cli("generate", "6", "--tensor", "--act", "sigmoid", "--loss", "hinge")

@@ -85,7 +85,7 @@ def _scalar_points(op: str, r: random.Random) -> list:
         "min": [[Fraction(-1, 4), Fraction(3), Fraction(-1, 4)]],
     }.get(op, [])
     arity = {"add": 3, "mul": 3, "sub": 2, "div": 2, "pow": 2, "leaky_relu": 2, "max": 3,
-             "min": 3}.get(op, 1)
+             "min": 3, "dropout": 3}.get(op, 1)
     points = list(kinks)
     for _ in range(6):
         a = [_dec(r) for _ in range(arity)]
@@ -95,7 +95,11 @@ def _scalar_points(op: str, r: random.Random) -> list:
             a[1] = a[1] + (Fraction(1, 2) if a[1] >= 0 else Fraction(-1, 2))
         if op == "pow":
             a = [abs(a[0]) + Fraction(1, 4), a[1]]
+        if op == "dropout":
+            a = [a[0], Fraction(r.choice((0, 1))), Fraction(r.choice((0, 1, 2, 5)), 10)]
         points.append(a)
+    if op in ("gelu", "gelu_tanh"):
+        points.append([Fraction(0)])
     if op == "pow":
         points.append([Fraction(-3, 2), Fraction(3)])  # a negative base, a whole exponent
     return [(a, None) for a in points]
@@ -108,7 +112,23 @@ def _points(op: str, r: random.Random) -> list:
     if flat == "two_vectors":
         return [([_dec(r) for _ in range(6)], None) for _ in range(4)]
     if flat == "vector":
-        return [([_dec(r) for _ in range(n)], None) for n in (1, 4, 6)]
+        ties = [([Fraction(1), Fraction(2), Fraction(2), Fraction(0)], None)] \
+            if op == "max_pool" else []
+        return ties + [([_dec(r) for _ in range(n)], None) for n in (1, 4, 6)]
+    if flat == "masked_entry":
+        masks = ([1, 1, 0, 1], [1, 0, 0, 0], [0, 1, 1, 1])
+        return [([_dec(r, -4, 4) for _ in range(4)] + [Fraction(m) for m in mask], i)
+                for mask in masks for i in (1, 2, 4)] + \
+            [([Fraction(1)] * 4 + [Fraction(1), Fraction(1), Fraction(0), Fraction(1)], 2)]
+    if flat == "norm_entry":  # x1..xn, γᵢ, βᵢ, eps; payload (i, ddof)
+        eps = Fraction(1, 100000)
+        points = [([_dec(r) for _ in range(4)] + [_dec(r), _dec(r), eps], (i, 0))
+                  for i in (1, 3)]
+        points.append(([Fraction(0), Fraction(0), Fraction(1), Fraction(1), Fraction(3, 2),
+                        Fraction(0), Fraction(1, 10)], (2, 0)))  # zeros and ties
+        points.append(([_dec(r) for _ in range(3)] + [Fraction(1), Fraction(0), Fraction(0)],
+                       (1, 1)))  # eps 0, the unbiased variance
+        return points
     if flat == "vector_entry":
         return [([_dec(r, -4, 4) for _ in range(4)], i) for i in (1, 2, 4)] + \
             [([Fraction(1)] * 3, 2)]
@@ -154,6 +174,15 @@ def _loss_points(op: str, r: random.Random) -> list:
                       [Fraction(0), Fraction(1), Fraction(0)], 2))
         cases.append(("identity", [Fraction(1, 2)], [Fraction(-1)], None))
         cases.append(("identity", [Fraction(1)], [Fraction(1)], None))  # margin 0
+    if op in ("loss_huber", "loss_smooth_l1", "loss_l1", "loss_mse_mean", "loss_sse"):
+        for act in ("identity", "sigmoid", "tanh"):
+            for k in (1, 3):
+                cases.append((act, [_dec(r) for _ in range(k)],
+                              [_dec(r, -1, 1) for _ in range(k)], Fraction(1, 2)))
+        cases.append(("identity", [Fraction(3), Fraction(1, 2), Fraction(-2)],
+                      [Fraction(1), Fraction(1, 2), Fraction(-1)], Fraction(1)))  # |r| = δ, 0
+        cases.append(("identity", [Fraction(5), Fraction(-1, 4)],
+                      [Fraction(1, 2), Fraction(1)], Fraction(2)))
     return [(_act(act, z) + z + y, (act, len(z), c)) for act, z, y, c in cases]
 
 
@@ -184,6 +213,22 @@ def _torch_partials(op: str, args: list, payload) -> list:
         out = facts.torch(torch.stack(xs))
     elif facts.flat == "vector_entry":
         out = facts.torch(torch.stack(xs))[payload - 1]
+    elif facts.flat == "masked_entry":
+        n = len(xs) // 2
+        out = facts.torch(torch.stack(xs[:n]), torch.stack(xs[n:]))[payload - 1]
+    elif facts.flat == "norm_entry":
+        i, ddof = payload
+        x, n, eps = torch.stack(xs[:-3]), len(xs) - 3, xs[-1]
+        ones = torch.ones(n, dtype=torch.float64)
+        gamma = torch.cat([ones[:i - 1], xs[-3][None], ones[i:]])
+        beta = torch.cat([ones[:i - 1] * 0, xs[-2][None], ones[i:] * 0])
+        if ddof:  # the unbiased variance: no torch functional, written out
+            xhat = (x - x.mean()) / torch.sqrt(x.var(unbiased=True) + eps)
+            out = gamma[i - 1] * xhat[i - 1] + beta[i - 1]
+        elif op == "batch_norm":
+            out = facts.torch(x[:, None], gamma[i - 1:i], beta[i - 1:i], eps)[i - 1, 0]
+        else:
+            out = facts.torch(x, gamma, beta, eps)[i - 1]
     else:
         k = payload[1]
         yhat, z, y = (torch.stack(xs[i * k:(i + 1) * k]) for i in range(3))
@@ -217,7 +262,7 @@ def test_local_derivative_equals_torch_autograd_of_the_equivalent(op):
 # SymPy: the form each registry entry gives the shown work (REGISTRY[op].sympy), written out in
 # elementary functions and differentiated by sp.diff itself; the kinked ops (case rules, not
 # formulas) are checked against torch above.
-KINKED = ("relu", "leaky_relu", "abs", "max", "min", "loss_hinge")
+KINKED = ("relu", "leaky_relu", "abs", "max", "min", "loss_hinge", "max_pool")
 SYMPY_OPS = sorted(set(RULES) - set(KINKED))
 
 
@@ -229,6 +274,8 @@ def _elementary(expr):
     def softmax(i, *v):
         return sp.exp(v[int(i) - 1]) / sp.Add(*(sp.exp(x) for x in v))
 
+    from hwsolve.work import nn_forms
+    expr = nn_forms.elementary(expr)
     return (expr.replace(symbolic.Sigmoid, lambda t: 1 / (1 + sp.exp(-t)))
             .replace(vector_forms.Softplus, lambda t: sp.log(1 + sp.exp(t)))
             .replace(vector_forms.SoftmaxEntry, softmax)
@@ -251,6 +298,8 @@ def test_local_derivative_equals_sympys_derivative_of_the_registrys_form(op):
         at = dict(zip(symbols, (sp.Rational(a.numerator, a.denominator) if num.is_exact(a)
                                 else sp.Float(num.fmt_sig(a, 40), 40) for a in args)))
         ours = _rule_partials(op, args, payload)
+        if op == "masked_softmax":  # the 0/1 mask selects entries and takes no gradient
+            ours = ours[:len(ours) // 2]
         for symbol, partial in zip(symbols, ours):
             if partial is None:  # a loss's z (context) and y: no gradient flows there
                 continue

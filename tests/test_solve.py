@@ -174,6 +174,9 @@ def test_shipped_problems_solve_in_every_variant():
         problem = api.load(path)
         for variant in [None, *problem.variants]:
             solution = api.solve_problem(problem, variant=variant)
+            if solution.head_slots.forward_only:  # values only, by design
+                assert solution.grad == {} and solution.values
+                continue
             assert set(solution.grad) >= set(problem.params) | set(problem.inputs)
 
 

@@ -267,8 +267,8 @@ label: [0.01, 0.99]
     ("nodes: {z: x + y}\ninputs: {x: [1, 2], y: [1, 2, 3]}\n", "nodes.z",
      "a vector of 2 and a vector of 3"),
     ("nodes:\n  z: outer(x, x)\ninputs: {x: [1, 2]}\n", "output", "a 2×2 matrix"),
-    ("nodes: {z: x * 2}\ninputs: {x: [1, 2]}\nactivation: identity\nloss: none\n",
-     "output_grad", "output_grad"),
+    ("nodes: {z: x * 2}\ninputs: {x: [1, 2]}\nactivation: identity\nloss: none\n"
+     "output_grad: [1, 2, 3]\n", "output_grad", "output_grad must be a vector of 2"),
     ("nodes: {z: x * 2}\ninputs: {x: [1, 2]}\nactivation: softmax\nloss: cross_entropy\n"
      "label: 3\n", "label", "from 1 to 2"),
     ("nodes: {z: x * 2}\ninputs: {x: [1, 2]}\nactivation: softmax\nloss: cross_entropy\n"

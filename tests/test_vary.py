@@ -10,6 +10,7 @@ import pytest
 
 from conftest import PROBLEMS, network_problems, run_cli, single_problems
 from hwsolve.spec.load import load_problem
+from hwsolve.spec.shapes import flatten
 from hwsolve.teach import vary
 from hwsolve.tools.check import check_file
 
@@ -29,9 +30,8 @@ def _assert_variants(path: Path, count: int, tmp_path: Path) -> None:
         assert vary.same_branches(vary.branch_pattern(v.solution), original)
         assert not vary.saturated(v.solution)
         for value in v.values.values():  # drawn from the nice grids
-            for x in (value if isinstance(value, tuple) else (value,)):
-                for y in (x if isinstance(x, tuple) else (x,)):
-                    assert (y * 10).denominator == 1 and y != 0
+            for y in flatten(value):
+                assert (y * 10).denominator == 1 and y != 0
         out = tmp_path / f"{path.stem}-{v.number}.yaml"
         out.write_text(v.text, encoding="utf-8")
         result = check_file(out)

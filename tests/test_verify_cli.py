@@ -173,6 +173,107 @@ V2_CASES = {
             loss: "hinge + mean((Yhat - Y) ** 2)"
             label: 3
         """,
+    "attention-causal": """\
+        title: causal self-attention, a vector broadcast over rows, a column against a row
+        inputs: {X: [[1, 0, 2], [0, 1, -1], [1, 1, 0]]}
+        params:
+          Wq: [[0.5, -0.2], [0.1, 0.3], [-0.4, 0.2]]
+          Wk: [[0.3, 0.1], [-0.2, 0.4], [0.2, -0.1]]
+          Wv: [[1, 0], [0, 1], [0.5, -0.5]]
+          b: [0.1, -0.1]
+          c: [[1], [2], [0.5]]
+        constants: {M: [[1, 0, 0], [1, 1, 0], [1, 1, 1]]}
+        nodes:
+          Q: X @ Wq + b
+          K: X @ Wk
+          V: X @ Wv
+          P: softmax(Q @ transpose(K) / sqrt(2), M)
+          O: P @ V + c * [[1, -1]]
+          R: log_softmax(O) + softmax(O)
+          f: sum(R * R)
+        activation: identity
+        loss: none
+        """,
+    "norms-gelu-dropout": """\
+        title: layer norm, batch norm, var, GELU, dropout, concat
+        inputs: {X: [[1, 2, 3], [4, 0, -1], [0.5, 0.5, 2]]}
+        params: {g: [1, 2, 0.5], b: [0, 0.1, -0.2], w: [0.3, -0.2, 0.5, 1, -1]}
+        constants: {D: [[1, 0, 1], [1, 1, 0], [0, 1, 1]]}
+        nodes:
+          LN: layer_norm(X, g, b)
+          BN: batch_norm(X, g, b, 0.001)
+          G: gelu(LN) + gelu_tanh(BN)
+          Dr: dropout(G, D, 0.25)
+          h: concat(var(Dr), [1, 2])
+          y: dot(w, h)
+        activation: sigmoid
+        loss: bce
+        label: 1
+        """,
+    "channels-pools": """\
+        title: a 2-in 3-out convolution, max-pool with a tie, average pool
+        inputs:
+          X: [[[1, 2, 0, 1], [0, 1, 3, 1], [2, 2, 1, 0], [1, 0, 1, 2]],
+              [[0, 1, 1, 0], [2, 0, 1, 1], [1, 1, 0, 2], [0, 2, 1, 1]]]
+        params:
+          K: [[[[1, 0], [0, -1]], [[0.5, 0.5], [0, 0]]],
+              [[[0, 1], [1, 0]], [[-1, 0], [0, 1]]],
+              [[[0.2, 0.1], [0.1, 0.2]], [[0, 0], [1, 0]]]]
+        nodes:
+          C: conv2d(X, K, 1, 1)
+          P: max_pool2d(C, 2)
+          A: avg_pool2d(X[1], 2, 1)
+          f: sum(P * P) + sum(A) + sum(max_pool2d(X[2], 2, 2))
+        activation: identity
+        loss: none
+        """,
+    "huber-l1": """\
+        title: Huber with delta 0.5 (a residual on each side of delta and one of 0), and L1
+        inputs: {x: [1, 2]}
+        params: {W: [[0.5, -1], [2, 0.25], [1, 1]], c: [0.1, 0, 0]}
+        nodes:
+          z: W @ x + c
+        activation: identity
+        loss: huber
+        delta: 0.5
+        label: [-1.4, 1, 3]
+        variants:
+          l1: {loss: l1, label: [0, 2, 1]}
+          tanh-huber: {activation: tanh, label: [1, -1, 0.5]}
+        """,
+    "smooth-l1": """\
+        title: smooth L1 with beta 2, sigmoid outputs
+        inputs: {x: [1, -2]}
+        params: {W: [[0.5, -1], [2, 0.25]]}
+        nodes:
+          z: W @ x
+        activation: sigmoid
+        loss: smooth_l1
+        beta: 2
+        label: [0, 1]
+        """,
+    "mse-pytorch": """\
+        title: mse under the pytorch convention (the mean)
+        inputs: {x: [1, 2]}
+        params: {W: [[0.5, -1], [2, 0.25], [1, 1]]}
+        nodes:
+          z: W @ x
+        activation: tanh
+        loss: mse
+        conventions: pytorch
+        label: [0, 1, -1]
+        """,
+    "mse-cs231n": """\
+        title: mse under the cs231n convention (the squared L2 norm), in a loss expression
+        inputs: {x: [1, 2]}
+        params: {W: [[0.5, -1], [2, 0.25]]}
+        nodes:
+          z: W @ x
+        activation: identity
+        loss: "mse + 0.1 * sum(W ** 2)"
+        conventions: cs231n
+        label: [0, 1]
+        """,
 }
 
 
@@ -196,7 +297,12 @@ def test_the_cases_use_every_op_and_loss():
     for op in REGISTRY:
         word = {"add": "+", "sub": " - ", "neg": "-a", "mul": "*", "div": "/", "pow": "**",
                 "identity": "identity", "loss_mse": "loss: mse", "loss_bce": "label: [1, 0]",
-                "loss_cross_entropy": "cross_entropy", "loss_hinge": "hinge"}.get(op, op + "(")
+                "loss_cross_entropy": "cross_entropy", "loss_hinge": "hinge",
+                "masked_softmax": "sqrt(2), M)", "max_pool": "max_pool2d(",
+                "loss_huber": "loss: huber", "loss_l1": "loss: l1",
+                "loss_smooth_l1": "loss: smooth_l1",
+                "loss_mse_mean": "conventions: pytorch",
+                "loss_sse": "conventions: cs231n"}.get(op, op + "(")
         assert word in text, op
     for head in ("activation: softmax", "activation: tanh", "activation: sigmoid",
                  "loss: none", "output_grad", "label: [0.25"):

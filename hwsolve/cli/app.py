@@ -15,7 +15,7 @@ import click
 from hwsolve import __version__
 from hwsolve.cli import train as train_cli
 from hwsolve.errors import HwsolveError
-from hwsolve.spec.vocab import ACTIVATIONS, FORMATS, LOSSES
+from hwsolve.spec.vocab import ACTIVATIONS, CONVENTIONS, FORMATS, LOSSES
 
 EXIT_DIFFERENCE = 1
 EXIT_ERROR = 2
@@ -184,6 +184,9 @@ def help_command(ctx, command):
 @click.option("--loss", type=click.Choice(LOSSES), help="Override the loss.")
 @click.option("--label", help="Override the label Y (a plain decimal).")
 @click.option("--variant", help="Use one of the problem's variants.")
+@click.option("--conventions", type=click.Choice(CONVENTIONS),
+              help="A course's conventions (mse reduction, ties, norms); default: the spec's, "
+              "else textbook.")
 @click.option("--values", "show_values", is_flag=True,
               help="Also print every forward value with its exact form and gradient.")
 @click.option("--width", type=click.IntRange(40, 1000),
@@ -204,8 +207,8 @@ def help_command(ctx, command):
               help="Let -o, --history and --plot replace an existing file.")
 @_names_the_problem
 @train_cli.options
-def solve(problem, fmt, digits, activation, loss, label, variant, show_values, width,
-          show_steps, exact, standalone, verify, output, force, **training):
+def solve(problem, fmt, digits, activation, loss, label, variant, conventions, show_values,
+          width, show_steps, exact, standalone, verify, output, force, **training):
     """Solve PROBLEM (a name from 'hwsolve list' or a path to a .yaml file)."""
     from hwsolve import api, fileio
 
@@ -223,9 +226,9 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
     if output:
         _to_file(output, force, path, lambda: solve.callback(
             problem=str(path), fmt=fmt, digits=digits, activation=activation, loss=loss,
-            label=label, variant=variant, show_values=show_values, width=width,
-            show_steps=show_steps, exact=exact, standalone=standalone, verify=verify,
-            output=None, force=force, **training))
+            label=label, variant=variant, conventions=conventions, show_values=show_values,
+            width=width, show_steps=show_steps, exact=exact, standalone=standalone,
+            verify=verify, output=None, force=force, **training))
         return
     from hwsolve.teach.kinds import kind_of
     if kind_of(path):  # kind: curves / identity (hwsolve solve q2a, hwsolve eca)
@@ -233,6 +236,8 @@ def solve(problem, fmt, digits, activation, loss, label, variant, show_values, w
         return solve_kind(path, fmt, width, standalone, {**training, "force": force})
     _check_work_options(fmt, show_steps, exact, standalone)
     loaded = api.load(path)
+    if conventions:
+        loaded = api.with_conventions(loaded, conventions)
     if train_cli.applies(loaded, training):  # a mini-batch, or training (hwsolve/cli/train.py)
         from hwsolve.engine.solve import resolve_setup
         from hwsolve.tools.check_train import refuse_ignored

@@ -137,6 +137,8 @@ class Batch:
 
     def __init__(self, problem: Problem, setup: Setup):
         self.problem = problem
+        if setup.loss == "none" and problem.train is not None:
+            setup = objective_setup(problem, setup)
         self.setup = setup
         self.examples = problem.examples or [Example({}, None)]
         self.reduction = problem.reduction
@@ -181,3 +183,19 @@ class Batch:
         used = params or {name: runs[0].value_of(name) for name in self.param_names}
         return BatchSolution(self.problem, self.setup, self.reduction, runs, self.setups,
                              loss, grad, self.scale, dict(used))
+
+
+def objective_setup(problem: Problem, setup: Setup) -> Setup:
+    """``loss: none`` with a ``train:`` block: the objective minimised is the scalar output
+    itself (Ŷ; f = θ² trains), i.e. the loss expression ``Yhat``.  A vector output has no
+    single number to minimise: that stays an error, with the reason."""
+    out = problem.output
+    if setup.output_grad is not None and not isinstance(setup.output_grad, tuple):
+        raise HwsolveError("training with loss: none minimises the output itself; "
+                           "output_grad has no meaning there (remove it)",
+                           file=problem.file, where="output_grad",
+                           line=problem.lines.get("output_grad"))
+    objective = replace(setup, loss="Yhat", warnings=list(setup.warnings) + [
+        f"loss: none with train: the objective minimised is the output {out} itself "
+        "(L = Ŷ)"])
+    return objective

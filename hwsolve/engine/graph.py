@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from hwsolve.errors import HwsolveError
 from hwsolve.spec import expr as E
 from hwsolve.spec.load import Problem
-from hwsolve.spec.shapes import flatten, indices, label as entry_label, shape_of
+from hwsolve.spec.shapes import (MAX_RANK, flat_position, flatten, indices,
+                                 label as entry_label, shape_of)
 
 
 MAX_GRAPH_WORK = 1_500_000
@@ -70,11 +71,7 @@ class Graph:
     def slot_of(self, name: str, index=None) -> int:
         if index is None:
             return self.scalars[name]
-        shape = self.shapes[name]
-        if isinstance(index, int):
-            return self.vectors[name][index - 1]
-        i, j = index
-        return self.vectors[name][(i - 1) * shape[1] + (j - 1)]
+        return self.vectors[name][flat_position(self.shapes[name], index)]
 
     def slots_of(self, name: str) -> list:
         """Every slot of ``name``, row-major (one for a scalar)."""
@@ -107,9 +104,9 @@ def build(problem: Problem, values: dict | None = None) -> Graph:
         except E.ExprError as exc:
             raise HwsolveError(str(exc), file=problem.file, where=where,
                                line=source.line) from None
-        if len(tree.shape) > 2:
-            raise HwsolveError("a node may be a scalar, a vector or a matrix", file=problem.file,
-                               where=where, line=source.line)
+        if len(tree.shape) > MAX_RANK:
+            raise HwsolveError(f"a node may be a tensor of rank at most {MAX_RANK}",
+                               file=problem.file, where=where, line=source.line)
         cost = E.work(tree)
         budget -= cost
         if cost > E.MAX_WORK or budget < 0:

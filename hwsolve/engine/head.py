@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from hwsolve.engine import head_nn
 from hwsolve.engine.graph import Graph, add_leaf, compile_tree
 from hwsolve.errors import HwsolveError
 from hwsolve.spec import expr as E
@@ -28,6 +29,7 @@ class HeadSlots:
     label: list                   # slots of Y (may be empty)
     loss: int | None              # slot of L (None for loss: none)
     seeds: dict = field(default_factory=dict)   # slot -> upstream gradient to start from
+    forward_only: bool = False    # loss: none, a vector output, no output_grad: values only
 
 
 def copy_graph(graph: Graph) -> Graph:
@@ -65,11 +67,10 @@ def attach(body: Graph, setup) -> tuple:
     loss = setup.loss
     if loss == "none":
         grads = setup.output_grad
+        if grads is None and shape:  # forward-only: every value, no gradients
+            head.forward_only = True
+            return graph, head
         if grads is None:
-            if shape:
-                raise fail(f"with loss: none and a vector output ({describe(shape)}), give the "
-                           "upstream gradient as output_grad: [g1, g2, ...] (as backward("
-                           "gradient=...) does in PyTorch)", "output_grad")
             grads = Fraction(1)
         if shape_of(grads) != shape:
             raise fail(f"output_grad must be {describe(shape)}, like the output, not "
@@ -77,7 +78,7 @@ def attach(body: Graph, setup) -> tuple:
         head.seeds = dict(zip(yhat, flatten(grads)))
         return graph, head
     line = problem.lines.get("loss", 0) or 0
-    if loss in PRESETS:
+    if loss in PRESETS or loss in head_nn.PRESETS:
         target = _labels(setup, loss, shape, fail)
         head.label = add_leaf(graph, "Y", "label", target)
         graph.head_nodes += _preset(graph, "L", loss, head, act, setup.class_index, line)
@@ -96,8 +97,9 @@ def _preset(graph: Graph, name: str, loss: str, head: HeadSlots, act: str, class
         else (E.Name("Yhat"),)
     contexts = tuple(E.Context(s) for s in head.z)
     labels = tuple(E.Context(s) for s in head.label)
-    expr = E.Apply(f"loss_{loss}", (E.VectorLit(items), E.VectorLit(contexts),
-                                     E.VectorLit(labels)), (act, k, class_index))
+    op, extra = head_nn.preset_op(graph.problem, loss, class_index)
+    expr = E.Apply(op, (E.VectorLit(items), E.VectorLit(contexts), E.VectorLit(labels)),
+                   (act, k, extra))
     tree = _Fixed(expr)
     return compile_tree(graph, name, "loss", tree, loss, line)
 

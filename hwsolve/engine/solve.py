@@ -89,7 +89,10 @@ class Solution:
 
     @functools.cached_property
     def grad(self) -> dict:
-        """name -> dL/dname for inputs, params, nodes and Yhat (built once, on first read)."""
+        """name -> dL/dname for inputs, params, nodes and Yhat (built once, on first read);
+        empty for a forward-only problem (loss: none, a vector output, no output_grad)."""
+        if getattr(self.head_slots, "forward_only", False):
+            return {}
         return self._by_name(self.grads, _GRAD_KINDS)
 
     def _by_name(self, per_slot: list, kinds: frozenset) -> dict:

@@ -252,6 +252,15 @@ REGISTRY = {
     # --- end issue 18
 }
 
+# ----- issue 19: the layers of current courses and the mean-reduced losses (ops/nn.py,
+# ops/losses.py); their facts live in ops/registry_nn.py
+from hwsolve.ops import registry_nn  # noqa: E402
+
+REGISTRY.update(registry_nn.entries(OpFacts, Template, RULES))
+SYMPY.update(registry_nn.SYMPY)
+FLATS = FLATS + registry_nn.FLATS
+# ----- end of issue 19's block
+
 REGISTRY = {op: replace(facts, sympy=SYMPY.get(op)) for op, facts in REGISTRY.items()}
 FIELDS = tuple(f.name for f in fields(OpFacts))
 

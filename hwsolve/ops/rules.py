@@ -293,3 +293,11 @@ RULES = {
 from hwsolve.ops.vector import RULES as _VECTOR_RULES  # noqa: E402
 
 RULES.update(_VECTOR_RULES)
+
+from hwsolve.ops.nn import RULES as _NN_RULES  # noqa: E402
+
+RULES.update(_NN_RULES)
+
+from hwsolve.ops.losses import RULES as _LOSS_RULES  # noqa: E402
+
+RULES.update(_LOSS_RULES)

@@ -12,6 +12,7 @@ from hwsolve import num
 from hwsolve.render import usertext
 from hwsolve.engine.solve import Solution
 from hwsolve.spec.shapes import entry_name, flatten, indices, label as entry_label, shape_of
+from hwsolve.spec import conventions
 from hwsolve.spec.vocab import LOSSES
 
 HEADERS = {"Yhat": "Ŷ", "L": "L"}
@@ -26,13 +27,25 @@ def fmt(value, digits: int) -> str:
     return num.fmt_sig(value, digits)
 
 
+def forward_only(solution: Solution) -> bool:
+    """loss: none on a vector output without output_grad: values, and no gradients."""
+    return bool(getattr(solution.head_slots, "forward_only", False))
+
+
+FORWARD_ONLY = ("forward only: loss: none on a vector output without output_grad, so every "
+                "value is shown and no gradient is computed")
+
+
 def columns(solution: Solution) -> list:
-    """The answer table's columns; L only where there is a loss."""
+    """The answer table's columns; L only where there is a loss; the nodes' values for a
+    forward-only problem."""
+    if forward_only(solution):
+        return ["Yhat"] + [node.name for node in solution.problem.nodes]
     return [c for c in solution.problem.columns if c != "L" or "L" in solution.values]
 
 
 def column_value(solution: Solution, column: str):
-    if column in ("Yhat", "L"):
+    if column in ("Yhat", "L") or forward_only(solution):
         return solution.values[column]
     base, index = entry_name(column)
     value = solution.grad[base]
@@ -40,15 +53,21 @@ def column_value(solution: Solution, column: str):
         return value
     if isinstance(index, int):
         return value[index - 1]
-    return value[index[0] - 1][index[1] - 1]
+    for i in index:
+        value = value[i - 1]
+    return value
 
 
-def header(column: str) -> str:
+def header(column: str, solution: Solution | None = None) -> str:
+    if solution is not None and forward_only(solution):
+        return HEADERS.get(column, column)
     return HEADERS.get(column, f"∇{column}")
 
 
 def head_summary(solution: Solution) -> str:
     setup = solution.setup
+    if forward_only(solution):
+        return f"{setup.activation} output, {FORWARD_ONLY}"
     if setup.loss == "none":
         parts = [f"{setup.activation} output", "no loss: every gradient is of Ŷ"]
         if setup.output_grad is not None and isinstance(setup.output_grad, tuple):
@@ -62,6 +81,9 @@ def head_summary(solution: Solution) -> str:
             parts.append(f"Y = {fmt(_listed(setup.label), 12)}")
     if setup.variant:
         parts.insert(0, f"variant {setup.variant}")
+    problem = solution.problem
+    if conventions.matters(problem, setup.loss):
+        parts.append(conventions.summary(problem.conventions))
     return ", ".join(parts)
 
 
@@ -77,7 +99,7 @@ def _listed(value):
 def markdown(solution: Solution, digits: int = 3) -> str:
     shown = columns(solution)
     lines = [f"### {usertext.markdown(solution.problem.title)}", "",
-             "| " + " | ".join(header(c) for c in shown) + " |",
+             "| " + " | ".join(header(c, solution) for c in shown) + " |",
              "|" + "|".join("---:" for _ in shown) + "|",
              "| " + " | ".join(fmt(column_value(solution, c), digits) for c in shown) + " |",
              "", f"*{head_summary(solution)}*"]
@@ -147,7 +169,7 @@ def to_json(solution: Solution) -> dict:
         "loss": solution.setup.loss,
         "label": None if label is None else _json_label(label, notes),
         "values": {name: _json_value(v, name, notes) for name, v in solution.values.items()},
-        "grad": {name: _json_value(v, f"grad {name}", notes)
-                 for name, v in solution.grad.items()},
+        "grad": {} if forward_only(solution) else
+        {name: _json_value(v, f"grad {name}", notes) for name, v in solution.grad.items()},
         "warnings": list(solution.warnings) + notes,
     }

@@ -128,14 +128,14 @@ def latex_table(solution: Solution, digits: int = 3) -> str:
     tables: each column whole, a matrix as a bmatrix, a long vector broken after commas."""
     from hwsolve.render import texlayout
     columns = render.columns(solution)
-    heads = [f"${_header(c)}$" for c in columns]
-    widths = [texlayout.head_width(_header(c)) for c in columns]
+    heads = [f"${_header(c, render.forward_only(solution))}$" for c in columns]
+    widths = [texlayout.head_width(_header(c, render.forward_only(solution))) for c in columns]
     cells = [texlayout.cell(render.column_value(solution, c), digits) for c in columns]
     return texlayout.stacked(heads, widths, cells)
 
 
-def _header(column: str) -> str:
-    if column in ("Yhat", "L"):
+def _header(column: str, values_only: bool = False) -> str:
+    if column in ("Yhat", "L") or values_only:
         return latex_name(column)
     return r"\nabla " + latex_name(column)
 

@@ -27,8 +27,8 @@ class SolutionDisplay:
         if self.steps is not None:
             return None  # the work is Markdown with math; let Jupyter use _repr_markdown_
         s = self.solution
-        columns = s.problem.columns
-        head = "".join(f"<th>{html.escape(common.header(c))}</th>" for c in columns)
+        columns = common.columns(s)
+        head = "".join(f"<th>{html.escape(common.header(c, s))}</th>" for c in columns)
         cells = "".join(f"<td>{html.escape(common.fmt(common.column_value(s, c), self.digits))}"
                         "</td>" for c in columns)
         notes = "".join(f"<p><b>Note:</b> {html.escape(w)}</p>" for w in s.warnings)

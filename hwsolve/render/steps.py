@@ -267,7 +267,10 @@ def _sections(steps: Steps, d: _Dialect) -> list:
         (SECTIONS[1], [(None, sum((equation_rows(eq, d) for eq in steps.head), []))]),
         (SECTIONS[2], ([(None, equation_rows(steps.loss_gradient, d))]
                         if steps.loss_gradient is not None else []) +
-         [(step, backward_rows(step, d)) for step in steps.backward]),
+         [(step, backward_rows(step, d)) for step in steps.backward]
+         or [(None, [Row(0, "", "no gradient is computed: a forward-only problem (loss: none "
+                     "on a vector output without output_grad) shows its values only",
+                     rel="", prose=True)])]),
     ]
 
 

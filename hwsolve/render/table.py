@@ -23,7 +23,7 @@ def answer_table(solution: Solution, digits: int = 3, width: int = 80) -> Group:
     so that no number is ever cut.  Drawn by :mod:`hwsolve.render.grid`, linear in the number
     of columns.
     """
-    cells = [(_wrap_header(header(c), width - 4),
+    cells = [(_wrap_header(header(c, solution), width - 4),
               _fold(fmt(column_value(solution, c), digits), width - 4))
              for c in columns(solution)]
     tables = grid.Lines([])

@@ -25,12 +25,12 @@ import warnings
 from fractions import Fraction
 
 from hwsolve import num
-from hwsolve.spec.shapes import describe
+from hwsolve.spec.shapes import MAX_RANK, broadcast, describe
+from hwsolve.spec import nncalls
 from hwsolve.spec.vocab import FUNCTIONS
 
 MAX_DEPTH = 100
 DEFAULT_LEAKY_SLOPE = Fraction(1, 100)
-MAX_CONV = 64  # stride and padding of conv2d
 MAX_SOFTMAX = 1_000  # entries of softmax/log_softmax: the local Jacobian is dense
 MAX_WORK = 1_000_000  # scalar operations one node may lower to (about 10 s and 800 MB)
 
@@ -220,20 +220,28 @@ class _Converter:
 
     @staticmethod
     def elementwise(op: str, args: tuple, symbol: str) -> Tensor:
-        """Same-shape tensors, or tensors and scalars (only a scalar broadcasts)."""
+        """Operands broadcast as NumPy does: shapes aligned at the right, a size of 1 (or a
+        missing leading axis) stretched, so a vector is added to each row of a matrix and a
+        column (m×1) against a row (1×n or n) gives m×n."""
         shape = ()
         for arg in args:
-            if arg.shape == ():
-                continue
-            if shape == ():
-                shape = arg.shape
-            elif arg.shape != shape:
-                raise ExprError(f"'{symbol}' needs operands of one shape (or a scalar), not "
-                                f"{describe(shape)} and {describe(arg.shape)}")
+            joined = broadcast(shape, arg.shape)
+            if joined is None:
+                raise ExprError(f"'{symbol}' cannot broadcast {describe(shape)} and "
+                                f"{describe(arg.shape)} (shapes {_dims(shape)} and "
+                                f"{_dims(arg.shape)}): NumPy's rule compares sizes from the "
+                                "last axis, and each pair must be equal or one of them 1")
+            shape = joined
+        if len(shape) > MAX_RANK:
+            raise ExprError(f"'{symbol}' would give a tensor of rank {len(shape)}; at most "
+                            f"{MAX_RANK}")
         return Tensor("ew", shape, tuple(args), op)
 
     def matmul(self, a: Tensor, b: Tensor) -> Tensor:
         ra, rb = len(a.shape), len(b.shape)
+        if ra > 2 or rb > 2:
+            raise ExprError(f"'@' multiplies vectors and matrices, not {describe(a.shape)} and "
+                            f"{describe(b.shape)}; index a channel first (X[1] @ W)")
         if ra == 0 or rb == 0:
             raise ExprError(f"'@' needs vectors or matrices, not {describe(a.shape)} and "
                             f"{describe(b.shape)}; use '*' with a scalar")
@@ -311,12 +319,12 @@ class _Converter:
             raise ExprError("a vector [..] needs at least one entry")
         items = tuple(self.expr(e, depth) for e in node.elts)
         inner = items[0].shape
-        if len(inner) > 1:
-            raise ExprError("a literal may be a vector [a, b] or a matrix [[a, b], [c, d]], "
-                            "not deeper")
+        if len(inner) >= MAX_RANK:
+            raise ExprError(f"a literal may be nested at most {MAX_RANK} levels deep "
+                            "(a tensor of rank 4)")
         for i, item in enumerate(items, start=1):
             if item.shape != inner:
-                raise ExprError(f"a matrix literal must be rectangular: row {i} is "
+                raise ExprError(f"a tensor literal must be rectangular: row {i} is "
                                 f"{describe(item.shape)}, row 1 {describe(inner)}")
         return Tensor("lit", (len(items),) + inner, items)
 
@@ -329,10 +337,10 @@ class _Converter:
         if fn not in FUNCTIONS:
             raise ExprError(f"unknown function {fn!r}; the functions are "
                             + ", ".join(FUNCTIONS))
+        if fn in nncalls.CALLS:  # these take PyTorch's keywords (eps=, stride=, ...)
+            return nncalls.Calls(self, ExprError)(fn, node.args, depth, node.keywords)
         if node.keywords:
             raise ExprError(f"{fn}() takes no keyword arguments")
-        if fn == "conv2d":
-            return self.conv2d(node.args, depth)
         args = tuple(self.expr(a, depth) for a in node.args)
         n = len(args)
         if fn in ("min", "max"):
@@ -375,14 +383,6 @@ class _Converter:
         if n != 1:
             raise ExprError(f"{fn}(x) takes exactly one argument")
         x = args[0]
-        if fn in ("softmax", "log_softmax"):
-            if len(x.shape) != 1:
-                raise ExprError(f"{fn}() needs a vector, not {describe(x.shape)}")
-            if x.shape[0] > MAX_SOFTMAX:
-                raise ExprError(f"{fn}() of {x.shape[0]:,} entries: every entry depends on "
-                                f"every other, so its local derivatives grow with the square "
-                                f"of the length; at most {MAX_SOFTMAX:,} entries")
-            return Tensor(fn, x.shape, args)
         if fn == "transpose":
             if len(x.shape) != 2:
                 raise ExprError(f"transpose() needs a matrix, not {describe(x.shape)}")
@@ -393,36 +393,9 @@ class _Converter:
             return Tensor("trace", (), args)
         return Tensor("ew", x.shape, args, fn)
 
-    def conv2d(self, nodes: list, depth: int) -> Tensor:
-        if len(nodes) not in (2, 4):
-            raise ExprError("conv2d(X, K) or conv2d(X, K, stride, padding) takes 2 or 4 "
-                            "arguments")
-        x, k = (self.expr(a, depth) for a in nodes[:2])
-        for what, arg in (("input", x), ("kernel", k)):
-            if len(arg.shape) != 2:
-                raise ExprError(f"conv2d() needs a matrix as its {what}, not "
-                                f"{describe(arg.shape)}")
-        stride, padding = 1, 0
-        if len(nodes) == 4:
-            values = []
-            for what, arg in (("stride", nodes[2]), ("padding", nodes[3])):
-                sign = 1
-                while isinstance(arg, ast.UnaryOp) and isinstance(arg.op, (ast.USub, ast.UAdd)):
-                    sign, arg = (-sign if isinstance(arg.op, ast.USub) else sign), arg.operand
-                if not (isinstance(arg, ast.Constant) and type(arg.value) is int):
-                    raise ExprError(f"the {what} of conv2d() must be a whole number literal "
-                                    f"(from {0 if what == 'padding' else 1} to {MAX_CONV})")
-                values.append(sign * arg.value)  # -1 is a literal too: the range check says why
-            stride, padding = values
-            if not 1 <= stride <= MAX_CONV or not 0 <= padding <= MAX_CONV:
-                raise ExprError(f"conv2d() takes a stride from 1 to {MAX_CONV} and a padding "
-                                f"from 0 to {MAX_CONV}")
-        rows = (x.shape[0] + 2 * padding - k.shape[0]) // stride + 1
-        cols = (x.shape[1] + 2 * padding - k.shape[1]) // stride + 1
-        if rows < 1 or cols < 1:
-            raise ExprError(f"conv2d(): the kernel ({describe(k.shape)}) is larger than the "
-                            f"padded input ({describe(x.shape)}, padding {padding})")
-        return Tensor("conv2d", (rows, cols), (x, k), (stride, padding))
+
+def _dims(shape: tuple) -> str:
+    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 
 def _negate(term: Tensor) -> Tensor:

@@ -81,6 +81,20 @@ class KeyReader:
             return self.key(node, where)
         if not node.items:
             raise self.fail("an empty list is not a key", where, node.line)
+        first = node.items[0]
+        if isinstance(first, Sequence) and first.items and isinstance(first.items[0], Sequence):
+            parts = []  # a tensor of rank 3 or 4: a list of matrix (or rank-3) keys
+            for i, part in enumerate(node.items, start=1):
+                if not isinstance(part, Sequence):
+                    raise self.fail("a tensor key lists its slices as lists", f"{where}[{i}]",
+                                    part.line)
+                parts.append(self.keys(part, f"{where}[{i}]"))
+                if shape_of(parts[-1]) != shape_of(parts[0]):
+                    raise self.fail(f"the tensor key is ragged: slice {i} is "
+                                    f"{describe(shape_of(parts[-1]))}, slice 1 "
+                                    f"{describe(shape_of(parts[0]))}", f"{where}[{i}]",
+                                    part.line)
+            return tuple(parts)
         if isinstance(node.items[0], Sequence):
             rows = []
             for i, row in enumerate(node.items, start=1):

@@ -17,8 +17,9 @@ from hwsolve import num
 from hwsolve.errors import HwsolveError, printable
 from hwsolve.spec import trainspec
 from hwsolve.spec.keys import _ANSWER_KEYS, Answers, Key, KeyReader, key_shape_problem  # noqa: F401
-from hwsolve.spec.shapes import describe, entry_name, shape_of  # noqa: F401  (re-exported)
-from hwsolve.spec.vocab import ACTIVATIONS, FUNCTIONS, LOSSES
+from hwsolve.spec.shapes import (MAX_RANK, describe, entry_name, flatten,  # noqa: F401
+                                 shape_of)
+from hwsolve.spec.vocab import ACTIVATIONS, CONVENTIONS, FUNCTIONS, LOSSES
 from hwsolve.spec.yamlread import Mapping, Node, Scalar, Sequence, parse_text, read_text
 
 RESERVED = {"Yhat": "the output Ŷ", "L": "the loss", "Y": "the label (the target)"}
@@ -29,7 +30,8 @@ MAX_EXPRESSION = 10_000
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TOP_KEYS = ("title", "description", "inputs", "params", "constants", "nodes", "output",
              "activation", "loss", "label", "output_grad", "columns", "answers", "variants",
-             "tolerance", "follow_through", "examples", "reduction", "train", "grade")
+             "tolerance", "follow_through", "examples", "reduction", "train", "grade", "delta",
+             "beta", "conventions")
 _VARIANT_KEYS = ("activation", "loss", "label", "output_grad", "inputs", "params", "constants",
                  "answers")
 
@@ -84,6 +86,9 @@ class Problem:
     reduction: str = "mean"                        # of the examples' losses: mean or sum
     train: object = None                           # spec.trainspec.TrainSpec, or None
     grade: list | None = None     # the entries `hwsolve grade` scores: [(text, line)], or None
+    delta: Fraction = Fraction(1)                  # the huber loss's delta
+    beta: Fraction = Fraction(1)                   # the smooth_l1 loss's beta
+    conventions: str = "textbook"                  # spec.conventions.NAMES
 
 
 def load_problem(path: str | Path) -> Problem:
@@ -161,7 +166,23 @@ class _Builder(KeyReader):
                        reduction=trainspec.reduction(self, top.values["reduction"])
                        if "reduction" in top.values else "mean",
                        train=trainspec.train(self, top.values["train"])
-                       if "train" in top.values else None)
+                       if "train" in top.values else None,
+                       **self.loss_settings(top.values))
+
+    def loss_settings(self, table: dict) -> dict:
+        """delta (huber), beta (smooth_l1): positive numbers; conventions: a course's name."""
+        settings = {}
+        for key in ("delta", "beta"):
+            if key in table:
+                value = self.number(table[key], key)
+                if value <= 0:
+                    raise self.fail(f"{key} must be a positive number, not {value}", key,
+                                    table[key].line)
+                settings[key] = value
+        if "conventions" in table:
+            settings["conventions"] = self.choice(table["conventions"], "conventions",
+                                                  CONVENTIONS)
+        return settings
 
     def mapping(self, node: Node, where: str | None, allowed: tuple) -> Mapping:
         if not isinstance(node, Mapping):
@@ -199,28 +220,31 @@ class _Builder(KeyReader):
                         + ("quoted text" if isinstance(node, Scalar) else "a list or mapping"),
                         where, node.line)
 
-    def value(self, node: Node, where: str) -> Value:
-        """A number, a vector [a, b] or a matrix [[a, b], [c, d]] (rectangular, rows first)."""
+    def value(self, node: Node, where: str, depth: int = 0) -> Value:
+        """A number, a vector [a, b], a matrix [[a, b], [c, d]] (rectangular, rows first) or a
+        tensor of rank 3 or 4 ([[[...]]], channels first)."""
         if not isinstance(node, Sequence):
             return self.number(node, where)
         if not node.items:
             raise self.fail("a vector needs at least one entry", where, node.line)
         if isinstance(node.items[0], Sequence):
+            if depth + 2 > MAX_RANK:
+                raise self.fail(f"values may be tensors of rank at most {MAX_RANK}, not nested "
+                                "deeper", where, node.line)
             rows = []
             for i, row in enumerate(node.items, start=1):
                 if not isinstance(row, Sequence):
                     raise self.fail(f"row {i} of the matrix is not a list: every row of a "
                                     "matrix [[a, b], [c, d]] is a list", f"{where}[{i}]",
                                     row.line)
-                if any(isinstance(item, Sequence) for item in row.items):
-                    raise self.fail("values may be scalars, vectors or matrices, not nested "
-                                    "deeper", f"{where}[{i}]", row.line)
-                if rows and len(row.items) != len(rows[0]):
-                    raise self.fail(f"the matrix is ragged: row {i} has {len(row.items)} "
-                                    f"entries, row 1 has {len(rows[0])}", f"{where}[{i}]",
-                                    row.line)
-                rows.append(self.vector(row, f"{where}[{i}]", row=(where, i)))
-            if len(rows) * len(rows[0]) > MAX_VECTOR:
+                rows.append(self.value(row, f"{where}[{i}]", depth + 1))
+                a, b = shape_of(rows[-1]), shape_of(rows[0])
+                if a != b:
+                    what = f"has {a[0]} entries, row 1 has {b[0]}" if len(a) == len(b) == 1 \
+                        else f"is {describe(a)}, row 1 {describe(b)}"
+                    raise self.fail(f"the {'matrix' if depth == 0 else 'tensor'} is ragged: "
+                                    f"row {i} {what}", f"{where}[{i}]", row.line)
+            if len(rows) * len(flatten(rows[0])) > MAX_VECTOR:
                 raise self.fail(f"a matrix may have at most {MAX_VECTOR} entries", where,
                                 node.line)
             return tuple(rows)
@@ -327,7 +351,7 @@ class _Builder(KeyReader):
     def loss(self, node: Node, where: str) -> str:
         """A preset loss, or a loss expression (parsed by the graph stage, with its line)."""
         value = self.text(node, where).strip()
-        if value in LOSSES:
+        if value in LOSSES or value == "Yhat":  # "Yhat": the output itself is the objective
             return value
         if _NAME.fullmatch(value):
             raise self.fail(f"unknown loss {value!r}; the losses are {', '.join(LOSSES)}, or an "

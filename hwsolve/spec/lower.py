@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from hwsolve.spec import lower_nn
 from hwsolve.spec.exprtree import Apply, Item, Name, Num, Tensor, VectorLit, VectorName
-from hwsolve.spec.shapes import entries_of, indices
+from hwsolve.spec.shapes import broadcast_positions, entries_of, indices
 
 
 def lower(tree: Tensor) -> list:
@@ -55,14 +56,17 @@ def _lower_one(t: Tensor, args: list) -> list:
     if kind == "item":
         name, index = t.data
         return [Item(name, index[0] if len(index) == 1 else index)]
-    if kind == "row":
-        name, (i,) = t.data
-        return [Item(name, (i, j)) for j in range(1, t.shape[0] + 1)]
+    if kind == "row":  # X[c] of a tensor: the slice, every entry named in full
+        name, prefix = t.data
+        return [Item(name, prefix + ((rest,) if isinstance(rest, int) else rest))
+                for rest in indices(t.shape)]
     if kind == "lit":
         return [e for entries in args for e in entries]
     if kind == "ew":
         size = entries_of(t.shape)
-        columns = [a if len(a) == size else a * size for a in args]  # a scalar broadcasts
+        columns = [a if len(a) == size and x.shape == t.shape else
+                   [a[p] for p in broadcast_positions(x.shape, t.shape)]
+                   for x, a in zip(t.args, args)]  # NumPy's broadcasting
         return [Apply(t.data, tuple(c[k] for c in columns)) for k in range(size)]
     if kind == "reduce":
         return [Apply(t.data, (_as_vector(t.args[0], args[0]),))]
@@ -79,11 +83,8 @@ def _lower_one(t: Tensor, args: list) -> list:
     if kind == "trace":  # issue 18: the sum of the diagonal
         n = t.args[0].shape[0]
         return [Apply("sum", (VectorLit(tuple(args[0][i * n + i] for i in range(n))),))]
-    if kind in ("softmax", "log_softmax"):
-        vector = _as_vector(t.args[0], args[0])
-        return [Apply(kind, (vector,), i) for i in range(1, t.shape[0] + 1)]
-    if kind == "conv2d":
-        return _conv2d(t, args)
+    if kind in lower_nn.KINDS:  # softmax row by row, norms, conv2d, pools (issue 19)
+        return lower_nn.lower(t, args)
     raise AssertionError(kind)
 
 
@@ -104,28 +105,6 @@ def _matmul(t: Tensor, args: list) -> list:
     return [Apply("dot", (row, col)) for row in rows_a for col in cols_b]
 
 
-def _conv2d(t: Tensor, args: list) -> list:
-    (x, k), (ex, ek) = t.args, args
-    stride, padding = t.data
-    (xr, xc), (kr, kc) = x.shape, k.shape
-    out = []
-    for i in range(t.shape[0]):
-        for j in range(t.shape[1]):
-            xs, ks = [], []
-            for a in range(kr):
-                r = i * stride + a - padding
-                if not 0 <= r < xr:
-                    continue
-                for b in range(kc):
-                    c = j * stride + b - padding
-                    if 0 <= c < xc:
-                        xs.append(ex[r * xc + c])
-                        ks.append(ek[a * kc + b])
-            out.append(Apply("dot", (VectorLit(tuple(xs)), VectorLit(tuple(ks))))
-                       if xs else Num(Fraction(0), "0"))
-    return out
-
-
 def work(tree: Tensor) -> int:
     """About how many scalar operations ``tree`` lowers to, counted before lowering (so that
     ``outer(u, u)`` of a 100,000-vector or a huge matrix product is refused, not attempted)."""
@@ -138,9 +117,8 @@ def work(tree: Tensor) -> int:
             size *= n
         if t.kind == "matmul":
             size *= t.args[0].shape[-1]
-        elif t.kind == "conv2d":
-            k = t.args[1].shape
-            size *= k[0] * k[1]
+        elif t.kind in ("conv2d", "pool", "var", "layer_norm", "batch_norm"):
+            size = lower_nn.work(t)
         # softmax/log_softmax: one normaliser per node, so linear here; their dense local
         # derivatives are bounded by MAX_SOFTMAX instead
         elif t.kind in ("reduce", "dot"):

@@ -115,9 +115,7 @@ def _draw(problem: Problem, families: list, rng: random.Random) -> dict:
         for name, value in table.items():
             entries = [rng.choice(rng.choice(families)) for _ in flatten(value)]
             shape = shape_of(value)
-            nested = nest(entries, shape)
-            drawn[name] = tuple(tuple(r) for r in nested) if len(shape) == 2 else \
-                (tuple(nested) if shape else nested)
+            drawn[name] = _tuples(nest(entries, shape))
     return drawn
 
 
@@ -161,6 +159,11 @@ def same_branches(pattern: tuple, original: tuple) -> bool:
     if len(pattern) != len(original):
         return False
     return all(o[2] in (0, None) or p[2] == o[2] for p, o in zip(pattern, original))
+
+
+def _tuples(value):
+    """Nested lists (a tensor of any rank) as nested tuples, the spec's form of a value."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
 def has_kink(solution) -> bool:
@@ -285,9 +288,10 @@ def variant_yaml(problem: Problem, solution, values: dict, number: int, seed: in
         out.append(f"  Yhat: {_key_value(solution.values['Yhat'])}")
     if "L" in solution.values:
         out.append(f"  L: {_key_value(solution.values['L'])}")
-    out.append("  grad:")
-    out += [f"    {name}: {_key_value(value)}" for name, value in solution.grad.items()
-            if name != "Yhat"]
+    if not getattr(solution.head_slots, "forward_only", False):  # values only: no gradient
+        out.append("  grad:")
+        out += [f"    {name}: {_key_value(value)}" for name, value in solution.grad.items()
+                if name != "Yhat"]
     out.append("  values:")
     out += [f"    {node.name}: {_key_value(solution.values[node.name])}"
             for node in problem.nodes]

@@ -164,6 +164,12 @@ def compare(solution: Solution, answers: Answers, variant: str | None, rule=None
                                file=problem.file, where=f"{prefix_where}.L",
                                line=answers.loss.line)
         add("L", "L", answers.loss, solution.values["L"], f"{prefix_where}.L")
+    if answers.grad and getattr(solution.head_slots, "forward_only", False):
+        name = next(iter(answers.grad))
+        raise HwsolveError("the key gives a gradient, but this problem is forward only (loss: "
+                           "none on a vector output without output_grad): give output_grad, "
+                           "or key values only", file=problem.file,
+                           where=f"{prefix_where}.grad.{name}")
     for prefix, section, table, keys in (("∇", "grad", solution.grad, answers.grad),
                                          ("value ", "values", solution.values, answers.values)):
         for name, key in keys.items():
@@ -190,4 +196,6 @@ def _lookup(table: dict, name: str):
         return value
     if isinstance(index, int):
         return value[index - 1]
-    return value[index[0] - 1][index[1] - 1]
+    for i in index:
+        value = value[i - 1]
+    return value

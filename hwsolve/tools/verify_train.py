@@ -59,7 +59,8 @@ def torch_training(text: str, setup, config, steps: int) -> list:
             body["label"] = label
         # sort_keys=False: the nodes keep their order (a node reads only earlier ones)
         spec = plain_spec(yaml.safe_dump(body, sort_keys=False), activation=setup.activation,
-                          loss=setup.loss, label=label)
+                          loss="Yhat" if setup.loss == "none" else setup.loss,  # f itself
+                          label=label)
         specs.append(spec)
     names = list(specs[0]["params"])
     tensors = {n: torch.tensor(specs[0]["params"][n], dtype=torch.float64) for n in names}

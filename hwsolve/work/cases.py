@@ -18,7 +18,8 @@ MAX_LISTED = 8
 """Operands listed in one case rule before "(and N more)" (never "and 1 more")."""
 
 
-_WORDS = {"max": ("larger", "largest"), "min": ("smaller", "smallest")}
+_WORDS = {"max": ("larger", "largest"), "min": ("smaller", "smallest"),
+          "max_pool": ("larger", "largest")}
 
 
 def case(slope: Slope, form, tape: list) -> Case:

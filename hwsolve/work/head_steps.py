@@ -20,7 +20,9 @@ V1_LOSSES = ("bce", "mse")
 def is_v1_head(solution: Solution) -> bool:
     setup = solution.setup
     return (setup.activation in V1_ACTIVATIONS and setup.loss in V1_LOSSES
-            and solution.full.graph.shapes["Yhat"] == ())
+            and solution.full.graph.shapes["Yhat"] == ()
+            and (setup.loss != "mse"  # v1's head writes mse as ½(Ŷ − Y)²
+                 or getattr(solution.problem, "conventions", "textbook") == "textbook"))
 
 
 def _head_closed_forms(solution: Solution, closed: dict) -> tuple:

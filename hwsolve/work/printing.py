@@ -11,7 +11,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.printer import Printer
 
 from hwsolve import num
-from hwsolve.work import vector_forms
+from hwsolve.work import nn_forms, vector_forms
 from hwsolve.work.symbolic import AbsValue, Literal, MAX_SLOPE_ARGS, _KINKED
 
 
@@ -342,6 +342,7 @@ class _LatexPrinter(_Layout, LatexPrinter):
 
 
 vector_forms.install(_TextPrinter, _LatexPrinter)
+nn_forms.install(_TextPrinter, _LatexPrinter)
 
 # Printer dispatch looks up a Function subclass by its own name only.
 for _printer in (_TextPrinter, _LatexPrinter):

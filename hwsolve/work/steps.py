@@ -97,6 +97,8 @@ def build(solution: Solution, exact: bool = False, only: str | None = None) -> S
         gradient = None
     backward = _backward(solution, view, forms, tapes, output if v1 else None, chosen, wanted,
                          targets)
+    if getattr(solution.head_slots, "forward_only", False):
+        backward = []  # loss: none on a vector output without output_grad: values only
     if solution.setup.loss == "none":  # no L anywhere: every gradient is of the objective
         objective = symbolic.YHAT
         if solution.setup.activation == "identity" and not view.graph.shapes["Yhat"]:

@@ -30,8 +30,9 @@ import sympy as sp
 from hwsolve.spec import expr as E
 from hwsolve import num
 from hwsolve.engine.graph import Graph, NodeProgram
+from hwsolve.ops import registry_nn
 from hwsolve.ops.registry import REGISTRY
-from hwsolve.work import vector_forms
+from hwsolve.work import nn_forms, vector_forms
 
 MAX_CLOSED_FORM_OPS = 300
 """A closed form with more operations than this is skipped (with a note): nobody reads it."""
@@ -146,7 +147,12 @@ class Slope(sp.Function):
         return self.args[1]
 
 
-_KINKED = {cls.op: cls for cls in (Maximum, Minimum, Relu, LeakyRelu, AbsValue)}
+class MaxPoolWindow(Kinked):
+    """The largest entry of one max_pool2d window (a tie passes to the first maximal entry)."""
+    op = "max_pool"
+
+
+_KINKED = {cls.op: cls for cls in (Maximum, Minimum, Relu, LeakyRelu, AbsValue, MaxPoolWindow)}
 
 
 # ----------------------------------------------------------------------------- conversion
@@ -324,7 +330,7 @@ class _Converter:
         op, arg_positions, payload = self.program.tape[position]
         if op != e.op:
             raise AssertionError(f"tape out of step at {self.program.name}: {op} != {e.op}")
-        if op in vector_forms.OPS:
+        if op in vector_forms.OPS or op in registry_nn.PAYLOAD_OPS:
             return [self.vector_op(op, args, position, arg_positions, payload)]
         result = self.apply(e.op, args, position, arg_positions)
         if e.op in _FUNCTIONS:
@@ -363,6 +369,10 @@ class _Converter:
     def vector_op(self, op: str, args: list, position: int, arg_positions: tuple,
                   payload) -> sp.Expr:
         """softmax, log_softmax, mean, softplus, identity and the losses (work/vector_forms)."""
+        if op in registry_nn.PAYLOAD_OPS:  # issue 19's ops: their registry form, also exact
+            ev = self.evaluate and (self.mode != "exact" or all(a.is_Number for a in args))
+            result = REGISTRY[op].sympy(sp, _FORMS, args, payload, ev)
+            return nn_forms.elementary(result) if self.mode == "exact" else result
         if self.mode == "exact":
             ev = all(a.is_Number for a in args)
             positive = None
@@ -389,8 +399,10 @@ class _Converter:
             return sp.Pow(args[0], sp.Rational(1, 2), evaluate=ev)
         if op in _SMOOTH:
             return _SMOOTH[op](*args, evaluate=ev)
+        if op in registry_nn.SYMPY and op != "max_pool":
+            return REGISTRY[op].sympy(sp, _FORMS, args, None, ev)
         values = [self.tape_values[p] for p in arg_positions]
-        if op in ("max", "min"):
+        if op in ("max", "min", "max_pool"):
             out = self.tape_values[position]
             return args[next(i for i, v in enumerate(values) if num.cmp(v, out) == 0)]
         positive = num.sign(values[0]) > 0
@@ -404,7 +416,8 @@ class _Converter:
 _SMOOTH = {"exp": sp.exp, "log": sp.log, "tanh": sp.tanh, "sigmoid": Sigmoid}
 _ARITHMETIC = ("add", "sum", "sub", "neg", "mul", "div", "pow", "dot")
 # What the registry's SymPy forms use beside SymPy itself (hwsolve/ops/registry.py, SYMPY).
-_FORMS = SimpleNamespace(Sigmoid=Sigmoid, KINKED=_KINKED, vector_form=vector_forms.form)
+_FORMS = SimpleNamespace(Sigmoid=Sigmoid, KINKED=_KINKED, vector_form=vector_forms.form,
+                         norm_form=nn_forms.form)
 _FUNCTIONS = {"exp", "log", "tanh", "sigmoid", "sqrt", *_KINKED}
 
 

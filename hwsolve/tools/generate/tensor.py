@@ -23,6 +23,7 @@ import random
 from fractions import Fraction
 
 from hwsolve.tools.generate.common import KINK_EPS, VMAX
+from hwsolve.tools.generate.tensor_layers import TensorLayers
 from hwsolve.tools.generate.tensor_nodes import (TensorNodes, _Reject, _flat, _matvec, _shape,
                                                  _text)
 
@@ -30,12 +31,13 @@ HEADS = {  # name: (activation, loss)
     "softmax_ce": ("softmax", "cross_entropy"), "hinge": ("identity", "hinge"),
     "none": ("identity", "none"), "mse": ("identity", "mse"), "tanh_mse": ("tanh", "mse"),
     "bce": ("sigmoid", "bce"), "ce_l2": ("softmax", "expression"),
-    "mse_l2": ("identity", "expression"),
+    "mse_l2": ("identity", "expression"), "huber": ("identity", "huber"),
+    "l1": ("tanh", "l1"), "smooth_l1": ("sigmoid", "smooth_l1"),
 }
 PREACT = {"softmax": 4.0, "sigmoid": 4.0, "tanh": 2.5, "identity": 5.0}
 
 
-class TensorGenerator(TensorNodes):
+class TensorGenerator(TensorNodes, TensorLayers):
     def __init__(self, n_nodes: int, seed: int, kinks: bool, activation, loss):
         if n_nodes < 1:
             raise ValueError("n_nodes must be at least 1")
@@ -192,6 +194,8 @@ class TensorGenerator(TensorNodes):
             out.append(f'loss: "{preset} + 0.01 * sum({w} ** 2)"')
         else:
             out.append(f"loss: {loss}")
+        if "mse" in out[-1] and self.r.random() < 0.5:  # a course's mse reduction
+            out.append(f"conventions: {self.r.choice(('pytorch', 'cs231n', 'cs231n', 'cmu11785'))}")
         if loss == "none":
             if k > 1:
                 out.append(f"output_grad: {_text([self.num(-1, 1) for _ in range(k)])}")

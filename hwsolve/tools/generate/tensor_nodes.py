@@ -198,7 +198,7 @@ class TensorNodes:
         return "[" + ", ".join(t for t, _ in parts) + "]", self.check([v for _, v in parts])
 
     TEMPLATES = (("t_affine", 5), ("t_function", 6), ("t_combine", 4), ("t_softmax", 1),
-                 ("t_reduce", 2), ("t_matrix", 2), ("t_literal", 1))
+                 ("t_reduce", 2), ("t_matrix", 2), ("t_literal", 1), ("t_layer", 6))
 
     # ------------------------------------------------------------------ exact kinks
     def plant(self):

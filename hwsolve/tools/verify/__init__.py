@@ -23,10 +23,13 @@ def entries(value) -> list:
     ``("[2]", x)`` for a vector, ``("[1, 2]", x)`` for a matrix."""
     if not isinstance(value, (list, tuple)):
         return [("", value)]
-    if value and isinstance(value[0], (list, tuple)):
-        return [(f"[{i}, {j}]", x) for i, row in enumerate(value, start=1)
-                for j, x in enumerate(row, start=1)]
-    return [(f"[{i}]", x) for i, x in enumerate(value, start=1)]
+    out = []
+    for i, item in enumerate(value, start=1):
+        if isinstance(item, (list, tuple)):
+            out += [(f"[{i}, " + index[1:], x) for index, x in entries(item)]
+        else:
+            out.append((f"[{i}]", item))
+    return out
 
 
 def _agrees(a: float, b: float, rel: float, abs_tol: float) -> bool:
@@ -93,9 +96,13 @@ def verify_entries(solution, *, rel: float = 1e-9, abs_tol: float = 1e-12) -> li
                      "(load, solve_file or solve_text)")
     spec = plain_spec(text, activation=setup.activation, loss=setup.loss,
                       label=_plain_label(setup.label_given), variant=setup.variant)
+    spec["conventions"] = getattr(solution.problem, "conventions", "textbook")  # --conventions
     reference = torch_evaluate(spec)
     rows = []
-    for table, kind, prefix in ((solution.values, "values", ""), (solution.grad, "grad", "∇")):
+    tables = ((solution.values, "values", ""), (solution.grad, "grad", "∇"))
+    if getattr(solution.head_slots, "forward_only", False):  # values only: no gradients
+        tables = tables[:1]
+    for table, kind, prefix in tables:
         theirs = reference[kind]
         for name in list(table) + [n for n in theirs if n not in table]:
             ours = entries(table[name]) if name in table else []

@@ -12,6 +12,7 @@ from __future__ import annotations
 from hwsolve.tools.verify.errors import error
 
 PRESETS = ("bce", "mse", "cross_entropy", "hinge")
+NEW_PRESETS = ("huber", "l1", "smooth_l1")  # mean-reduced, not usable inside an expression
 
 
 def number(v, where: str) -> float:
@@ -30,13 +31,16 @@ def value(v, where: str):
     if not v:
         raise error(f"{where}: an empty list")
     if isinstance(v[0], list):
-        rows = [[number(x, f"{where}[{i}, {j}]") for j, x in enumerate(row, start=1)]
-                if isinstance(row, list) else error_row(where, i)
+        rows = [value(row, f"{where}[{i}]") if isinstance(row, list) else error_row(where, i)
                 for i, row in enumerate(v, start=1)]
-        if any(len(row) != len(rows[0]) for row in rows):
+        if any(_dims(row) != _dims(rows[0]) for row in rows):
             raise error(f"{where}: a ragged matrix")
         return rows
     return [number(x, f"{where}[{i}]") for i, x in enumerate(v, start=1)]
+
+
+def _dims(v) -> tuple:
+    return (len(v),) + _dims(v[0]) if isinstance(v, list) else ()
 
 
 def error_row(where: str, i: int):
@@ -95,4 +99,9 @@ def plain_spec(text: str, *, activation=None, loss=None, label=None, variant=Non
     grad = over.get("output_grad", doc.get("output_grad"))
     spec["activation"], spec["loss"], spec["label"] = str(act), los, y
     spec["output_grad"] = None if grad is None else value(grad, "output_grad")
+    for key in ("delta", "beta"):  # huber's and smooth_l1's (default 1)
+        if key in doc:
+            spec[key] = number(doc[key], key)
+    if doc.get("conventions"):
+        spec["conventions"] = str(doc["conventions"])
     return spec

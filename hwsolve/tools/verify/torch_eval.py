@@ -13,8 +13,9 @@ from __future__ import annotations
 import ast
 
 from hwsolve.ops.registry import torch_equivalent
+from hwsolve.tools.verify import torch_nn
 from hwsolve.tools.verify.errors import error, import_torch
-from hwsolve.tools.verify.plain import PRESETS
+from hwsolve.tools.verify.plain import NEW_PRESETS, PRESETS
 
 _BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
 _ELEMENTWISE = ("abs", "exp", "log", "sqrt", "sigmoid", "tanh", "relu", "softplus", "step")
@@ -74,11 +75,14 @@ class Evaluator:
             return self.call(node)
         raise error(f"unsupported syntax: {ast.unparse(node)}")
 
-    @staticmethod
-    def same_shape(values: list, node) -> list:
-        shapes = {tuple(v.shape) for v in values if v.dim()}
-        if len(shapes) > 1:
-            raise error(f"operands of different shapes {sorted(shapes)}: {ast.unparse(node)}")
+    def same_shape(self, values: list, node) -> list:
+        """Operands that broadcast as NumPy (and PyTorch) do."""
+        try:
+            self.torch.broadcast_shapes(*(v.shape for v in values))
+        except RuntimeError:
+            shapes = [tuple(v.shape) for v in values]
+            raise error(f"operands of shapes {shapes} do not broadcast: "
+                        f"{ast.unparse(node)}") from None
         return values
 
     def index(self, node):
@@ -97,11 +101,12 @@ class Evaluator:
 
     def call(self, node):
         torch = self.torch
+        if isinstance(node.func, ast.Name) and node.func.id in torch_nn.CALLS:
+            # issue 19: rows, masks, norms, channels, pools (with PyTorch's keywords)
+            return torch_nn.call(self, node.func.id, torch_nn.positional(node), node)
         if not isinstance(node.func, ast.Name) or node.keywords:
             raise error(f"unsupported call: {ast.unparse(node)}")
         fn, args = node.func.id, node.args
-        if fn == "conv2d":
-            return self.conv2d(args)
         values = [self.ev(a) for a in args]
         n = len(values)
 
@@ -157,20 +162,6 @@ class Evaluator:
                 raise error("outer needs two vectors")
             return torch.outer(*values)
         raise error(f"unknown function {fn!r}")
-
-    def conv2d(self, args):
-        if len(args) not in (2, 4):
-            raise error("conv2d takes 2 or 4 arguments")
-        x, k = (self.ev(a) for a in args[:2])
-        if x.dim() != 2 or k.dim() != 2:
-            raise error("conv2d needs two matrices")
-        stride, padding = 1, 0
-        if len(args) == 4:
-            if not all(isinstance(a, ast.Constant) and type(a.value) is int for a in args[2:]):
-                raise error("the stride and padding of conv2d are whole number literals")
-            stride, padding = args[2].value, args[3].value
-        F = self.torch.nn.functional
-        return F.conv2d(x[None, None], k[None, None], stride=stride, padding=padding)[0, 0]
 
 
 def _label_tensor(torch, spec: dict, loss: str, k: int, shape: tuple):
@@ -258,17 +249,21 @@ def torch_evaluate(spec: dict) -> dict:
             y, c = _label_tensor(torch, spec, name, k, shape)
             if name == "hinge" and not shape and y.item() not in (1.0, -1.0):
                 raise error("one output's hinge loss needs a label of 1 or -1")
-            return torch_equivalent(f"loss_{name}")(yhat, z, y, (act, k, c))
+            op, extra = torch_nn.preset(spec, name, c)
+            return torch_equivalent(op)(yhat, z, y, (act, k, extra))
 
         L = None
-        if loss == "none":
+        forward_only = loss == "none" and spec.get("output_grad") is None and yhat.dim() > 0
+        if forward_only:
+            pass  # every value, and no gradient (as hwsolve's forward-only problems)
+        elif loss == "none":
             g = spec.get("output_grad")
             g = torch.ones_like(yhat) if g is None else torch.tensor(g, dtype=dt)
             if g.shape != yhat.shape:
                 raise error(f"output_grad has shape {tuple(g.shape)}, the output {shape}")
             yhat.backward(gradient=g)
         else:
-            if loss in PRESETS:
+            if loss in PRESETS or loss in NEW_PRESETS:
                 L = preset(loss)
             else:
                 scope = dict(env, Yhat=yhat)
@@ -291,6 +286,7 @@ def torch_evaluate(spec: dict) -> dict:
     if L is not None:
         values["L"] = L.item()
     grad = {}
-    for name, t in list(leaves.items()) + list(nodes.items()) + [("Yhat", yhat)]:
+    for name, t in [] if forward_only else \
+            list(leaves.items()) + list(nodes.items()) + [("Yhat", yhat)]:
         grad[name] = out_of(t.grad if t.grad is not None else torch.zeros_like(t))
     return {"values": values, "grad": grad}
