@@ -40,8 +40,8 @@ def attention_causal(variant):
     S = leaf(S0)
     scores = (S / math.sqrt(2)).masked_fill(torch.tensor(M0) == 0, float("-inf"))
     n = keep(P=torch.softmax(scores, dim=-1))
-    n.update(keep(step=n["P"][5]))
-    return result(n["step"], None, {"S": S, **n}, data)
+    n.update(keep(last=n["P"][5]))
+    return result(n["last"], None, {"S": S, **n}, data)
 
 
 def layer_norm_rows(variant):
