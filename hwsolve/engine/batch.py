@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from hwsolve import num
 from hwsolve.engine.graph import build
-from hwsolve.engine.head import attach
+from hwsolve.engine.head import attach, label_problem, turns_zero_labels
 from hwsolve.engine.solve import (Evaluation, Setup, Solution, _backpropagate, _facade, _run,
                                   _unused_nodes)
 from hwsolve.errors import HwsolveError
@@ -120,10 +120,38 @@ def example_setup(setup: Setup, label) -> Setup:
     if label is None:
         return setup
     chosen = label
-    warnings = list(setup.warnings)
-    if setup.activation == "tanh" and setup.loss in ("mse", "bce") and 0 in flatten(label):
+    warnings = [w for w in setup.warnings if w != ZERO_LABEL_NOTE]
+    if turns_zero_labels(setup.activation, setup.loss) and 0 in flatten(label):
         chosen = _replace_zeros(label)
+        warnings.append(ZERO_LABEL_NOTE)
     return replace(setup, label=chosen, label_given=label, warnings=warnings, class_index=None)
+
+
+ZERO_LABEL_NOTE = ("label 0 was replaced by -1: tanh outputs lie in (-1, 1), so the negative "
+                   "class is -1")
+
+
+def check_labels(problem: Problem, setup: Setup, examples: list) -> Setup:
+    """Each example's label gets the checks of a single problem's (bce: in [0, 1]); returns
+    ``setup`` with a note when tanh read some example's label 0 as -1."""
+    zeros = []
+    for k, example in enumerate(examples, start=1):
+        if example.label is None:
+            continue
+        why = label_problem(setup.loss, example.label)
+        if why:
+            where = f"examples[{k}].label"
+            raise HwsolveError(f"example {k}: {why}", file=problem.file, where=where,
+                               line=problem.lines.get(where) or example.line or None)
+        if turns_zero_labels(setup.activation, setup.loss) and 0 in flatten(example.label):
+            zeros.append(str(k))
+    if not zeros or ZERO_LABEL_NOTE in setup.warnings:
+        return setup
+    which = f"example {zeros[0]}" if len(zeros) == 1 else \
+        f"examples {', '.join(zeros[:10])}{', …' if len(zeros) > 10 else ''}"
+    note = (f"label 0 of {which} was replaced by -1: tanh outputs lie in (-1, 1), so the "
+            "negative class is -1")
+    return replace(setup, warnings=[*setup.warnings, note])
 
 
 def _replace_zeros(value):
@@ -137,8 +165,8 @@ class Batch:
 
     def __init__(self, problem: Problem, setup: Setup):
         self.problem = problem
-        self.setup = setup
         self.examples = problem.examples or [Example({}, None)]
+        self.setup = setup = check_labels(problem, setup, self.examples)
         self.reduction = problem.reduction
         self.setups = [example_setup(setup, ex.label) for ex in self.examples]
         self._runners: dict = {}

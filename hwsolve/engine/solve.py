@@ -20,7 +20,7 @@ from hwsolve.num import ONE, ZERO, NumericError
 from hwsolve.ops.rules import RULES
 from hwsolve.spec.load import Head, Problem
 from hwsolve.spec.shapes import flatten, nest
-from hwsolve.engine.head import attach
+from hwsolve.engine.head import activation_problem, attach, label_problem, turns_zero_labels
 from hwsolve.spec.vocab import ACTIVATIONS, LOSSES
 
 TWO = Fraction(2)
@@ -230,29 +230,16 @@ def resolve_setup(problem: Problem, *, variant: str | None = None, activation: s
         raise HwsolveError(f"unknown activation {chosen_activation!r}", file=problem.file)
     setup = Setup(chosen_activation, chosen_loss, label_given, label_given, variant,
                   output_grad=head.output_grad, values=values)
-    entries = flatten(label_given) if label_given is not None else []
-    if chosen_loss == "bce":
-        if chosen_activation != "sigmoid":
-            where, line = _place(problem, variant, "activation", "--act" if activation else None)
-            message = (
-                "bce needs sigmoid outputs, one probability each; softmax outputs share one "
-                "normaliser: with softmax use the cross_entropy loss"
-                if chosen_activation == "softmax" else
-                f"bce needs an output in (0, 1), but the activation is {chosen_activation}, "
-                "whose output can leave (0, 1); use sigmoid with bce, or the mse loss")
-            raise HwsolveError(message, file=problem.file, where=where, line=line)
-        bad = [y for y in entries if not 0 <= y <= 1]
-        if bad:
-            where, line = _place(problem, variant, "label", "--label" if label is not None
-                                 else None)
-            raise HwsolveError(f"bce needs a label in [0, 1], not {bad[0]}",
-                               file=problem.file, where=where, line=line)
-    for preset, needed in (("cross_entropy", "softmax"), ("hinge", "identity")):
-        if chosen_loss == preset and chosen_activation != needed:
-            where, line = _place(problem, variant, "activation", "--act" if activation else None)
-            raise HwsolveError(f"{preset} needs activation: {needed}, not {chosen_activation}",
-                               file=problem.file, where=where, line=line)
-    if chosen_activation == "tanh" and chosen_loss in ("mse", "bce") and 0 in entries:
+    why = activation_problem(chosen_activation, chosen_loss)
+    if why:  # a preset's activation, also for the presets a loss expression names
+        where, line = _place(problem, variant, "activation", "--act" if activation else None)
+        raise HwsolveError(why, file=problem.file, where=where, line=line)
+    why = label_problem(chosen_loss, label_given)
+    if why:
+        where, line = _place(problem, variant, "label", "--label" if label is not None else None)
+        raise HwsolveError(why, file=problem.file, where=where, line=line)
+    if label_given is not None and turns_zero_labels(chosen_activation, chosen_loss) \
+            and 0 in flatten(label_given):
         setup.label = _replace_zeros(label_given)
         setup.warnings.append("label 0 was replaced by -1: tanh outputs lie in (-1, 1), so "
                               "the negative class is -1")
@@ -371,14 +358,10 @@ def check_setup(setup: Setup, file: str | None = None) -> None:
     if not isinstance(setup.loss, str) or not setup.loss.strip():
         raise HwsolveError(f"the loss must be one of {', '.join(LOSSES)} or an expression",
                            file=file, where="setup")
-    if setup.loss == "bce" and setup.activation != "sigmoid":
-        raise HwsolveError(f"bce needs an output in (0, 1), but the activation is "
-                           f"{setup.activation}; use sigmoid with bce, or the mse loss",
-                           file=file, where="setup")
-    if setup.loss == "bce" and setup.label is not None and \
-            not all(0 <= y <= 1 for y in flatten(setup.label)):
-        raise HwsolveError(f"bce needs a label in [0, 1], not {setup.label}", file=file,
-                           where="setup")
+    why = activation_problem(setup.activation, setup.loss) \
+        or label_problem(setup.loss, setup.label)
+    if why:
+        raise HwsolveError(why, file=file, where="setup")
 
 
 def _unused_nodes(problem: Problem) -> list:
