@@ -7,7 +7,6 @@ over the spec's ``train`` block, key by key.
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -91,7 +90,7 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
     """Solve the batch (and train when asked); print in ``fmt``; return the exit code."""
     from hwsolve.engine.batch import Batch
     from hwsolve.errors import HwsolveError
-    from hwsolve.render import train_text
+    from hwsolve.render import numbers, train_text
 
     batch = Batch(problem, setup)
     wants_training = problem.train is not None or any(
@@ -115,9 +114,11 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
         text, ok = verify_report(problem, setup, solution, train_run)
         click.echo(text, nl=False)
         return 0 if ok else 1
+    notes: list = []   # values beyond float range in CSV output: on stderr
     if training.get("history") and train_run is not None:
         with open(training["history"], "w", encoding="utf-8", newline="") as handle:
-            handle.write(train_text.history_csv(train_run))
+            handle.write(train_text.history_csv(train_run, history_notes := []))
+        notes += [f"{training['history']}: {note}" for note in numbers.summarized(history_notes)]
     if training.get("plot_file") and train_run is not None:
         from hwsolve.render.plot import write_file
         from hwsolve.render.train_table import loss_panels
@@ -131,15 +132,17 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
             document = train_text.batch_json(solution)
         if train_run is not None:
             document["train"] = train_text.train_json(train_run)
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        click.echo(numbers.dumps(document))
     elif fmt == "csv":
+        csv_notes: list = []
         if train_run is not None and train_run.config.steps > 1:
-            click.echo(train_text.history_csv(train_run), nl=False)
+            click.echo(train_text.history_csv(train_run, csv_notes), nl=False)
         elif single or example is not None:
             from hwsolve.render.common import csv_text
-            click.echo(csv_text(solution.example(example or 1)), nl=False)
+            click.echo(csv_text(solution.example(example or 1), csv_notes), nl=False)
         else:
-            click.echo(train_text.batch_csv(solution), nl=False)
+            click.echo(train_text.batch_csv(solution, csv_notes), nl=False)
+        notes += numbers.summarized(csv_notes)
     elif fmt == "latex":
         from hwsolve.render import train_latex
         click.echo(train_latex.render(problem, solution, train_run, example, digits,
@@ -155,6 +158,8 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
             click.echo(train_text.train_markdown(train_run, digits), nl=False)
     else:
         _terminal(problem, solution, train_run, example, digits, show_steps, console)
+    for note in notes:
+        click.echo(f"hwsolve: note: {note}", err=True)
     if training.get("history") and train_run is not None and fmt == "table":
         console.print(f"wrote {training['history']}")
     if training.get("plot_file") and train_run is not None and fmt == "table":

@@ -9,6 +9,7 @@ import csv
 import io
 
 from hwsolve import num
+from hwsolve.render import numbers
 from hwsolve.engine.solve import Solution
 from hwsolve.spec.shapes import entry_name, flatten, indices, label as entry_label, shape_of
 from hwsolve.spec.vocab import LOSSES
@@ -96,10 +97,10 @@ def csv_text(solution: Solution, notes: list | None = None) -> str:
             for index, x in zip(indices(shape), flatten(value)):
                 entry = entry_label(name, index)
                 names.append(entry)
-                row.append(_csv_number(x, entry, notes))
+                row.append(numbers.csv_number(x, entry, notes))
         else:
             names.append(name)
-            row.append(_csv_number(value, name, notes))
+            row.append(numbers.csv_number(value, name, notes))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(names)
@@ -107,30 +108,12 @@ def csv_text(solution: Solution, notes: list | None = None) -> str:
     return out.getvalue()
 
 
-def _csv_number(x, where: str, notes: list | None) -> str:
-    text, note = num.csv_token(x)
-    if note and notes is not None:
-        notes.append(f"{where}: {note}")
-    return text
-
-
-def _json_number(x, where: str, notes: list):
-    token, note = num.json_token(x)  # beyond float range: exponent form, and a note
-    if note:
-        notes.append(f"{where}: {note}")
-    return token
-
-
 def _json_value(value, where: str, notes: list):
-    if isinstance(value, (list, tuple)):
-        return [_json_value(x, f"{where}[{i}]", notes) for i, x in enumerate(value, 1)]
-    return _json_number(value, where, notes)
+    return numbers.json_value(value, where, notes)
 
 
 def _json_label(value, notes: list):
-    if isinstance(value, tuple):
-        return [_json_label(v, notes) for v in value]
-    return int(value) if value.denominator == 1 else _json_number(value, "label", notes)
+    return numbers.json_label(value, "label", notes)
 
 
 def to_json(solution: Solution) -> dict:
@@ -146,5 +129,5 @@ def to_json(solution: Solution) -> dict:
         "values": {name: _json_value(v, name, notes) for name, v in solution.values.items()},
         "grad": {name: _json_value(v, f"grad {name}", notes)
                  for name, v in solution.grad.items()},
-        "warnings": list(solution.warnings) + notes,
+        "warnings": list(solution.warnings) + numbers.summarized(notes),
     }
