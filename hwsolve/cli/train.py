@@ -114,16 +114,15 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
         text, ok = verify_report(problem, setup, solution, train_run)
         click.echo(text, nl=False)
         return 0 if ok else 1
-    notes: list = []   # values beyond float range in CSV output: on stderr
     if training.get("history") and train_run is not None:
         with open(training["history"], "w", encoding="utf-8", newline="") as handle:
-            handle.write(train_text.history_csv(train_run, history_notes := []))
-        notes += [f"{training['history']}: {note}" for note in numbers.summarized(history_notes)]
+            handle.write(train_text.history_csv(train_run))
     if training.get("plot_file") and train_run is not None:
         from hwsolve.render.plot import write_file
         from hwsolve.render.train_table import loss_panels
         write_file(loss_panels(train_run), training["plot_file"], title=problem.title)
     single = not problem.examples
+    notes: list = []   # values beyond float range in CSV output: on stderr
     if fmt == "json":
         if single or example is not None:
             from hwsolve.render.common import to_json
@@ -134,15 +133,14 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
             document["train"] = train_text.train_json(train_run)
         click.echo(numbers.dumps(document))
     elif fmt == "csv":
-        csv_notes: list = []
         if train_run is not None and train_run.config.steps > 1:
-            click.echo(train_text.history_csv(train_run, csv_notes), nl=False)
+            click.echo(train_text.history_csv(train_run, notes), nl=False)
         elif single or example is not None:
             from hwsolve.render.common import csv_text
-            click.echo(csv_text(solution.example(example or 1), csv_notes), nl=False)
+            click.echo(csv_text(solution.example(example or 1), notes), nl=False)
         else:
-            click.echo(train_text.batch_csv(solution, csv_notes), nl=False)
-        notes += numbers.summarized(csv_notes)
+            click.echo(train_text.batch_csv(solution, notes), nl=False)
+        notes = numbers.summarized(notes)
     elif fmt == "latex":
         from hwsolve.render import train_latex
         click.echo(train_latex.render(problem, solution, train_run, example, digits,
@@ -158,6 +156,9 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
             click.echo(train_text.train_markdown(train_run, digits), nl=False)
     else:
         _terminal(problem, solution, train_run, example, digits, show_steps, console)
+    if training.get("history") and train_run is not None:
+        notes += [f"{training['history']}: {note}"
+                  for note in numbers.summarized(train_text.history_notes(train_run))]
     for note in notes:
         click.echo(f"hwsolve: note: {note}", err=True)
     if training.get("history") and train_run is not None and fmt == "table":

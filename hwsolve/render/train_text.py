@@ -153,6 +153,13 @@ def history_csv(run, notes: list | None = None) -> str:
     return _csv(rows)
 
 
+def history_notes(run) -> list:
+    """The notes of :func:`history_csv` (values beyond float range), without the text."""
+    notes: list = []
+    history_csv(run, notes)
+    return notes
+
+
 def _cells(value, where: str, notes: list | None, suffix: str = "") -> list:
     """Every entry as a CSV cell (:mod:`hwsolve.render.numbers`: exponent form beyond float
     range, with a note)."""
