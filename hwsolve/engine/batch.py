@@ -180,6 +180,7 @@ class Batch:
 
     def __init__(self, problem: Problem, setup: Setup):
         self.problem = problem
+        self.setup = setup
         self.examples = problem.examples or [Example({}, None)]
         self.setup = setup = check_labels(problem, setup, self.examples)
         self.reduction = problem.reduction
@@ -232,6 +233,22 @@ class Batch:
                            file=self.problem.file, where=where,
                            line=self.problem.lines.get(where) if where else None)
 
+    def no_loss(self) -> HwsolveError:
+        """Why a batch or a training run of a ``loss: none`` problem has nothing to work on."""
+        problem = self.problem
+        if problem.examples:
+            what = (f"a mini-batch's L is the {self.reduction} of its examples' losses, and "
+                    "loss: none gives an example no loss")
+        else:
+            what = "training minimises a loss, and loss: none gives this problem none"
+        shape = self.runners[0].graph.shapes.get("Yhat", ())
+        hint = ("give a loss (bce, mse, ...) or a loss expression that makes the vector "
+                "output one number, such as 'sum(Yhat)'") if shape else \
+            "give a loss (bce, mse, ...), or the loss expression '1 * Yhat' to minimise the output itself"
+        where = "loss" if "loss" in problem.lines else None
+        return HwsolveError(f"{what}: {hint}", file=problem.file, where=where,
+                            line=problem.lines.get("loss"))
+
     def _runner(self, setup: Setup) -> Runner:
         key = repr(setup.label)
         if key not in self._runners:
@@ -247,9 +264,7 @@ class Batch:
                 leaves.update(params)
             runs.append(runner.run(leaves))
         if runs[0].loss is None:
-            raise HwsolveError("a batch needs a loss to reduce (loss: none has none)",
-                               file=self.problem.file, where="examples",
-                               line=self.problem.lines.get("examples"))
+            raise self.no_loss()
         total = ZERO
         for run in runs:
             total = num.add(total, run.loss)
