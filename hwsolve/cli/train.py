@@ -90,8 +90,10 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
     """Solve the batch (and train when asked); print in ``fmt``; return the exit code."""
     from hwsolve.engine.batch import Batch
     from hwsolve.errors import HwsolveError
+    from hwsolve.cli import train_view
     from hwsolve.render import numbers, train_text
 
+    train_view.check(problem, training.get("example"), fmt)  # --values, --exact
     batch = Batch(problem, setup)
     wants_training = problem.train is not None or any(
         training.get(key) is not None for key in _TRAIN_OPTIONS) \
@@ -125,8 +127,8 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
     notes: list = []   # values beyond float range in CSV output: on stderr
     if fmt == "json":
         if single or example is not None:
-            from hwsolve.render.common import to_json
-            document = to_json(solution.example(example or 1))
+            document = train_view.json_document(solution.example(example or 1), show_steps,
+                                                digits)
         else:
             document = train_text.batch_json(solution)
         if train_run is not None:
@@ -148,8 +150,8 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
                    nl=False)
     elif fmt == "markdown":
         if single or example is not None:
-            from hwsolve.render.common import markdown
-            click.echo(markdown(solution.example(example or 1), digits), nl=False)
+            click.echo(train_view.markdown(solution.example(example or 1), show_steps, digits),
+                       nl=False)
         else:
             click.echo(train_text.batch_markdown(solution, digits), nl=False)
         if train_run is not None:
@@ -169,16 +171,11 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
 
 
 def _terminal(problem, solution, train_run, example, digits, show_steps, console) -> None:
-    from hwsolve.render import table as tables
     from hwsolve.render import train_table
 
     if not problem.examples or example is not None:
-        one = solution.example(example or 1)
-        console.print(tables.answer_table(one, digits, console.width))
-        if show_steps:
-            from hwsolve.render import steps as render_steps
-            from hwsolve.work import steps
-            console.print(render_steps.terminal(steps.build(one), digits, console.width))
+        from hwsolve.cli import train_view
+        train_view.terminal(solution.example(example or 1), console, digits, show_steps)
     else:
         console.print(train_table.batch_table(solution, digits))
         if show_steps:
