@@ -182,7 +182,7 @@ class Batch:
         self.problem = problem
         self.setup = setup
         self.examples = problem.examples or [Example({}, None)]
-        self.setup = setup = check_labels(problem, setup, self.examples)
+        self.setup = check_labels(problem, setup, self.examples)  # with a batch-wide note
         self.reduction = problem.reduction
         self.setups = [example_setup(setup, ex.label) for ex in self.examples]
         self._runners: dict = {}

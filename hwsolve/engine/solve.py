@@ -287,9 +287,10 @@ def solve(problem: Problem, setup: Setup | None = None,
                                                                       len(graph.slots))]
     full = Evaluation(graph, values, list(body.local), list(body.kinks), body.bits)
     mark = num.cancellations()
+    cancelled: list = []   # the gradient slots whose sums cancelled (named in the note)
     with num.precision(body.bits):
-        _run(full, graph.head_nodes, problem)
-        grads = _backpropagate(full, slots.seeds)
+        head_undecided = _run(full, graph.head_nodes, problem)
+        grads = _backpropagate(full, slots.seeds, cancelled)
     undecided = num.cancellations() != mark
     if undecided and precision.next_bits(body.bits):
         # a loss or gradient sum cancelled below rounding: all again at twice the bits
@@ -300,8 +301,12 @@ def solve(problem: Problem, setup: Setup | None = None,
     warnings = [f"{node.label}: {note}" for node, notes in zip(programs, full.kinks)
                 for note in notes]
     if undecided:
-        warnings.append(f"a sum in the loss or the gradients cancels below rounding even at "
-                        f"{body.bits} bits: it is taken as exactly 0 (not proved)")
+        named = [programs[i].label for i in head_undecided] + \
+            [f"dL/d{graph.slots[s].label}" for s in dict.fromkeys(cancelled)]
+        where = (", ".join(named[:6]) + (", …" if len(named) > 6 else "") + ": ") if named \
+            else ""
+        warnings.append(f"{where}a sum in the loss or the gradients cancels below rounding "
+                        f"even at {body.bits} bits: it is taken as exactly 0 (not proved)")
     warnings += setup.warnings + _unused_nodes(problem)
     # ``evaluation`` keeps the v1 view (the spec's nodes; values and grads are indexed by slot and
     # also cover the head's slots); ``full`` has the head's programs too.
@@ -311,7 +316,9 @@ def solve(problem: Problem, setup: Setup | None = None,
                     full)
 
 
-def _backpropagate(evaluation: Evaluation, seeds: dict) -> list:
+def _backpropagate(evaluation: Evaluation, seeds: dict, cancelled: list | None = None) -> list:
+    """Reverse accumulation from ``seeds``; the slots whose sum cancelled below rounding are
+    added to ``cancelled`` when it is given."""
     graph = evaluation.graph
     grads: list = [ZERO] * len(graph.slots)
     for slot, seed in seeds.items():
@@ -324,7 +331,10 @@ def _backpropagate(evaluation: Evaluation, seeds: dict) -> list:
             continue
         for slot, partial in local:
             if slots[slot].kind not in ("constant", "label"):
+                mark = num.cancellations()
                 grads[slot] = num.accumulate(grads[slot], num.mul(upstream, partial))
+                if cancelled is not None and num.cancellations() != mark:
+                    cancelled.append(slot)
     return grads
 
 
