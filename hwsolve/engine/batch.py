@@ -15,7 +15,8 @@ from fractions import Fraction
 
 from hwsolve import num
 from hwsolve.engine.graph import MAX_GRAPH_WORK, build
-from hwsolve.engine.head import attach, label_problem, turns_zero_labels
+from hwsolve.engine.head import (attach, label_problem, label_values, structure_of,
+                                 turns_zero_labels)
 from hwsolve.engine.solve import (Evaluation, Setup, Solution, _backpropagate, _facade, _run,
                                   _unused_nodes)
 from hwsolve.errors import HwsolveError
@@ -176,7 +177,7 @@ def _replace_zeros(value):
 
 
 class Batch:
-    """Every example of ``problem`` run through one compiled graph per distinct label."""
+    """Every example of ``problem`` run through one compiled graph (labels in its slots)."""
 
     def __init__(self, problem: Problem, setup: Setup):
         self.problem = problem
@@ -187,9 +188,13 @@ class Batch:
         self.setups = [example_setup(setup, ex.label) for ex in self.examples]
         self._runners: dict = {}
         self.param_names = list(problem.params)
-        self.runners = [self._runner(self.setups[0])]
-        self.check_work(0)   # before compiling the graph of any other label
-        self.runners += [self._runner(s) for s in self.setups[1:]]
+        first = Runner(problem, self.setups[0])
+        self.runners = [first]
+        self.check_work(0)   # before the labels of every example
+        shape = first.graph.shapes["Yhat"]
+        self.labels = [label_values(problem, s, shape) for s in self.setups]
+        self._runners[structure_of(self.setups[0], shape)] = first
+        self.runners += [self._runner(s, shape) for s in self.setups[1:]]
         n = len(self.examples)
         self.scale = Fraction(1, n) if self.reduction == "mean" else Fraction(1)
 
@@ -249,8 +254,10 @@ class Batch:
         return HwsolveError(f"{what}: {hint}", file=problem.file, where=where,
                             line=problem.lines.get("loss"))
 
-    def _runner(self, setup: Setup) -> Runner:
-        key = repr(setup.label)
+    def _runner(self, setup: Setup, shape: tuple) -> Runner:
+        """The compiled graph an example runs on: one for the batch, whatever its labels (they
+        go into the label slots), except one per class of a multiclass hinge."""
+        key = structure_of(setup, shape)
         if key not in self._runners:
             self._runners[key] = Runner(self.problem, setup)
         return self._runners[key]
@@ -258,8 +265,8 @@ class Batch:
     def solve(self, params: dict | None = None) -> BatchSolution:
         """The batch at ``params`` (name -> nested value; default: the spec's)."""
         runs = []
-        for example, runner in zip(self.examples, self.runners):
-            leaves = dict(example.inputs)
+        for example, runner, labels in zip(self.examples, self.runners, self.labels):
+            leaves = {**example.inputs, **labels}
             if params:
                 leaves.update(params)
             runs.append(runner.run(leaves))

@@ -224,6 +224,30 @@ def _labels(setup, loss: str, shape: tuple, fail):
     return label
 
 
+def label_values(problem, setup, shape: tuple) -> dict:
+    """The label leaves :func:`attach` makes for ``setup``, by slot name (``Y``, and ``Y_bce``
+    ... for the presets a loss expression names), checked as attach checks them.  A batch
+    compiles its graph once and puts each example's label into these slots."""
+    loss = setup.loss
+    if loss == "none":
+        return {}
+    fail = _failer(problem, setup)
+    if loss in PRESETS:
+        return {"Y": _labels(setup, loss, shape, fail)}
+    values = {} if setup.label is None else {"Y": setup.label}
+    for preset in presets_in(loss):
+        values[f"Y_{preset}"] = _labels(setup, preset, shape, fail)
+    return values
+
+
+def structure_of(setup, shape: tuple):
+    """What of a label the compiled head depends on beyond its slots: the class of a
+    multiclass hinge (its margins are taken against that class); None otherwise."""
+    if shape and "hinge" in presets_in(setup.loss):
+        return setup.class_index
+    return None
+
+
 def _failer(problem, setup):
     def fail(message: str, key: str) -> HwsolveError:
         where = key
