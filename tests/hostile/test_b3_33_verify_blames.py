@@ -88,3 +88,44 @@ def test_agreement_says_nothing_more():
     result = run_cli(str(PROBLEMS / "q3a.yaml"), "--verify")
     assert result.exit_code == 0, result.output
     assert "why:" not in result.stdout
+
+
+KINK_BATCH = """\
+title: kink batch
+params: {w: 2}
+examples:
+  - {inputs: {x1: 0.1, x2: 0.2}, label: 0}
+  - {inputs: {x1: 1, x2: 0.5}, label: 1}
+nodes: {z: w*(x1 + x2) - 0.6, h: relu(z), o: h + 1}
+activation: identity
+loss: mse
+"""
+SOFTMAX_BATCH = """\
+title: softmax batch
+params: {w: [1, -1]}
+examples:
+  - {inputs: {x: 800}, label: 2}
+  - {inputs: {x: 1}, label: 1}
+nodes: {z: w * x}
+activation: softmax
+loss: cross_entropy
+"""
+
+
+def test_batch_kink(write):
+    """Exact: example 1 has z = 2·0.3 − 0.6 = 0, relu'(0) = 0, so dL/dw = (0 + 2.4·1.5)/2 = 1.8;
+    float64 has z = 1.1e-16 > 0, relu' = 1, and (1·0.3 + 3.6)/2 = 1.95."""
+    result = run_cli(str(write(KINK_BATCH)), "--verify")
+    assert result.exit_code == 1, result.output
+    assert "w entry 1 gradient of L before step 1: 1.8  torch 1.95  DIFFERS" in result.stdout
+    assert "why: the exact run lands on a kink (h@1: relu at 0: derivative taken as 0" \
+        in result.stdout
+
+
+def test_training_run_leaves_float_range(write):
+    result = run_cli(str(write(SOFTMAX_BATCH)), "--verify", "--lr", "0.1", "--train-steps", "2")
+    assert result.exit_code == 1, result.output
+    assert "why: PyTorch's L after step 0 is inf where the exact L is 800.063: float64 left " \
+           "its range there" in result.stdout
+    assert "why: the exact Yhat[2]@1 is 1.34533e-695, below float range" in result.stdout
+    assert "why: PyTorch's cross_entropy here is −Σ Y·log Ŷ" in result.stdout

@@ -117,3 +117,45 @@ def _loss_consequence(solution, lost: list) -> list:
         return ["PyTorch's binary_cross_entropy clamps log Ŷ and log(1 − Ŷ) at −100, so with "
                 "Ŷ at 0 or 1 in float64 its L and gradients are those of the clamp"]
     return []
+
+
+def explain_run(batch_solution, losses: list, reference: list) -> list:
+    """The same for a batch or a training run (:mod:`hwsolve.tools.verify_train`): the kinks
+    the exact run lands on, the step where PyTorch's L leaves float range, and a Ŷ of an
+    example that float64 loses.  ``losses``: hwsolve's L per step; ``reference``: PyTorch's."""
+    from hwsolve.render.train_text import batch_warnings
+    lines = []
+    notes = [w for w in batch_warnings(batch_solution) if any(m in w for m in _KINK_MARKS)]
+    if notes:
+        where = "; ".join(notes[:3]) + ("; …" if len(notes) > 3 else "")
+        lines.append(f"the exact run lands on a kink ({where}); PyTorch's float64 arithmetic "
+                     "can reach it a rounding error off and take the other branch, so the "
+                     "gradients through it, and every step after, differ (a rounding of the "
+                     "reference, not a different rule)")
+    for step, (ours, theirs) in enumerate(zip(losses, reference)):
+        if not math.isfinite(theirs):
+            lines.append(f"PyTorch's L after step {step} is {theirs:g} where the exact L is "
+                         f"{_exact(ours)}: float64 left its range there")
+            break
+    lost = _first_lost_yhat(batch_solution)
+    if lost:
+        lines.append(lost)
+        lines += _loss_consequence(batch_solution, ["Yhat"])
+    if not lines:
+        lines.append("no kink or float-range cause found in the exact run's notes and values")
+    return lines
+
+
+def _first_lost_yhat(batch_solution) -> str | None:
+    """The first example's Ŷ entry that float64 loses (0 below its range, or exactly ±1)."""
+    from hwsolve.spec.shapes import flatten
+    for k, run in enumerate(batch_solution.runs, start=1):
+        entries = flatten(run.value_of("Yhat"))
+        for index, y in enumerate(entries, start=1):
+            label = f"Yhat@{k}" if len(entries) == 1 else f"Yhat[{index}]@{k}"
+            value = num.to_float(y)
+            if y and abs(value) < FLOAT_MIN:
+                return _left_float_range(label, y, 0.0)
+            if abs(value) == 1 and y != value:
+                return _left_float_range(label, y, value)
+    return None
