@@ -188,11 +188,14 @@ class Batch:
         self.setups = [example_setup(setup, ex.label) for ex in self.examples]
         self._runners: dict = {}
         self.param_names = list(problem.params)
-        first = Runner(problem, self.setups[0])
+        try:
+            first = Runner(problem, self.setups[0])
+        except HwsolveError as exc:
+            raise self._blame(1, exc) from None
         self.runners = [first]
         self.check_work(0)   # before the labels of every example
         shape = first.graph.shapes["Yhat"]
-        self.labels = [label_values(problem, s, shape) for s in self.setups]
+        self.labels = [self._label(k, s, shape) for k, s in enumerate(self.setups, start=1)]
         self._runners[structure_of(self.setups[0], shape)] = first
         self.runners += [self._runner(s, shape) for s in self.setups[1:]]
         n = len(self.examples)
@@ -253,6 +256,22 @@ class Batch:
         where = "loss" if "loss" in problem.lines else None
         return HwsolveError(f"{what}: {hint}", file=problem.file, where=where,
                             line=problem.lines.get("loss"))
+
+    def _label(self, k: int, setup: Setup, shape: tuple) -> dict:
+        """Example ``k``'s label leaves; a label that does not fit is blamed on the example."""
+        try:
+            return label_values(self.problem, setup, shape)
+        except HwsolveError as exc:
+            raise self._blame(k, exc) from None
+
+    def _blame(self, k: int, exc: HwsolveError) -> HwsolveError:
+        """``exc`` about a label, moved to example ``k``'s own label when it has one."""
+        example = self.examples[k - 1]
+        if example.label is None or exc.where != "label":
+            return exc
+        where = f"examples[{k}].label"
+        return HwsolveError(f"example {k}: {exc.message}", file=self.problem.file, where=where,
+                            line=self.problem.lines.get(where) or example.line or None)
 
     def _runner(self, setup: Setup, shape: tuple) -> Runner:
         """The compiled graph an example runs on: one for the batch, whatever its labels (they

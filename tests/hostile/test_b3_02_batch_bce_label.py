@@ -37,3 +37,28 @@ def test_api_batch_refuses_too(write):
     problem = api.load(str(write(BATCH.format(bad="2", loss="bce"))))
     with pytest.raises(HwsolveError, match="examples"):
         Batch(problem, resolve_setup(problem))
+
+
+CLASSES = """\
+title: classes
+params: {{w: [1, 2]}}
+examples:
+  - {{inputs: {{x: 0.5}}, label: {first}}}
+  - {{inputs: {{x: 1}}, label: {second}}}
+nodes: {{z: w*x}}
+activation: softmax
+loss: cross_entropy
+"""
+
+
+@pytest.mark.parametrize("first, second, fragment", [
+    ("1", "3", "line 5, at examples[2].label: example 2: the class number must be a whole "
+               "number from 1 to 2, not 3"),
+    ("[0.5, 0.25]", "1", "line 4, at examples[1].label: example 1: a probability label needs "
+                         "entries of at least 0 that sum to 1"),
+])
+def test_any_label_error_names_its_example(write, first, second, fragment):
+    from conftest import run_cli
+    result = run_cli(str(write(CLASSES.format(first=first, second=second))))
+    assert result.exit_code == 2
+    assert fragment in result.stderr
