@@ -7,6 +7,7 @@ decimal place, like the generator's inputs); ``--train`` appends a ``train:`` bl
 from __future__ import annotations
 
 import random
+import re
 
 from hwsolve.spec.vocab import OPTIMIZERS
 
@@ -49,10 +50,25 @@ def add_batch(text: str, n: int, seed: int) -> str:
     return text
 
 
+_ROOT_OF_NAME = re.compile(r"sqrt\(([A-Za-z_][A-Za-z0-9_]*(?:\[[0-9]+\])?)\)")
+_POWER_HALF_OF_NAME = re.compile(r"(?<![A-Za-z0-9_\]])([A-Za-z_][A-Za-z0-9_]*(?:\[[0-9]+\])?)"
+                                 r"\*\*0\.5\b")
+
+
+def trainable(text: str) -> str:
+    """The generator's square roots of a bare value (``sqrt(n12)``, ``w3[2]**0.5``) are safe at
+    the written values only (the generator keeps the argument at least 0.05); a training step
+    moves the params and can make it negative.  They become ``sqrt(abs(n12))``: the same value
+    and gradient where the generator wrote them, and defined after any step."""
+    text = _ROOT_OF_NAME.sub(r"sqrt(abs(\1))", text)
+    return _POWER_HALF_OF_NAME.sub(r"abs(\1)**0.5", text)
+
+
 def add_train(text: str, optimizer: str, steps: int = 20) -> str:
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {optimizer!r}; the optimizers are "
                          + ", ".join(OPTIMIZERS))
+    text = trainable(text)
     text += (f"train:\n  optimizer: {optimizer}\n  lr: {TRAIN_LR[optimizer]}\n"
              f"  weight_decay: 0.01\n  steps: {steps}\n")
     check_work(text, steps)
@@ -82,7 +98,10 @@ def check_work(text: str, steps: int) -> None:
     if work <= MAX_RUN_WORK:
         return
     fits = max(0, (MAX_RUN_WORK - steps * entries * OPTIMIZER_WORK) // (tape * (steps + 1)))
-    what = f"{n:,} examples and {steps} training steps" if steps else f"{n:,} examples"
-    advice = f"ask for at most about {fits:,} examples" if fits else "ask for fewer nodes"
-    raise ValueError(f"{what} make a run of about {work:,} scalar operations, more than the "
+    examples = f"{n:,} example{'s' * (n != 1)}"
+    what = f"{examples} and {steps} training steps" if steps else examples
+    nodes = max(1, int(len(problem.nodes) * MAX_RUN_WORK / work * 0.9))
+    advice = f"ask for at most about {fits:,} examples" if fits and n > 1 else \
+        f"ask for at most about {nodes:,} nodes"
+    raise ValueError(f"{what} make{'s' * (what == examples and n == 1)} a run of about {work:,} scalar operations, more than the "
                      f"{MAX_RUN_WORK:,} hwsolve solves; {advice}")

@@ -75,3 +75,46 @@ def test_solver_refuses_a_huge_batch_up_front(write, monkeypatch):
            "examples × 1 evaluation × 18 operations); hwsolve runs at most 1,500,000" \
         in result.stderr
     assert "use at most about 83,333 examples" in result.stderr
+
+
+ROOT_OF_A_PARAM = """\
+title: a square root the generator wrote
+inputs:
+  x: 1
+params:
+  w: 0.06
+nodes:
+  n1: w*x
+  n2: sqrt(n1)
+  n3: 2*n1**0.5 + (1 + n1*n1)**0.5
+activation: identity
+loss: mse
+label: 0
+"""
+
+
+def test_generated_roots_stay_defined_under_training(write):
+    """The generator keeps the argument of sqrt(n1) and n1**0.5 at least 0.05 where it writes
+    them; Adam (lr 0.01, 20 steps) takes w below 0, so --train writes sqrt(abs(n1))."""
+    from hwsolve import api
+    trained = generate_train.add_train(ROOT_OF_A_PARAM, "adam")
+    assert "n2: sqrt(abs(n1))" in trained
+    assert "n3: 2*abs(n1)**0.5 + (1 + n1*n1)**0.5" in trained
+    result = run_cli(str(write(trained, "t.yaml")), "-f", "json")
+    assert result.exit_code == 0, result.output
+    untouched = ROOT_OF_A_PARAM + trained[len(generate_train.trainable(ROOT_OF_A_PARAM)):]
+    result = run_cli(str(write(untouched, "u.yaml")), "-f", "json")
+    assert result.exit_code == 2 and "square root of a negative number" in result.stderr
+    before, after = api.solve_text(ROOT_OF_A_PARAM), api.solve_text(
+        generate_train.trainable(ROOT_OF_A_PARAM))
+    assert before.values == after.values and before.grad == after.grad
+
+
+def test_trainable_keeps_generated_values():
+    from hwsolve import api
+    text = generate_problem(60, 23)
+    assert "sqrt(n27)" in text and "n31**0.5" in text
+    rewritten = generate_train.trainable(text)
+    assert "sqrt(abs(n27))" in rewritten and "abs(n31)**0.5" in rewritten
+    before, after = api.solve_text(text), api.solve_text(rewritten)
+    assert before.values == after.values and before.grad == after.grad
