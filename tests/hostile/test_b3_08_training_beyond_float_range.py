@@ -7,8 +7,7 @@ significant digits, and a note naming the entry (JSON: in the document; CSV: on 
 Expected numbers by hand (identity output, mse, label 0, plain SGD, so w ← w − lr·w·x²):
 - diverging, x = 1000, w = 1, lr = 1: w_t = (1 − 10⁶)^t, L_t = ½·10⁶·(10⁶ − 1)^(2t);
 - converging, x = 1, w = 1, lr = 0.9: w_t = 10^−t, Ŷ_t = 10^−t, L_t = ½·10^(−2t).
-- batch (sum of two examples, w = 1): x = 5e-450 and x = 0: L = ½·25e-900 = 1.25e-899,
-  dL/dw = w·x² = 2.5e-899, dL/dx@1 = w²·x = 5e-450.
+(The batch of item 9 is in test_b3_09_batch_beyond_float_range.py.)
 """
 
 from __future__ import annotations
@@ -34,19 +33,6 @@ loss: mse
 label: 0
 train: {{optimizer: sgd, lr: {lr}, steps: {steps}}}
 """
-BATCH = """\
-title: batch
-params: {w: 1}
-reduction: sum
-examples:
-  - {inputs: {x: 5e-450}, label: 0}
-  - {inputs: {x: 0}, label: 0}
-nodes: {z: w*x}
-activation: identity
-loss: mse
-"""
-
-
 def strict(text: str):
     """JSON as a strict reader takes it: NaN and Infinity are not JSON."""
     def refuse(token):
@@ -114,29 +100,6 @@ def test_csv_of_a_converging_run(converging):
     assert rows[155][:2] == ["154", "5.0000000000000000e-309"]     # below normal range
     assert "0.0" not in {cell for row in rows for cell in row}
     assert "hwsolve: note: L at step 154: 5.0000000000000000e-309 is beyond" in result.stderr
-
-
-def test_batch_json_and_csv(write):
-    path = write(BATCH)
-    result = run_cli(str(path), "-f", "json")
-    assert result.exit_code == 0, result.output
-    document = strict(result.stdout)
-    assert document["values"]["L"] == Decimal("1.25e-899")
-    assert document["grad"]["w"] == Decimal("2.5e-899")
-    assert document["examples"][0]["grad"]["x"] == Decimal("5e-450")
-    assert "L: 1.2500000000000000e-899 is beyond the range of a float: written in exponent " \
-           "form with 17 significant digits" in document["warnings"]
-    assert any(w.startswith("grad x@1: 5.0000000000000000e-450") for w in document["warnings"])
-    result = run_cli(str(path), "-f", "csv")
-    assert result.exit_code == 0, result.output
-    rows = list(csv.reader(io.StringIO(result.stdout)))
-    batch = rows[-1]
-    assert batch[0] == "batch"
-    assert batch[rows[0].index("L")] == "1.2500000000000000e-899"
-    assert batch[rows[0].index("dL/dw")] == "2.5000000000000000e-899"
-    assert rows[1][rows[0].index("dL/dx")] == "5.0000000000000000e-450"
-    assert "hwsolve: note: L: 1.2500000000000000e-899 is beyond" in result.stderr
-    assert "hwsolve: note: dL/dx@1: 5.0000000000000000e-450 is beyond" in result.stderr
 
 
 def test_steps_json_writes_exponent_form(write):
