@@ -298,6 +298,9 @@ def _verify(solution, width: int | None) -> None:
 
     rows = verify_entries(solution)
     _console(width).print(tables.verify_report(solution, rows))
+    from hwsolve.tools.verify.explain import explain  # what the float64 reference did
+    for line in explain(solution, rows):
+        _console(width).print(f"why: {line}", markup=False)
     if not all(row[-1] for row in rows):
         sys.exit(EXIT_DIFFERENCE)
 

@@ -7,7 +7,6 @@ over the spec's ``train`` block, key by key.
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -91,8 +90,10 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
     """Solve the batch (and train when asked); print in ``fmt``; return the exit code."""
     from hwsolve.engine.batch import Batch
     from hwsolve.errors import HwsolveError
-    from hwsolve.render import train_text
+    from hwsolve.cli import train_view
+    from hwsolve.render import numbers, train_text
 
+    train_view.check(problem, training.get("example"), fmt)  # --values, --exact
     batch = Batch(problem, setup)
     wants_training = problem.train is not None or any(
         training.get(key) is not None for key in _TRAIN_OPTIONS) \
@@ -126,23 +127,25 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
         write_file(loss_panels(train_run), training["plot_file"], title=problem.title,
                    force=bool(training.get("force")), inputs=(problem.file,))
     single = not problem.examples
+    notes: list = []   # values beyond float range in CSV output: on stderr
     if fmt == "json":
         if single or example is not None:
-            from hwsolve.render.common import to_json
-            document = to_json(solution.example(example or 1))
+            document = train_view.json_document(solution.example(example or 1), show_steps,
+                                                digits)
         else:
             document = train_text.batch_json(solution)
         if train_run is not None:
             document["train"] = train_text.train_json(train_run)
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        click.echo(numbers.dumps(document))
     elif fmt == "csv":
         if train_run is not None and train_run.config.steps > 1:
-            click.echo(train_text.history_csv(train_run), nl=False)
+            click.echo(train_text.history_csv(train_run, notes), nl=False)
         elif single or example is not None:
             from hwsolve.render.common import csv_text
-            click.echo(csv_text(solution.example(example or 1)), nl=False)
+            click.echo(csv_text(solution.example(example or 1), notes), nl=False)
         else:
-            click.echo(train_text.batch_csv(solution), nl=False)
+            click.echo(train_text.batch_csv(solution, notes), nl=False)
+        notes = numbers.summarized(notes)
     elif fmt == "latex":
         from hwsolve.render import train_latex
         click.echo(train_latex.render(problem, solution, train_run, example, digits,
@@ -150,14 +153,19 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
                    nl=False)
     elif fmt == "markdown":
         if single or example is not None:
-            from hwsolve.render.common import markdown
-            click.echo(markdown(solution.example(example or 1), digits), nl=False)
+            click.echo(train_view.markdown(solution.example(example or 1), show_steps, digits),
+                       nl=False)
         else:
             click.echo(train_text.batch_markdown(solution, digits), nl=False)
         if train_run is not None:
             click.echo(train_text.train_markdown(train_run, digits), nl=False)
     else:
         _terminal(problem, solution, train_run, example, digits, show_steps, console)
+    if training.get("history") and train_run is not None:
+        notes += [f"{training['history']}: {note}"
+                  for note in numbers.summarized(train_text.history_notes(train_run))]
+    for note in notes:
+        click.echo(f"hwsolve: note: {note}", err=True)
     if training.get("history") and train_run is not None and fmt == "table":
         console.print(f"wrote {training['history']}")
     if training.get("plot_file") and train_run is not None and fmt == "table":
@@ -166,16 +174,11 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
 
 
 def _terminal(problem, solution, train_run, example, digits, show_steps, console) -> None:
-    from hwsolve.render import table as tables
     from hwsolve.render import train_table
 
     if not problem.examples or example is not None:
-        one = solution.example(example or 1)
-        console.print(tables.answer_table(one, digits, console.width))
-        if show_steps:
-            from hwsolve.render import steps as render_steps
-            from hwsolve.work import steps
-            console.print(render_steps.terminal(steps.build(one), digits, console.width))
+        from hwsolve.cli import train_view
+        train_view.terminal(solution.example(example or 1), console, digits, show_steps)
     else:
         console.print(train_table.batch_table(solution, digits))
         if show_steps:

@@ -20,6 +20,51 @@ from hwsolve.spec import expr as E
 from hwsolve.spec.shapes import describe, flatten, shape_of
 
 PRESETS = ("bce", "mse", "cross_entropy", "hinge")
+ACTIVATION_OF = {"bce": "sigmoid", "cross_entropy": "softmax", "hinge": "identity"}
+"""The activation each preset needs (mse takes any); a loss expression needs that of every
+preset it names."""
+
+
+def presets_in(loss: str) -> tuple:
+    """The presets a loss uses: the preset itself, or those a loss expression names."""
+    if loss in PRESETS:
+        return (loss,)
+    if loss == "none" or not isinstance(loss, str):
+        return ()
+    return tuple(p for p in PRESETS if re.search(rf"\b{p}\b", loss))
+
+
+def activation_problem(activation: str, loss: str) -> str | None:
+    """Why the presets of ``loss`` cannot follow ``activation``, or None."""
+    for preset in presets_in(loss):
+        needed = ACTIVATION_OF.get(preset)
+        if needed is None or activation == needed:
+            continue
+        named = "" if preset == loss else f" (the loss {loss!r} uses {preset})"
+        if preset == "bce" and activation == "softmax":
+            return ("bce needs sigmoid outputs, one probability each; softmax outputs share one "
+                    f"normaliser: with softmax use the cross_entropy loss{named}")
+        if preset == "bce":
+            return (f"bce needs an output in (0, 1), but the activation is {activation}, "
+                    f"whose output can leave (0, 1){named}; use sigmoid with bce, or the mse "
+                    "loss")
+        return f"{preset} needs activation: {needed}, not {activation}{named}"
+    return None
+
+
+def label_problem(loss: str, label) -> str | None:
+    """Why ``label`` cannot be the label of ``loss`` (the range its presets need), or None."""
+    if label is None or "bce" not in presets_in(loss):
+        return None
+    bad = [y for y in flatten(label) if not 0 <= y <= 1]
+    if bad:
+        return f"bce needs a label in [0, 1], not {bad[0]}"
+    return None
+
+
+def turns_zero_labels(activation: str, loss: str) -> bool:
+    """Under tanh, mse and bce (also inside an expression) read a label 0 as -1."""
+    return activation == "tanh" and any(p in ("mse", "bce") for p in presets_in(loss))
 
 
 @dataclass
@@ -179,6 +224,30 @@ def _labels(setup, loss: str, shape: tuple, fail):
         raise fail(f"with one output, the hinge loss max(0, 1 - y·s) needs a label of 1 or -1, "
                    f"not {label}", "label")
     return label
+
+
+def label_values(problem, setup, shape: tuple) -> dict:
+    """The label leaves :func:`attach` makes for ``setup``, by slot name (``Y``, and ``Y_bce``
+    ... for the presets a loss expression names), checked as attach checks them.  A batch
+    compiles its graph once and puts each example's label into these slots."""
+    loss = setup.loss
+    if loss == "none":
+        return {}
+    fail = _failer(problem, setup)
+    if loss in PRESETS:
+        return {"Y": _labels(setup, loss, shape, fail)}
+    values = {} if setup.label is None else {"Y": setup.label}
+    for preset in presets_in(loss):
+        values[f"Y_{preset}"] = _labels(setup, preset, shape, fail)
+    return values
+
+
+def structure_of(setup, shape: tuple):
+    """What of a label the compiled head depends on beyond its slots: the class of a
+    multiclass hinge (its margins are taken against that class); None otherwise."""
+    if shape and "hinge" in presets_in(setup.loss):
+        return setup.class_index
+    return None
 
 
 def _failer(problem, setup):

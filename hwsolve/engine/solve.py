@@ -20,7 +20,7 @@ from hwsolve.num import ONE, ZERO, NumericError
 from hwsolve.ops.rules import RULES
 from hwsolve.spec.load import Head, Problem
 from hwsolve.spec.shapes import flatten, nest
-from hwsolve.engine.head import attach
+from hwsolve.engine.head import activation_problem, attach, label_problem, turns_zero_labels
 from hwsolve.spec.vocab import ACTIVATIONS, LOSSES
 
 TWO = Fraction(2)
@@ -240,29 +240,16 @@ def resolve_setup(problem: Problem, *, variant: str | None = None, activation: s
         source = "--label" if label is not None else "the label"
         setup.warnings.append(f"{source} is not used: with loss none there is no loss to "
                               "compare the output with, so no label (Y is null)")
-    entries = flatten(label_given) if label_given is not None else []
-    if chosen_loss == "bce":
-        if chosen_activation != "sigmoid":
-            where, line = _place(problem, variant, "activation", "--act" if activation else None)
-            message = (
-                "bce needs sigmoid outputs, one probability each; softmax outputs share one "
-                "normaliser: with softmax use the cross_entropy loss"
-                if chosen_activation == "softmax" else
-                f"bce needs an output in (0, 1), but the activation is {chosen_activation}, "
-                "whose output can leave (0, 1); use sigmoid with bce, or the mse loss")
-            raise HwsolveError(message, file=problem.file, where=where, line=line)
-        bad = [y for y in entries if not 0 <= y <= 1]
-        if bad:
-            where, line = _place(problem, variant, "label", "--label" if label is not None
-                                 else None)
-            raise HwsolveError(f"bce needs a label in [0, 1], not {bad[0]}",
-                               file=problem.file, where=where, line=line)
-    for preset, needed in (("cross_entropy", "softmax"), ("hinge", "identity")):
-        if chosen_loss == preset and chosen_activation != needed:
-            where, line = _place(problem, variant, "activation", "--act" if activation else None)
-            raise HwsolveError(f"{preset} needs activation: {needed}, not {chosen_activation}",
-                               file=problem.file, where=where, line=line)
-    if chosen_activation == "tanh" and chosen_loss in ("mse", "bce") and 0 in entries:
+    why = activation_problem(chosen_activation, chosen_loss)
+    if why:  # a preset's activation, also for the presets a loss expression names
+        where, line = _place(problem, variant, "activation", "--act" if activation else None)
+        raise HwsolveError(why, file=problem.file, where=where, line=line)
+    why = label_problem(chosen_loss, label_given)
+    if why:
+        where, line = _place(problem, variant, "label", "--label" if label is not None else None)
+        raise HwsolveError(why, file=problem.file, where=where, line=line)
+    if label_given is not None and turns_zero_labels(chosen_activation, chosen_loss) \
+            and 0 in flatten(label_given):
         setup.label = _replace_zeros(label_given)
         setup.warnings.append("label 0 was replaced by -1: tanh outputs lie in (-1, 1), so "
                               "the negative class is -1")
@@ -310,9 +297,10 @@ def solve(problem: Problem, setup: Setup | None = None,
                                                                       len(graph.slots))]
     full = Evaluation(graph, values, list(body.local), list(body.kinks), body.bits)
     mark = num.cancellations()
+    cancelled: list = []   # the gradient slots whose sums cancelled (named in the note)
     with num.precision(body.bits):
-        _run(full, graph.head_nodes, problem)
-        grads = _backpropagate(full, slots.seeds)
+        head_undecided = _run(full, graph.head_nodes, problem)
+        grads = _backpropagate(full, slots.seeds, cancelled)
     undecided = num.cancellations() != mark
     if undecided and precision.next_bits(body.bits):
         # a loss or gradient sum cancelled below rounding: all again at twice the bits
@@ -323,8 +311,12 @@ def solve(problem: Problem, setup: Setup | None = None,
     warnings = [f"{node.label}: {note}" for node, notes in zip(programs, full.kinks)
                 for note in notes]
     if undecided:
-        warnings.append(f"a sum in the loss or the gradients cancels below rounding even at "
-                        f"{body.bits} bits: it is taken as exactly 0 (not proved)")
+        named = [programs[i].label for i in head_undecided] + \
+            [f"dL/d{graph.slots[s].label}" for s in dict.fromkeys(cancelled)]
+        where = (", ".join(named[:6]) + (", …" if len(named) > 6 else "") + ": ") if named \
+            else ""
+        warnings.append(f"{where}a sum in the loss or the gradients cancels below rounding "
+                        f"even at {body.bits} bits: it is taken as exactly 0 (not proved)")
     warnings += setup.warnings + _unused_nodes(problem)
     # ``evaluation`` keeps the v1 view (the spec's nodes; values and grads are indexed by slot and
     # also cover the head's slots); ``full`` has the head's programs too.
@@ -334,7 +326,9 @@ def solve(problem: Problem, setup: Setup | None = None,
                     full)
 
 
-def _backpropagate(evaluation: Evaluation, seeds: dict) -> list:
+def _backpropagate(evaluation: Evaluation, seeds: dict, cancelled: list | None = None) -> list:
+    """Reverse accumulation from ``seeds``; the slots whose sum cancelled below rounding are
+    added to ``cancelled`` when it is given."""
     graph = evaluation.graph
     grads: list = [ZERO] * len(graph.slots)
     for slot, seed in seeds.items():
@@ -347,7 +341,10 @@ def _backpropagate(evaluation: Evaluation, seeds: dict) -> list:
             continue
         for slot, partial in local:
             if slots[slot].kind not in ("constant", "label"):
+                mark = num.cancellations()
                 grads[slot] = num.accumulate(grads[slot], num.mul(upstream, partial))
+                if cancelled is not None and num.cancellations() != mark:
+                    cancelled.append(slot)
     return grads
 
 
@@ -381,14 +378,10 @@ def check_setup(setup: Setup, file: str | None = None) -> None:
     if not isinstance(setup.loss, str) or not setup.loss.strip():
         raise HwsolveError(f"the loss must be one of {', '.join(LOSSES)} or an expression",
                            file=file, where="setup")
-    if setup.loss == "bce" and setup.activation != "sigmoid":
-        raise HwsolveError(f"bce needs an output in (0, 1), but the activation is "
-                           f"{setup.activation}; use sigmoid with bce, or the mse loss",
-                           file=file, where="setup")
-    if setup.loss == "bce" and setup.label is not None and \
-            not all(0 <= y <= 1 for y in flatten(setup.label)):
-        raise HwsolveError(f"bce needs a label in [0, 1], not {setup.label}", file=file,
-                           where="setup")
+    why = activation_problem(setup.activation, setup.loss) \
+        or label_problem(setup.loss, setup.label)
+    if why:
+        raise HwsolveError(why, file=file, where="setup")
 
 
 def _unused_nodes(problem: Problem) -> list:

@@ -137,6 +137,7 @@ class TrainRun:
 
 def train(batch, config: TrainConfig, keep_steps: int = 3) -> TrainRun:
     """Run ``config.steps`` steps of the optimizer on ``batch`` (a :class:`Batch`)."""
+    batch.check_work(config.steps)  # refuses a run of minutes up front
     optimizer = Optimizer(config)
     shapes = {name: batch.runners[0].graph.shapes[name] for name in batch.param_names}
     solution = batch.solve()

@@ -12,5 +12,5 @@ def render(solution, work, options) -> str:
         document["closed_forms"] = render_steps.closed_forms_json(work)
         if options.show_steps:
             document["steps"] = render_steps.to_json(work, options.digits)
-    from hwsolve.num import json_dumps  # writes values beyond float range exactly
-    return json_dumps(document) + "\n"
+    from hwsolve.render.numbers import dumps  # writes values beyond float range exactly
+    return dumps(document) + "\n"

@@ -9,7 +9,7 @@ import csv
 import io
 
 from hwsolve import num
-from hwsolve.render import usertext
+from hwsolve.render import numbers, usertext
 from hwsolve.engine.solve import Solution
 from hwsolve.spec.shapes import entry_name, flatten, indices, label as entry_label, shape_of
 from hwsolve.spec import conventions
@@ -119,10 +119,10 @@ def csv_text(solution: Solution, notes: list | None = None) -> str:
             for index, x in zip(indices(shape), flatten(value)):
                 entry = entry_label(name, index)
                 names.append(entry)
-                row.append(_csv_number(x, entry, notes))
+                row.append(numbers.csv_number(x, entry, notes))
         else:
             names.append(name)
-            row.append(_csv_number(value, name, notes))
+            row.append(numbers.csv_number(value, name, notes))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(names)
@@ -130,32 +130,12 @@ def csv_text(solution: Solution, notes: list | None = None) -> str:
     return out.getvalue()
 
 
-def _csv_number(x, where: str, notes: list | None) -> str:
-    text, note = num.csv_token(x)
-    if note and notes is not None:
-        notes.append(f"{where}: {note}")
-    return text
-
-
-def _json_number(x, where: str, notes: list):
-    token, note = num.json_token(x)  # beyond float range: exponent form, and a note
-    if note:
-        notes.append(f"{where}: {note}")
-    return token
-
-
-def _json_value(value, where: str, notes: list, index: tuple = ()):
-    """A value as JSON; a note names an entry as everywhere else, X[1, 2] (not X[1][2])."""
-    if isinstance(value, (list, tuple)):
-        return [_json_value(x, where, notes, (*index, i)) for i, x in enumerate(value, 1)]
-    return _json_number(value, entry_label(where, index if len(index) > 1 else
-                                           index[0] if index else None), notes)
+def _json_value(value, where: str, notes: list):
+    return numbers.json_value(value, where, notes)
 
 
 def _json_label(value, notes: list):
-    if isinstance(value, tuple):
-        return [_json_label(v, notes) for v in value]
-    return int(value) if value.denominator == 1 else _json_number(value, "label", notes)
+    return numbers.json_label(value, "label", notes)
 
 
 def to_json(solution: Solution) -> dict:
@@ -171,5 +151,5 @@ def to_json(solution: Solution) -> dict:
         "values": {name: _json_value(v, name, notes) for name, v in solution.values.items()},
         "grad": {} if forward_only(solution) else
         {name: _json_value(v, f"grad {name}", notes) for name, v in solution.grad.items()},
-        "warnings": list(solution.warnings) + notes,
+        "warnings": list(solution.warnings) + numbers.summarized(notes),
     }

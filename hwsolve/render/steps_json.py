@@ -4,13 +4,15 @@ upstream, local formula (text and LaTeX), value and contribution; and the closed
 from __future__ import annotations
 
 from hwsolve import num
+from hwsolve.render import numbers
 from hwsolve.work import symbolic
 from hwsolve.work.steps import BackwardStep, Case, Equation, Local, Steps
 
 
 def to_json(steps: Steps, digits: int = 3) -> dict:
-    """The work as structured data: each formula as text and LaTeX, each value as a float."""
-    return {
+    """The work as structured data: each formula as text and LaTeX, each value as a float (in
+    exponent form beyond float range, with a note in ``warnings``)."""
+    document = {
         "digits": digits,
         "output": steps.output.name,
         "forward": [_equation_json(eq, digits) for eq in steps.forward],
@@ -20,6 +22,12 @@ def to_json(steps: Steps, digits: int = 3) -> dict:
         "backward": [_backward_json(step, digits) for step in steps.backward],
         "warnings": list(steps.warnings),
     }
+    wide = numbers.count_wide(document)
+    if wide:
+        verb = "values of the work are" if wide != 1 else "value of the work is"
+        document["warnings"].append(f"{wide} {verb} beyond the range of a float: written in "
+                                    "exponent form with 17 significant digits")
+    return document
 
 
 def closed_forms_json(steps: Steps) -> dict:
@@ -34,10 +42,7 @@ def _both(expr, digits: int, shown=None, order=None) -> dict:
 
 
 def _number(value):
-    as_float = num.to_float(value)
-    if as_float != as_float or as_float in (float("inf"), float("-inf")):
-        return num.fmt_sig(value, 17)
-    return as_float
+    return numbers.json_number(value, "", None)  # counted by to_json
 
 
 def _equation_json(eq: Equation, digits: int) -> dict:

@@ -39,7 +39,8 @@ def _j(value):
 
 
 def _shape(shape: list) -> str:
-    return "scalar" if not shape else f"vector of {shape[0]}"
+    from hwsolve.spec.shapes import describe
+    return describe(tuple(shape)).removeprefix("a ")  # scalar, vector of 3, 3×2 matrix
 
 
 # ----------------------------------------------------------------------------- info

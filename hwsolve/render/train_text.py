@@ -11,13 +11,13 @@ from __future__ import annotations
 import csv
 import io
 
-from hwsolve.render import usertext
-from hwsolve.render.common import _json_label, _json_value, fmt, head_summary
+from hwsolve.render import numbers, usertext
+from hwsolve.render.common import fmt, head_summary
 from hwsolve.spec.shapes import flatten, indices, label as entry_label, shape_of
 
 
-def _jv(notes: list, value, where: str = "value"):
-    return _json_value(value, where, notes)
+def _jv(notes: list, value, where: str, suffix: str = ""):
+    return numbers.json_value(_listed(value), where, notes, suffix)
 
 
 def entry_names(name: str, value) -> list:
@@ -37,9 +37,9 @@ def batch_json(batch) -> dict:
     problem = batch.problem
     notes: list = []   # values beyond float range, written in exponent form
     first = batch.runs[0]
-    values = {name: _jv(notes, first.value_of(name))
+    values = {name: _jv(notes, first.value_of(name), name)
               for name in [*problem.params, *problem.constants]}
-    values["L"] = _jv(notes, batch.loss)
+    values["L"] = _jv(notes, batch.loss, "L")
     examples = []
     graph = first.runner.graph
     grad_names = [s.name for s in graph.slots if s.kind in ("input", "node", "yhat")]
@@ -47,9 +47,10 @@ def batch_json(batch) -> dict:
     for k, run in enumerate(batch.runs, start=1):
         examples.append({
             "label": None if batch.setups[k - 1].label is None
-            else _json_label(batch.setups[k - 1].label, notes),
-            "values": {n: _jv(notes, run.value_of(n)) for n in dict.fromkeys(value_names)},
-            "grad": {n: _jv(notes, batch.example_grad(k, n))
+            else numbers.json_label(batch.setups[k - 1].label, at("label", k), notes),
+            "values": {n: _jv(notes, run.value_of(n), n, f"@{k}")
+                       for n in dict.fromkeys(value_names)},
+            "grad": {n: _jv(notes, batch.example_grad(k, n), f"grad {n}", f"@{k}")
                      for n in dict.fromkeys(grad_names)},
         })
     return {
@@ -59,9 +60,9 @@ def batch_json(batch) -> dict:
         "loss": batch.setup.loss,
         "reduction": batch.reduction,
         "values": values,
-        "grad": {name: _jv(notes, v) for name, v in batch.grad.items()},
+        "grad": {name: _jv(notes, v, f"grad {name}") for name, v in batch.grad.items()},
         "examples": examples,
-        "warnings": batch_warnings(batch) + notes,
+        "warnings": batch_warnings(batch) + numbers.summarized(notes),
     }
 
 
@@ -83,19 +84,23 @@ def train_json(run) -> dict:
     notes: list = []
     settings = {}
     for key, value in config.describe().items():
-        settings[key] = _jv(notes, list(value)) if isinstance(value, tuple) \
-            else _jv(notes, value)
+        settings[key] = _jv(notes, list(value) if isinstance(value, tuple) else value,
+                            f"train.{key}")
+    losses = [_jv(notes, x, f"train.loss: L after step {step}" if step else
+                  "train.loss: L before training") for step, x in enumerate(run.losses)]
     return {"optimizer": config.optimizer, **settings, "steps": config.steps,
-            "loss": [_jv(notes, x) for x in run.losses],
-            "params": {name: _jv(notes, v) for name, v in run.params.items()},
-            **({"notes": notes} if notes else {})}
+            "loss": losses,
+            "params": {name: _jv(notes, v, f"train.params.{name}")
+                       for name, v in run.params.items()},
+            **({"notes": numbers.summarized(notes)} if notes else {})}
 
 
 # ----------------------------------------------------------------------------- CSV
 
-def batch_csv(batch) -> str:
+def batch_csv(batch, notes: list | None = None) -> str:
     """A row per example (its inputs, label, Ŷ, L and input gradients of the batch loss), then
-    a row ``batch`` with the batch L and the param gradients."""
+    a row ``batch`` with the batch L and the param gradients.  A value beyond float range is
+    written in exponent form, with a sentence in ``notes``."""
     first = batch.runs[0]
     inputs = list(batch.problem.inputs)
     names = ["example"]
@@ -111,22 +116,24 @@ def batch_csv(batch) -> str:
     for k, run in enumerate(batch.runs, start=1):
         row = [str(k)]
         for name in inputs:
-            row += _floats(run.value_of(name))
-        row += _floats(run.value_of("Yhat")) + _floats(run.loss)
+            row += _cells(run.value_of(name), name, notes, f"@{k}")
+        row += _cells(run.value_of("Yhat"), "Yhat", notes, f"@{k}")
+        row += _cells(run.loss, "L", notes, f"@{k}")
         for name in inputs:
-            row += _floats(batch.example_grad(k, name))
+            row += _cells(batch.example_grad(k, name), f"dL/d{name}", notes, f"@{k}")
         rows.append(row + [""] * (width - len(row)))
     last = ["batch"] + [""] * (width - 1)
     position = names.index("L")
-    last[position] = _floats(batch.loss)[0]
+    last[position] = _cells(batch.loss, "L", notes)[0]
     start = width - sum(len(flatten(v)) for v in batch.grad.values())
-    for i, x in enumerate(x for v in batch.grad.values() for x in _floats(v)):
+    cells = [x for name, v in batch.grad.items() for x in _cells(v, f"dL/d{name}", notes)]
+    for i, x in enumerate(cells):
         last[start + i] = x
     rows.append(last)
     return _csv([names, *rows])
 
 
-def history_csv(run) -> str:
+def history_csv(run, notes: list | None = None) -> str:
     """``step,L,Yhat…``: step 0 is before training, step t after t updates; one Ŷ column per
     output entry (``Yhat[2]``), with ``@K`` per example in a batch.  ``hwsolve curves`` reads
     ``step`` as the epoch and ``L`` as the training loss."""
@@ -138,16 +145,25 @@ def history_csv(run) -> str:
             names.append(at(name, k) if many else name)
     rows = [names]
     for step, (loss, yhats) in enumerate(zip(run.losses, run.yhats)):
-        row = [str(step)] + _floats(loss)
-        for yhat in yhats:
-            row += _floats(yhat)
+        row = [str(step)] + _cells(loss, "L", notes, f" at step {step}")
+        for k, yhat in enumerate(yhats, start=1):
+            row += _cells(yhat, "Yhat", notes, f"@{k} at step {step}" if many else
+                          f" at step {step}")
         rows.append(row)
     return _csv(rows)
 
 
-def _floats(value) -> list:
-    from hwsolve import num
-    return [repr(num.to_float(x)) for x in flatten(value)]
+def history_notes(run) -> list:
+    """The notes of :func:`history_csv` (values beyond float range), without the text."""
+    notes: list = []
+    history_csv(run, notes)
+    return notes
+
+
+def _cells(value, where: str, notes: list | None, suffix: str = "") -> list:
+    """Every entry as a CSV cell (:mod:`hwsolve.render.numbers`: exponent form beyond float
+    range, with a note)."""
+    return numbers.csv_cells(_listed(value), where, notes, suffix)
 
 
 def _csv(rows: list) -> str:

@@ -7,6 +7,7 @@ decimal place, like the generator's inputs); ``--train`` appends a ``train:`` bl
 from __future__ import annotations
 
 import random
+import re
 
 from hwsolve.spec.vocab import OPTIMIZERS
 
@@ -44,12 +45,63 @@ def add_batch(text: str, n: int, seed: int) -> str:
         block.append("  - inputs:")
         for name, value in entries:
             block.append(f"      {name}: {value if k == 0 else _value(rng, value)}")
-    return "\n".join(lines[:start] + block + lines[end:]) + "\n"
+    text = "\n".join(lines[:start] + block + lines[end:]) + "\n"
+    check_work(text, 0)
+    return text
+
+
+_ROOT_OF_NAME = re.compile(r"sqrt\(([A-Za-z_][A-Za-z0-9_]*(?:\[[0-9]+\])?)\)")
+_POWER_HALF_OF_NAME = re.compile(r"(?<![A-Za-z0-9_\]])([A-Za-z_][A-Za-z0-9_]*(?:\[[0-9]+\])?)"
+                                 r"\*\*0\.5\b")
+
+
+def trainable(text: str) -> str:
+    """The generator's square roots of a bare value (``sqrt(n12)``, ``w3[2]**0.5``) are safe at
+    the written values only (the generator keeps the argument at least 0.05); a training step
+    moves the params and can make it negative.  They become ``sqrt(abs(n12))``: the same value
+    and gradient where the generator wrote them, and defined after any step."""
+    text = _ROOT_OF_NAME.sub(r"sqrt(abs(\1))", text)
+    return _POWER_HALF_OF_NAME.sub(r"abs(\1)**0.5", text)
 
 
 def add_train(text: str, optimizer: str, steps: int = 20) -> str:
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {optimizer!r}; the optimizers are "
                          + ", ".join(OPTIMIZERS))
-    return text + (f"train:\n  optimizer: {optimizer}\n  lr: {TRAIN_LR[optimizer]}\n"
-                   f"  weight_decay: 0.01\n  steps: {steps}\n")
+    text = trainable(text)
+    text += (f"train:\n  optimizer: {optimizer}\n  lr: {TRAIN_LR[optimizer]}\n"
+             f"  weight_decay: 0.01\n  steps: {steps}\n")
+    check_work(text, steps)
+    return text
+
+
+def check_work(text: str, steps: int) -> None:
+    """Never write a batch or a training run that the solver refuses as too long (its work
+    bound, :func:`hwsolve.engine.batch.run_work`): the work is that of the first example
+    (read back from the text) times the examples and the evaluations."""
+    from hwsolve.engine.batch import MAX_RUN_WORK, OPTIMIZER_WORK, Batch, run_work
+    from hwsolve.engine.solve import resolve_setup
+    from hwsolve.spec.load import load_problem_text
+
+    lines = text.splitlines()
+    starts = [i for i, line in enumerate(lines) if line == "  - inputs:"]
+    n = max(1, len(starts))
+    if len(starts) > 1:  # only example 1: reading 10,000 examples back takes seconds
+        end = starts[1]
+        while end < len(lines) and (lines[end].startswith("  ") or lines[end] == ""):
+            end += 1
+        lines = lines[:starts[1]] + lines[end:]
+    problem = load_problem_text("\n".join(lines) + "\n", "generated")
+    one = Batch(problem, resolve_setup(problem))
+    tape, entries = one.sizes()
+    work = run_work(n, tape, entries, steps)
+    if work <= MAX_RUN_WORK:
+        return
+    fits = max(0, (MAX_RUN_WORK - steps * entries * OPTIMIZER_WORK) // (tape * (steps + 1)))
+    examples = f"{n:,} example{'s' * (n != 1)}"
+    what = f"{examples} and {steps} training steps" if steps else examples
+    nodes = max(1, int(len(problem.nodes) * MAX_RUN_WORK / work * 0.9))
+    advice = f"ask for at most about {fits:,} examples" if fits and n > 1 else \
+        f"ask for at most about {nodes:,} nodes"
+    raise ValueError(f"{what} make{'s' * (what == examples and n == 1)} a run of about {work:,} scalar operations, more than the "
+                     f"{MAX_RUN_WORK:,} hwsolve solves; {advice}")

@@ -127,6 +127,10 @@ def verify_report(problem, setup, solution, train_run) -> tuple:
                 if not good:
                     lines.append(f"  {name} entry {i} {what}: {fmt(a, 12)}  "
                                  f"torch {b:.12g}  DIFFERS")
+    if not ok:  # what the float64 reference did
+        from hwsolve.tools.verify.explain import explain_run
+        lines += [f"why: {line}" for line in
+                  explain_run(solution, ours, [loss for loss, _, _ in reference])]
     lines.append(f"{'every entry agrees' if ok else 'DISAGREEMENT'} (worst relative "
                  f"difference {worst:.2g}; tolerance {REL:g} relative or {ABS:g} absolute)")
     return "\n".join(lines) + "\n", ok

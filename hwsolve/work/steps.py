@@ -170,7 +170,8 @@ def _forward(view: View, k: int, form, closed: dict) -> Equation:
 def _closed_forms(view: View, exact: bool) -> dict:
     """slot -> exact SymPy value (Skipped when too large), node by node from exact inputs."""
     graph, values = view.graph, view.values
-    closed = {slot: symbolic.exact_number(v) for slot, v in graph.leaf_values.items()}
+    closed = {slot: symbolic.exact_number(values[slot] if num.is_exact(values[slot]) else v)
+              for slot, v in graph.leaf_values.items()}  # a batch example's own inputs
     with num.precision(view.bits):
         for node in view.programs:
             value = values[node.slot]

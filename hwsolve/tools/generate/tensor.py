@@ -24,8 +24,8 @@ from fractions import Fraction
 
 from hwsolve.tools.generate.common import KINK_EPS, VMAX
 from hwsolve.tools.generate.tensor_layers import TensorLayers
-from hwsolve.tools.generate.tensor_nodes import (TensorNodes, _Reject, _flat, _matvec, _shape,
-                                                 _text)
+from hwsolve.tools.generate.tensor_nodes import (TensorNodes, VectorPool, _Reject, _flat,
+                                                 _matvec, _shape, _text)
 
 HEADS = {  # name: (activation, loss)
     "softmax_ce": ("softmax", "cross_entropy"), "hinge": ("identity", "hinge"),
@@ -45,7 +45,7 @@ class TensorGenerator(TensorNodes, TensorLayers):
         self.n, self.seed, self.kinks = n_nodes, seed, kinks
         self.head = self._pick_head(activation, loss)
         self.inputs, self.params, self.constants, self.nodes = [], [], [], []
-        self.vectors = []   # (name, value) of vector inputs and nodes
+        self.vectors = VectorPool()   # (name, value) of vector inputs and nodes
         self.scalars = []   # (name, value) of scalar nodes
         self.matrices = []  # (name, value) of matrix nodes
         self.counts = {}

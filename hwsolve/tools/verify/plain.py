@@ -3,11 +3,14 @@
 Read with ``yaml.safe_load`` and this module's own checks, not hwsolve's spec reader, so that the
 PyTorch reference shares nothing with the solver but the file.  Applies the format's defaults
 (output = the last node, activation sigmoid, loss bce) and its rules: under ``activation: tanh``
-with the mse or bce loss a label entry of 0 becomes -1, and a variant overrides ``activation``,
-``loss``, ``label`` and ``output_grad`` and merges its ``inputs``, ``params`` and ``constants``.
+with the mse or bce loss (or an expression naming one) a label entry of 0 becomes -1, and a
+variant overrides ``activation``, ``loss``, ``label`` and ``output_grad`` and merges its
+``inputs``, ``params`` and ``constants``.
 """
 
 from __future__ import annotations
+
+import re
 
 from hwsolve.tools.verify.errors import error
 
@@ -94,7 +97,8 @@ def plain_spec(text: str, *, activation=None, loss=None, label=None, variant=Non
     else:
         given = over.get("label", doc.get("label"))
         y = None if given is None else value(given, "label")
-    if act == "tanh" and los in ("mse", "bce") and y is not None:
+    named = {w for w in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", los)}  # presets in an expression
+    if act == "tanh" and named & {"mse", "bce"} and y is not None:
         y = _map(lambda e: -1.0 if e == 0 else e, y)
     grad = over.get("output_grad", doc.get("output_grad"))
     spec["activation"], spec["loss"], spec["label"] = str(act), los, y
