@@ -164,6 +164,12 @@ def to_fraction(x) -> Fraction | None:
     return None
 
 
+def public(x):
+    """A value as the library hands it out: an exact rational as a ``fractions.Fraction``
+    (whose numerator and denominator are Python ints, as callers expect), a ball as itself."""
+    return Fraction(int(x.p), int(x.q)) if type(x) is fmpq else x
+
+
 def to_ball(x) -> arb:
     return x if type(x) is arb else arb(exact(x))
 

@@ -101,9 +101,10 @@ class Solution:
             if slot.kind not in kinds:
                 continue
             if slot.index is None:
-                table[slot.name] = per_slot[number]
+                table[slot.name] = num.public(per_slot[number])
             elif slot.name not in table:
-                table[slot.name] = nest([per_slot[s] for s in graph.vectors[slot.name]],
+                table[slot.name] = nest([num.public(per_slot[s])
+                                         for s in graph.vectors[slot.name]],
                                         graph.shapes[slot.name])
         return table
 
