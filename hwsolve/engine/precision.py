@@ -233,7 +233,9 @@ class _Prover:
             elif program is not None:
                 self.slot_forms[slot] = sp.Symbol(self.graph.slots[slot].label, real=True)
             else:
-                self.slot_forms[slot] = _rational(sp, self.graph.leaf_values[slot])
+                # the leaf's value in this evaluation (a variant's, a training step's),
+                # never the spec's
+                self.slot_forms[slot] = _rational(sp, self.values[slot])
         return self.slot_forms[slot]
 
     def _tape(self, program) -> list:
