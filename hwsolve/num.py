@@ -37,9 +37,10 @@ NEEDED_BITS = 112
 """Relative accuracy every displayed value must have (more than the 30 digits ``--digits``
 allows, with margin); the solver raises the precision until it does, or says why not."""
 
-MAX_EXACT_BITS = 8192
-"""A rational whose numerator or denominator grows past this continues as a ball, so that
-hostile graphs (x*x*x... squared forty times) cannot exhaust memory."""
+MAX_EXACT_BITS = 2048
+"""A rational whose numerator or denominator grows past this (about 600 digits) continues as a
+ball, so that no value grows without bound: hostile graphs (a matrix squared forty times)
+neither exhaust memory nor spend minutes on exact digits nobody reads."""
 
 MAX_EXP_ARG = 10 ** 12
 """exp, sigmoid and tanh refuse arguments beyond this magnitude: far past any saturation."""

@@ -28,6 +28,8 @@ from hwsolve.errors import HwsolveError
 TOP_BITS = num.WORK_BITS * 32
 """6,496 bits, about 1,950 digits: twice what the largest literal (1e±1000) can cancel."""
 LADDER_SECONDS = 4.0
+"""Time a problem may spend recomputing undecided nodes at higher precision, in all (the
+evaluation itself is not counted: a large problem still gets its refinements)."""
 MAX_PROOF_POSITIONS = 300
 PROOF_SECONDS = 1.0
 KINKED = ("relu", "leaky_relu", "abs", "max", "min")
@@ -42,7 +44,8 @@ class Ladder:
     """One evaluation's refinement state."""
 
     def __init__(self, programs: list):
-        self.deadline = time.monotonic() + LADDER_SECONDS
+        self.spent = 0.0              # seconds spent in refine
+        self.seconds = 0.0            # seconds the evaluation took (to budget a re-run)
         self.proof_deadline = None
         self.programs = programs
         self._program_of = None
@@ -81,7 +84,17 @@ def refine(ladder: Ladder, values: list, node, compute, bits: int) -> tuple:
     from hwsolve.engine.solve import tape_values
     cone = None
     result = None
-    while next_bits(bits) and time.monotonic() < ladder.deadline:
+    start = time.monotonic()
+    try:
+        return _refine(ladder, values, node, compute, bits, start, tape_values)
+    finally:
+        ladder.spent += time.monotonic() - start
+
+
+def _refine(ladder, values, node, compute, bits, start, tape_values) -> tuple:
+    cone = None
+    result = None
+    while next_bits(bits) and ladder.spent + time.monotonic() - start < LADDER_SECONDS:
         bits = next_bits(bits)
         ladder.top = max(ladder.top, bits)
         if cone is None:

@@ -122,6 +122,7 @@ def _evaluate(graph: Graph, bits: int) -> Evaluation:
     """Forward values and local derivatives at ``bits``; a node whose balls do not decide a
     sign, tie or branch, or do not prove its value, is recomputed with its ancestors at higher
     precision, then proved or noted (see :mod:`hwsolve.engine.precision`)."""
+    started = time.monotonic()
     values = [graph.leaf_values.get(i) for i in range(len(graph.slots))]
     evaluation = Evaluation(graph, values, [], [], bits)
     evaluation.ladder = precision.Ladder(graph.nodes + graph.head_nodes)
@@ -129,6 +130,7 @@ def _evaluate(graph: Graph, bits: int) -> Evaluation:
     with num.computation(bits):
         _run(evaluation, graph.nodes, graph.problem)
     evaluation.bits = evaluation.ladder.top
+    evaluation.ladder.seconds = time.monotonic() - started
     return evaluation
 
 
@@ -313,6 +315,7 @@ def solve(problem: Problem, setup: Setup | None = None,
     values = body.values + [graph.leaf_values.get(s) for s in range(len(body.values),
                                                                       len(graph.slots))]
     full = Evaluation(graph, values, list(body.local), list(body.kinks), body.bits)
+    started = time.monotonic()
     full.ladder = body.ladder
     full.ladder.add(graph.head_nodes)
     with num.computation(body.bits):
@@ -320,11 +323,12 @@ def solve(problem: Problem, setup: Setup | None = None,
         grads = _backpropagate(full, slots.seeds)
     open_ = [s for s, slot in enumerate(graph.slots) if slot.kind in _GRAD_KINDS
              and not num.accurate(grads[s]) and s not in full.ladder.doubtful]
+    elapsed = time.monotonic() - started + getattr(full.ladder, "seconds", 0.0)
     if open_ and precision.next_bits(body.bits) and \
-            time.monotonic() < full.ladder.deadline:
+            full.ladder.spent + 2 * elapsed < precision.LADDER_SECONDS:
         # a gradient sum is not proved to NEEDED_BITS: all again at twice the bits
         again = _evaluate(body.graph, precision.next_bits(body.bits))
-        again.ladder.deadline = full.ladder.deadline
+        again.ladder.spent = full.ladder.spent + elapsed + again.ladder.seconds
         again.overrides = body.overrides
         return solve(problem, setup, again)
     undecided = [graph.slots[s].label for s in open_]
