@@ -64,11 +64,38 @@ class Computation:
     ``undecided`` counts each sign, zero, tie or branch whose ball straddled the boundary; the
     solver compares it before and after a node to know whether to recompute that node's part
     of the problem more precisely."""
-    __slots__ = ("bits", "undecided")
+    __slots__ = ("bits", "undecided", "negations")
 
     def __init__(self, bits: int = WORK_BITS):
         self.bits = bits
         self.undecided = 0
+        self.negations: dict = {}   # id(-x) -> (x, -x): balls that are exact negations
+
+
+MAX_NEGATIONS = 200_000
+"""How many exact negations a computation remembers (forgetting one only loses an exact 0)."""
+
+
+def _negation(x: arb) -> arb:
+    """-x, remembered as the exact negation of the very same ball: x + (-x) is then exactly 0
+    (the same quantity minus itself), as the chain rule's ±1 partials need (d/dH of
+    abs(f(H) - H) where f(H) = H + g: the two paths cancel exactly)."""
+    y = -x
+    table = current().negations
+    if len(table) >= MAX_NEGATIONS:
+        table.clear()
+    table[id(y)] = (x, y)
+    return y
+
+
+def _negates(x, y) -> bool:
+    """Is one of the balls x, y the remembered exact negation of the other?"""
+    table = current().negations
+    found = table.get(id(y))
+    if found is not None and found[0] is x and found[1] is y:
+        return True
+    found = table.get(id(x))
+    return found is not None and found[0] is y and found[1] is x
 
 
 _current: contextvars.ContextVar = contextvars.ContextVar("hwsolve_computation")
@@ -277,6 +304,8 @@ def add(a, b) -> Number:
     a, b = number(a), number(b)
     if type(a) is fmpq and type(b) is fmpq:
         return _fit(a + b)
+    if type(a) is arb and type(b) is arb and _negates(a, b):
+        return ZERO
     return a + b
 
 
@@ -295,7 +324,8 @@ def sub(a, b) -> Number:
 
 
 def neg(a) -> Number:
-    return -number(a)
+    a = number(a)
+    return _negation(a) if type(a) is arb else -a
 
 
 def mul(a, b) -> Number:
@@ -310,10 +340,14 @@ def mul(a, b) -> Number:
     if type(a) is fmpq:
         if type(b) is fmpq:
             return _fit(a * b)
-        if not a:
+        a, b = b, a
+    if type(b) is fmpq:  # a ball times an exact rational
+        if not b:
             return ZERO
-    elif type(b) is fmpq and not b:
-        return ZERO
+        if b == 1:
+            return a  # the very same ball: a sum with its negation stays exactly 0
+        if b == -1:
+            return _negation(a)
     return a * b
 
 
