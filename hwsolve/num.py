@@ -192,10 +192,18 @@ def to_fraction(x) -> Fraction | None:
     return None
 
 
+def _coprime_fraction(p: int, q: int) -> Fraction:
+    """A Fraction from a numerator and a positive denominator already in lowest terms (as an
+    fmpq's are), without Fraction's gcd."""
+    f = object.__new__(Fraction)
+    f._numerator, f._denominator = p, q
+    return f
+
+
 def public(x):
     """A value as the library hands it out: an exact rational as a ``fractions.Fraction``
     (whose numerator and denominator are Python ints, as callers expect), a ball as itself."""
-    return Fraction(int(x.p), int(x.q)) if type(x) is fmpq else x
+    return _coprime_fraction(int(x.p), int(x.q)) if type(x) is fmpq else x
 
 
 def to_ball(x) -> arb:
@@ -241,7 +249,12 @@ def to_float(x) -> float:
     """The nearest float to the midpoint; ±inf past float range, ±0.0 below it."""
     t = type(x)
     if t is arb:
-        return float(x.mid())
+        return float(x)
+    if t is Fraction:
+        try:
+            return float(x)
+        except OverflowError:
+            return float("inf") if x > 0 else float("-inf")
     x = exact(x)
     try:
         return int(x.p) / int(x.q)
@@ -542,4 +555,5 @@ def softplus(x) -> Number:
 
 from hwsolve.numtext import (MAX_LITERAL_DIGITS, MAX_LITERAL_EXPONENT,  # noqa: E402,F401
                              csv_token, exact_text, fmt_sig, json_dumps, json_token,
-                             key_decision, key_matches, parse_decimal, to_decimal)
+                             key_decision, key_matches, parse_decimal, relative_error,
+                             to_decimal)

@@ -110,26 +110,37 @@ def _point_rounded(x, digits: int) -> Decimal:
         return +Decimal(x.mid().str(digits + 20, radius=False, more=True))
 
 
-_GUARD_DIGITS = 8
-
-
 def _ball_rounded(x: arb, digits: int) -> Decimal | None:
-    """A ball rounded to ``digits`` figures when both its ends give the same digits, else
-    None.  A narrow ball whose midpoint is not within 1e-8 of a unit of a rounding boundary
-    is decided from the midpoint alone (its ends lie on the same side of the boundary)."""
+    """A ball rounded to ``digits`` figures when both ends of a decimal enclosure of it give
+    the same digits (then so does every point between, the true value included), else None."""
     if not x.is_finite():
         return None
-    accuracy = x.rel_accuracy_bits()
-    if accuracy >= 3.33 * (digits + _GUARD_DIGITS) + 4:
-        wide = _point_rounded(x, digits + _GUARD_DIGITS)
-        figures = "".join(map(str, wide.as_tuple().digits)).ljust(digits + _GUARD_DIGITS, "0")
-        if figures[digits:digits + _GUARD_DIGITS] not in ("50000000", "49999999"):
-            with localcontext() as ctx:
-                _unbounded(ctx, digits)
-                ctx.rounding = ROUND_HALF_UP
-                return +wide
-    low, high = _point_rounded(x.lower(), digits), _point_rounded(x.upper(), digits)
-    return low if low == high else None
+    mid, rad, exponent = x.mid_rad_10exp(digits + 4)
+    mid, rad, exponent = int(mid), int(rad), int(exponent)
+    low, high = mid - rad, mid + rad
+    if low <= 0 <= high:
+        return None  # contains 0: no figure is proved
+    first = _round_int(low, exponent, digits)
+    if first != _round_int(high, exponent, digits):
+        return None
+    return Decimal(f"{'-' if first[0] else ''}{first[1]}E{first[2]}")
+
+
+def _round_int(n: int, exponent: int, digits: int) -> tuple:
+    """n·10^exponent rounded half away from zero to ``digits`` figures: (sign, m, e) with m
+    free of trailing zeros, so that two equal roundings give equal triples."""
+    sign, n = (1, -n) if n < 0 else (0, n)
+    drop = len(str(n)) - digits
+    if drop > 0:
+        unit = 10 ** drop
+        n, rest = divmod(n, unit)
+        if 2 * rest >= unit:
+            n += 1
+        exponent += drop
+    while n and n % 10 == 0:
+        n //= 10
+        exponent += 1
+    return sign, n, exponent
 
 
 def _rounded(x, digits: int) -> Decimal:
@@ -235,6 +246,17 @@ def key_matches(key_text: str, x, accurate_bits: int | None = None) -> bool:
     return decision
 
 
+def relative_error(x) -> float | None:
+    """The certified bound on |x - midpoint| / |x| of a ball, as a float (None for an exact
+    value; 1.0 for a ball that proves no digit: it contains 0 or is not finite)."""
+    if type(x) is not arb or x.is_exact():
+        return None
+    bits = x.rel_accuracy_bits()
+    if bits <= 0:
+        return 1.0
+    return max(2.0 ** -min(bits, 996), 1e-300)
+
+
 def exact_text(x) -> str | None:
     """``p/q`` for a rational value, None otherwise."""
     if type(x) is arb:
@@ -270,11 +292,16 @@ def wide_text(x) -> str:
 def json_token(x) -> tuple:
     """``(token, note)`` for one value: a float when the value is a normal float or zero
     (note None); otherwise a :class:`WideNumber` and a sentence saying how it is written."""
-    from hwsolve.num import to_float
-    value = to_float(x)
-    if type(x) is arb and x.contains(0):
-        return 0.0, None  # a ball around 0 that no precision decided: the solver notes it
-    if not x or FLOAT_MIN <= abs(value) <= FLOAT_MAX:
+    if type(x) is arb:
+        if x.rel_accuracy_bits() <= 0 and x.contains(0):
+            return 0.0, None  # a ball around 0 that no precision decided: the solver notes it
+        value = float(x)
+    else:
+        from hwsolve.num import to_float
+        value = to_float(x)
+        if not x:
+            return value, None
+    if FLOAT_MIN <= abs(value) <= FLOAT_MAX:
         return value, None
     text = wide_text(x)
     return WideNumber(value, text), (f"{text} is beyond the range of a float: written in "

@@ -147,4 +147,33 @@ def to_json(solution: Solution) -> dict:
         "grad": {name: _json_value(v, f"grad {name}", notes)
                  for name, v in solution.grad.items()},
         "warnings": list(solution.warnings) + notes,
+        "accuracy": {"values": _accuracy(solution.values), "grad": _accuracy(solution.grad)},
     }
+
+
+def _accuracy(table: dict) -> dict:
+    """name -> the certified relative error of each value that is not exact (a list, with
+    null for exact entries, for a tensor); exact values are left out."""
+    found = {}
+    for name, value in table.items():
+        if isinstance(value, (list, tuple)):
+            bounds = _nested_accuracy(value)
+            if _any_bound(bounds):
+                found[name] = bounds
+        else:
+            bound = num.relative_error(value)
+            if bound is not None:
+                found[name] = bound
+    return found
+
+
+def _nested_accuracy(value):
+    if isinstance(value, (list, tuple)):
+        return [_nested_accuracy(v) for v in value]
+    return num.relative_error(value)
+
+
+def _any_bound(bounds) -> bool:
+    if isinstance(bounds, list):
+        return any(_any_bound(b) for b in bounds)
+    return bounds is not None
