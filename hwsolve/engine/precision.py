@@ -32,6 +32,9 @@ LADDER_SECONDS = 4.0
 evaluation itself is not counted: a large problem still gets its refinements)."""
 MAX_PROOF_POSITIONS = 300
 PROOF_SECONDS = 1.0
+GRADIENT_PROOF_SECONDS = 3.0
+"""SymPy's time for the proofs of one problem's values, and of its gradients (SymPy's import
+not counted)."""
 KINKED = ("relu", "leaky_relu", "abs", "max", "min")
 
 
@@ -47,6 +50,7 @@ class Ladder:
         self.spent = 0.0              # seconds spent in refine
         self.seconds = 0.0            # seconds the evaluation took (to budget a re-run)
         self.proof_deadline = None
+        self.gradient_deadline = None
         self.programs = programs
         self._program_of = None
         self.pinned: set = set()      # slots proved exactly 0
@@ -118,6 +122,7 @@ def settle(ladder: Ladder, graph, values: list, node, computed: list, bits: int)
     to an exact 0 when that is what was proved."""
     pending = _undecided(node, computed, bits)
     value_open = not num.accurate(computed[-1])
+    import hwsolve.work.symbolic  # noqa: F401  (SymPy's import is not the proof's time)
     if ladder.proof_deadline is None:
         ladder.proof_deadline = time.monotonic() + PROOF_SECONDS
     prover = _Prover(ladder, graph, values, node, bits)
@@ -265,6 +270,50 @@ class _Prover:
                 forms.append(sympy_form(REGISTRY, _FORMS, sp, op, [forms[i] for i in args],
                                         payload))
         return forms
+
+
+def gradient_zero(ladder: Ladder, graph, values: list, seeds: dict, slot: int) -> bool:
+    """Is the gradient of the exact leaf ``slot`` exactly 0?  Proved with SymPy: the seeds'
+    closed forms (the whole cone, within MAX_PROOF_POSITIONS, from the registry's forms) with
+    the leaf as a symbol, differentiated, at the leaf's value.  A gradient that cancels to a
+    ball around 0 at every precision (d/dv of a softmax entry minus its own quotient) is then
+    an exact 0, not a note."""
+    if slot in ladder.program_of or not num.is_exact(values[slot]):
+        return False
+    programs = {}
+    for seed in seeds:
+        program = ladder.program_of.get(seed)
+        if program is None:
+            return False
+        programs[seed] = program
+        programs.update((p.slot, p) for p in ladder.cone(program))
+    if sum(len(p.tape) for p in programs.values()) > MAX_PROOF_POSITIONS:
+        return False
+    import sympy as sp
+    import hwsolve.work.symbolic  # noqa: F401  (imported before the clock starts)
+    if ladder.gradient_deadline is None:
+        ladder.gradient_deadline = time.monotonic() + GRADIENT_PROOF_SECONDS
+    seconds = ladder.gradient_deadline - time.monotonic()
+    if seconds <= 0:
+        return False
+    prover = _Prover(ladder, graph, values, next(iter(programs.values())), 0)
+    prover.expanded = set(programs)
+    symbol = sp.Dummy("x", real=True)
+    prover.slot_forms[slot] = symbol
+    try:
+        with _time_limit(seconds):
+            total = sp.Add(*(_rational(sp, weight) * prover._slot(seed)
+                             for seed, weight in seeds.items()))
+            expression = _elementary(sp, sp.diff(_elementary(sp, total), symbol))
+            expression = expression.subs(symbol, _rational(sp, values[slot]))
+            if expression == 0:
+                return True
+            exponentials = expression.rewrite(sp.exp)
+            return bool(sp.cancel(sp.together(exponentials)) == 0 or
+                        sp.simplify(exponentials) == 0)
+    except (_Timeout, RecursionError, ValueError, TypeError, ZeroDivisionError,
+            AttributeError):
+        return False
 
 
 def sympy_form(registry: dict, helpers, sp, op: str, args: list, payload):

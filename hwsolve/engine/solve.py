@@ -331,7 +331,11 @@ def solve(problem: Problem, setup: Setup | None = None,
         again.ladder.spent = full.ladder.spent + elapsed + again.ladder.seconds
         again.overrides = body.overrides
         return solve(problem, setup, again)
-    undecided = [graph.slots[s].label for s in open_]
+    for slot in open_:  # still a ball around 0: an exact 0 if SymPy proves it
+        if grads[slot].contains(0) and precision.gradient_zero(full.ladder, graph, values,
+                                                               slots.seeds, slot):
+            grads[slot] = num.ZERO
+    undecided = [graph.slots[s].label for s in open_ if not num.accurate(grads[s])]
     programs = graph.nodes + graph.head_nodes
     warnings = [f"{node.label}: {note}" for node, notes in zip(programs, full.kinks)
                 for note in notes]
