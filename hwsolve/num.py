@@ -252,7 +252,7 @@ def to_float(x) -> float:
         return float(x)
     if t is Fraction:
         try:
-            return float(x)
+            return x.numerator / x.denominator  # correctly rounded, without numbers.Rational
         except OverflowError:
             return float("inf") if x > 0 else float("-inf")
     x = exact(x)

@@ -292,15 +292,20 @@ def wide_text(x) -> str:
 def json_token(x) -> tuple:
     """``(token, note)`` for one value: a float when the value is a normal float or zero
     (note None); otherwise a :class:`WideNumber` and a sentence saying how it is written."""
-    if type(x) is arb:
+    t = type(x)
+    if t is arb:
         if x.rel_accuracy_bits() <= 0 and x.contains(0):
             return 0.0, None  # a ball around 0 that no precision decided: the solver notes it
         value = float(x)
     else:
-        from hwsolve.num import to_float
-        value = to_float(x)
-        if not x:
-            return value, None
+        numerator, denominator = (x.numerator, x.denominator) if t is Fraction else \
+            (int(x.p), int(x.q)) if t is fmpq else (int(x), 1)
+        if not numerator:
+            return 0.0, None
+        try:
+            value = numerator / denominator  # correctly rounded
+        except OverflowError:
+            value = float("inf") if numerator > 0 else float("-inf")
     if FLOAT_MIN <= abs(value) <= FLOAT_MAX:
         return value, None
     text = wide_text(x)

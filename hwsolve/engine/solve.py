@@ -160,7 +160,8 @@ def _run(evaluation: Evaluation, programs: list, problem: Problem) -> None:
     for node in programs:
         mark = state.undecided
         computed, local, kinks = compute(node)
-        doubtful = sorted({ladder.doubtful[s] for s in node.inputs if s in ladder.doubtful})
+        doubtful = ladder.doubtful and sorted({ladder.doubtful[s] for s in node.inputs
+                                                if s in ladder.doubtful})
         if doubtful:
             kinks.append(f"depends on {', '.join(doubtful)}, which could not be decided: "
                          "this value is not proved either")

@@ -152,28 +152,15 @@ def to_json(solution: Solution) -> dict:
 
 
 def _accuracy(table: dict) -> dict:
-    """name -> the certified relative error of each value that is not exact (a list, with
-    null for exact entries, for a tensor); exact values are left out."""
+    """name -> the certified bound on the relative error of its value, for every name whose
+    value (or, for a tensor, any entry: the largest bound over them) is not exact."""
     found = {}
     for name, value in table.items():
-        if isinstance(value, (list, tuple)):
-            bounds = _nested_accuracy(value)
-            if _any_bound(bounds):
-                found[name] = bounds
-        else:
-            bound = num.relative_error(value)
-            if bound is not None:
-                found[name] = bound
+        bound = None
+        for entry in (flatten(value) if isinstance(value, (list, tuple)) else (value,)):
+            error = num.relative_error(entry)
+            if error is not None and (bound is None or error > bound):
+                bound = error
+        if bound is not None:
+            found[name] = bound
     return found
-
-
-def _nested_accuracy(value):
-    if isinstance(value, (list, tuple)):
-        return [_nested_accuracy(v) for v in value]
-    return num.relative_error(value)
-
-
-def _any_bound(bounds) -> bool:
-    if isinstance(bounds, list):
-        return any(_any_bound(b) for b in bounds)
-    return bounds is not None
