@@ -222,6 +222,9 @@ def test_an_unprovable_kink_is_noted_and_flags_what_depends_on_it(monkeypatch):
     assert any(w.startswith("h: depends on k") for w in s.warnings), s.warnings
     flagged = [w for w in s.warnings if w.startswith("not proved")]
     assert flagged and all(name in flagged[0] for name in ("k", "h", "t", "Yhat")), s.warnings
+    # ∂/∂x flows back through k's undecided branch: flagged too (W's does not: it skips k)
+    upstream = [w for w in s.warnings if w.startswith("gradients not proved")]
+    assert upstream and upstream[0].split(": ")[1].split(", ") == ["x"], s.warnings
 
 
 def test_a_tie_that_appears_only_after_a_training_step():

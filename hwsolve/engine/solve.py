@@ -352,6 +352,11 @@ def solve(problem: Problem, setup: Setup | None = None,
                         f"decided): {', '.join(doubtful[:8])}" + (", …" if len(doubtful) > 8
                                                                   else "")
                         + "; their gradients are not proved either")
+        upstream = _upstream_of_doubt(full.ladder, graph)
+        if upstream:
+            warnings.append("gradients not proved (they flow back through a node that no "
+                            f"precision decided): {', '.join(upstream[:8])}"
+                            + (", …" if len(upstream) > 8 else ""))
     warnings += setup.warnings + _unused_nodes(problem)
     # ``evaluation`` keeps the v1 view (the spec's nodes; values and grads are indexed by slot and
     # also cover the head's slots); ``full`` has the head's programs too.
@@ -359,6 +364,20 @@ def solve(problem: Problem, setup: Setup | None = None,
                       full.kinks[:len(body.kinks)], body.bits, body.overrides)
     return Solution(problem, view, setup, _facade(full, slots, grads), grads, warnings, slots,
                     full)
+
+
+def _upstream_of_doubt(ladder, graph: Graph) -> list:
+    """The labels of the inputs, params and nodes whose gradients pass through an undecided
+    node (its local derivatives took the convention's branch, not a proved one)."""
+    found: set = set()
+    for slot, origin in ladder.doubtful.items():
+        program = ladder.program_of.get(slot)
+        if program is None or origin != program.label:
+            continue  # a node only downstream of the undecided one: its partials are proved
+        for p in [program, *ladder.cone(program)]:
+            found.update(p.inputs)
+    return [graph.slots[s].label for s in sorted(found)
+            if graph.slots[s].kind in _GRAD_KINDS and s not in ladder.doubtful]
 
 
 def _backpropagate(evaluation: Evaluation, seeds: dict) -> list:
