@@ -486,6 +486,20 @@ def log(x) -> Number:
     return x.log()
 
 
+def log1p(x) -> Number:
+    """log(1 + x), accurate also where 1 + x rounds to 1 (x = e^-2000000)."""
+    x = number(x)
+    if type(x) is fmpq:
+        if x <= -1:
+            raise NumericError(f"log of a non-positive number (1 + {fmt_sig(x, 6)})")
+        return ZERO if not x else arb(x).log1p()
+    if x <= -1:
+        raise NumericError(f"log of a non-positive number (1 + {fmt_sig(x, 6)})")
+    if not x > -1:
+        _undecided()
+    return x.log1p()
+
+
 def sqrt(x) -> Number:
     x = number(x)
     if type(x) is fmpq:

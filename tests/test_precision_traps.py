@@ -277,3 +277,25 @@ def test_the_proof_takes_each_op_from_the_registry_and_refuses_one_without_a_for
         **{**REGISTRY["mean"].__dict__, "sympy": None}))
     with pytest.raises(HwsolveError, match="no SymPy form for the op 'mean'"):
         sympy_form(headless, _FORMS, sympy, "mean", [x, sympy.Integer(0)], None)
+
+
+def test_a_log_softmax_entry_of_minus_e_to_the_minus_two_million():
+    """Issue 20, item 11: z = log_softmax(w·x) with x = [-2e6, 0], s = z[2]·e^2e6.
+    z[2] = -log(1 + e^-2e6), so s = -e^2e6·log(1 + e^-2e6) = -1 + e^-2e6/2 - … ; by hand:
+    ∂s/∂x1 = -w·p1·e^2e6 → -1, ∂s/∂x2 = w·p1·e^2e6 → 1 (p1 = e^-2e6/(1 + e^-2e6)), and
+    ∂s/∂w = e^2e6·(x2 - p1·x1 - p2·x2) = 2e6·p1·e^2e6 → 2e6.  It printed s = 0,
+    ∂s/∂x2 = 0 and ∂s/∂w = -1e6 (the wrong sign) with one note about z[2]."""
+    s = solve("""\
+        title: item 11
+        inputs: {x: [-2000000, 0]}
+        params: {w: 1}
+        nodes:
+          z: log_softmax(w * x)
+          s: z[2] * exp(2000000)
+        activation: identity
+        loss: none
+        """)
+    assert num.fmt_sig(s.values["s"], 20) == "-1"
+    assert [num.fmt_sig(g, 20) for g in s.grad["x"]] == ["-1", "1"]
+    assert num.fmt_sig(s.grad["w"], 20) == "2000000"
+    assert not unproved(s), s.warnings

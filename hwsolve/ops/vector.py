@@ -64,14 +64,37 @@ def _softmax_fresh(*v) -> list:
 
 
 def _logsumexp(v: list) -> object:
-    top = v[0]
-    for x in v[1:]:
-        if num.larger(x, top):  # the shift: any choice is exact, the largest is stable
-            top = x
+    """top + log1p(Σ over the others of e^(x - top)): the top's own term is exactly 1, so the
+    rest is never lost in 1 + (something tiny) (log_softmax([-2e6, 0])[2] = -e^-2e6, not 0)."""
+    best = 0
+    for i in range(1, len(v)):
+        if num.larger(v[i], v[best]):  # the shift: any choice is exact, the largest is stable
+            best = i
+    top = v[best]
     total = ZERO
-    for x in v:
-        total = num.add(total, num.exp(num.sub(x, top)))
-    return num.add(top, num.log(total))
+    for i, x in enumerate(v):
+        if i != best:
+            total = num.add(total, num.exp(num.sub(x, top)))
+    return num.add(top, num.log1p(total))
+
+
+def _complements(*v) -> list:
+    """1 - p_i for every entry, as the sum of the other entries (prefix and suffix sums, linear
+    in the length): 1 - p_i cancels where p_i is within 1e-868589 of 1, the others' sum does
+    not."""
+    p = _softmax_all(list(v))
+    prefix = [ZERO]
+    for x in p:
+        prefix.append(num.add(prefix[-1], x))
+    suffix = [ZERO]
+    for x in reversed(p):
+        suffix.append(num.add(suffix[-1], x))
+    n = len(p)
+    return [num.add(prefix[i], suffix[n - 1 - i]) for i in range(n)]
+
+
+def _one_minus(a: list, i: int):
+    return _complements_memo(*a)[i]
 
 
 class Softmax:
@@ -83,7 +106,8 @@ class Softmax:
     def backward(a, out, needs, index):
         p = _softmax_all(a)
         i = index - 1
-        return [num.mul(out, num.sub(ONE if j == i else ZERO, p[j])) for j in range(len(a))], None
+        return [num.mul(out, _one_minus(a, i) if j == i else num.neg(p[j]))
+                for j in range(len(a))], None
 
 
 class LogSoftmax:
@@ -95,7 +119,7 @@ class LogSoftmax:
     def backward(a, out, needs, index):
         p = _softmax_all(a)
         i = index - 1
-        return [num.sub(ONE if j == i else ZERO, p[j]) for j in range(len(a))], None
+        return [_one_minus(a, i) if j == i else num.neg(p[j]) for j in range(len(a))], None
 
 
 class Mean:
@@ -267,6 +291,7 @@ class Hinge:
 
 _softmax_memo = _Last(_softmax_fresh)
 _residuals_memo = _Last(_residuals_fresh)
+_complements_memo = _Last(_complements)
 
 RULES = {
     "softmax": Softmax, "log_softmax": LogSoftmax, "mean": Mean, "softplus": Softplus,
