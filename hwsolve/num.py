@@ -72,7 +72,7 @@ class Computation:
         self.negations: dict = {}   # id(-x) -> (x, -x): balls that are exact negations
 
 
-MAX_NEGATIONS = 200_000
+MAX_NEGATIONS = 50_000
 """How many exact negations a computation remembers (forgetting one only loses an exact 0)."""
 
 
