@@ -6,7 +6,8 @@
     -0.9336887...
 
 ``Solution.values`` and ``Solution.grad`` map names to exact numbers: ``fractions.Fraction``
-while rational, ``mpmath.mpf`` with 60 significant digits otherwise (vectors as lists).
+while rational, otherwise a ``flint.arb`` ball that encloses the true value with a certified
+radius (about 60 digits; vectors as lists).
 Every problem a user can cause raises :class:`hwsolve.errors.HwsolveError`.
 """
 

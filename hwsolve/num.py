@@ -1,263 +1,399 @@
-"""Numbers that stay exact while they are rational.
+"""Numbers that stay exact while they are rational, and certified balls once they are not.
 
-A value is a :class:`fractions.Fraction` as long as every step that made it was rational,
-and an :class:`mpmath.mpf` carrying ``WORK_DPS`` significant digits once a transcendental
-function (exp, log, sqrt of a non-square, sigmoid, tanh) is involved.  Comparisons, zero tests
-and ties are therefore exact for rational values: 0.1 + 0.2 equals 0.3 here.
+A value is a FLINT ``fmpq`` (an exact rational) as long as every step that made it was
+rational, and a FLINT ``arb`` ball -- a midpoint and a radius that FLINT proves encloses the true
+value -- once a transcendental function (exp, log, sqrt of a non-square, sigmoid, tanh) is
+involved.  Comparisons, zero tests and ties are exact for rational values (0.1 + 0.2 equals 0.3)
+and *decided from the ball* for irrational ones: a ball that excludes the boundary decides; one
+that straddles it is reported to the running :class:`Computation` as undecided, and the solver
+recomputes from the exact inputs at a higher precision, tries a SymPy proof, or says so (see
+:mod:`hwsolve.engine.precision`).  Since every ball is an enclosure, a value computed at a lower
+precision is never wrong, only wider: precision changes how much a computation can decide, not
+what it computes.
 
-The precision is this module's own: every function works on mpmath's raw tuples at
-``working_bits()`` (``WORK_BITS`` unless :func:`precision` raises it), whatever precision the
-global mpmath context has.  A sum or difference of irrational values that cancels below the
-rounding of its terms is returned as an exact zero and *counted* (:func:`cancellations`): the
-solver then recomputes from the exact inputs at a higher precision (see
-:mod:`hwsolve.engine.precision`), so that no tie or zero is decided by a guess.
-
-Every function raises :class:`NumericError` (a bare sentence) for a point outside its domain;
-the solver adds the node name and turns it into a user-facing error.
+The precision is a property of one computation (:func:`computation`, kept in a context
+variable), not of this module.  Inputs may also be ``fractions.Fraction`` or ``int`` (the spec's
+numbers); every result is an ``fmpq`` or an ``arb``.  Every function raises
+:class:`NumericError` (a bare sentence) for a point outside its domain; the solver adds the node
+name and turns it into a user-facing error.
 """
 
 from __future__ import annotations
 
+import contextvars
 import math
+import numbers
 from contextlib import contextmanager
-from functools import lru_cache
 from fractions import Fraction
 
-import mpmath
-from mpmath import mpf
-from mpmath.libmp import (fone, from_int, from_rational, fzero, mpf_add, mpf_cosh, mpf_div,
-                          mpf_erf, mpf_exp, mpf_log, mpf_mul, mpf_neg, mpf_pi, mpf_pow, mpf_pow_int,
-                          mpf_sqrt,
-                          mpf_sub, mpf_tanh, to_float as _raw_float)
+from flint import arb, ctx as _flint, fmpq, fmpz
 
+numbers.Rational.register(fmpq)  # so that Fraction(1, 2) == fmpq(1, 2), as for any rational
+
+WORK_BITS = 203
+"""The precision every computation starts at (about 60 significant digits)."""
 WORK_DPS = 60
-"""Working precision for irrational values; results are reported to at least 30 digits."""
-WORK_BITS = 203  # mpmath's binary precision at WORK_DPS
+NEEDED_BITS = 112
+"""Relative accuracy every displayed value must have (more than the 30 digits ``--digits``
+allows, with margin); the solver raises the precision until it does, or says why not."""
 
-MAX_EXACT_BITS = 8192
-"""A rational whose numerator or denominator grows past this continues as an mpf, so that
-hostile graphs (x*x*x... squared forty times) cannot exhaust memory."""
+MAX_EXACT_BITS = 2048
+"""A rational whose numerator or denominator grows past this (about 600 digits) continues as a
+ball, so that no value grows without bound: hostile graphs (a matrix squared forty times)
+neither exhaust memory nor spend minutes on exact digits nobody reads."""
 
 MAX_EXP_ARG = 10 ** 12
-"""exp, sigmoid and tanh refuse arguments beyond this magnitude: far past any saturation,
-and large enough arguments would make mpmath's argument reduction need unbounded precision."""
+"""exp, sigmoid and tanh refuse arguments beyond this magnitude: far past any saturation."""
 
-ZERO = Fraction(0)
-ONE = Fraction(1)
-HALF = Fraction(1, 2)
+ZERO = fmpq(0)
+ONE = fmpq(1)
+HALF = fmpq(1, 2)
 
-Number = Fraction | mpf
+Number = fmpq | arb
+
 
 class NumericError(ArithmeticError):
     """A value outside a function's domain (the message is one sentence)."""
 
 
-# ----------------------------------------------------------------------------- precision
+# ----------------------------------------------------------------------------- computations
 
-_bits = WORK_BITS          # the working precision of every function below
-_cancelled_count = 0       # how many sums cancelled below rounding (see _cancelled)
-_GUARD = 12                # extra bits for the intermediate steps of sigmoid, sech², softplus
+class Computation:
+    """One computation's precision, and the decisions its balls could not take.
+
+    ``undecided`` counts each sign, zero, tie or branch whose ball straddled the boundary; the
+    solver compares it before and after a node to know whether to recompute that node's part
+    of the problem more precisely."""
+    __slots__ = ("bits", "undecided", "negations")
+
+    def __init__(self, bits: int = WORK_BITS):
+        self.bits = bits
+        self.undecided = 0
+        self.negations: dict = {}   # id(-x) -> (x, -x): balls that are exact negations
 
 
-def working_bits() -> int:
-    return _bits
+MAX_NEGATIONS = 50_000
+"""How many exact negations a computation remembers (forgetting one only loses an exact 0)."""
+
+
+def _negation(x: arb) -> arb:
+    """-x, remembered as the exact negation of the very same ball: x + (-x) is then exactly 0
+    (the same quantity minus itself), as the chain rule's ±1 partials need (d/dH of
+    abs(f(H) - H) where f(H) = H + g: the two paths cancel exactly)."""
+    y = -x
+    table = current().negations
+    if len(table) >= MAX_NEGATIONS:
+        table.clear()
+    table[id(y)] = (x, y)
+    return y
+
+
+def _negates(x, y) -> bool:
+    """Is one of the balls x, y the remembered exact negation of the other?"""
+    table = current().negations
+    found = table.get(id(y))
+    if found is not None and found[0] is x and found[1] is y:
+        return True
+    found = table.get(id(x))
+    return found is not None and found[0] is y and found[1] is x
+
+
+_current: contextvars.ContextVar = contextvars.ContextVar("hwsolve_computation")
+
+
+def current() -> Computation:
+    found = _current.get(None)
+    if found is None:
+        found = Computation(_flint.prec)
+        _current.set(found)
+    return found
+
+
+@contextmanager
+def computation(bits: int = WORK_BITS):
+    """Compute at ``bits`` inside the block; yields the :class:`Computation`."""
+    state = Computation(bits)
+    token = _current.set(state)
+    saved, _flint.prec = _flint.prec, bits
+    try:
+        yield state
+    finally:
+        _flint.prec = saved
+        _current.reset(token)
 
 
 @contextmanager
 def precision(bits: int):
-    """Compute at ``bits`` instead of WORK_BITS inside the block (used to resolve ties)."""
-    global _bits
-    saved, _bits = _bits, bits
-    try:
-        yield
-    finally:
-        _bits = saved
+    """As :func:`computation`, keeping the undecided count of the enclosing computation."""
+    outer = current()
+    with computation(bits) as state:
+        state.undecided = outer.undecided
+        try:
+            yield state
+        finally:
+            outer.undecided = state.undecided
 
 
-def cancellations() -> int:
-    """A counter that grows each time a sum cancelled below the rounding of its terms: a zero
-    (or a tie, or a sign) that this precision could not decide."""
-    return _cancelled_count
+def working_bits() -> int:
+    return current().bits
+
+
+def undecided() -> int:
+    """How many decisions the current computation could not take from its balls so far."""
+    return current().undecided
+
+
+cancellations = undecided  # the name of the former counter
+
+
+def _undecided() -> None:
+    current().undecided += 1
+
+
+_flint.prec = WORK_BITS  # FLINT's own default (53 bits) is for floats, not for this module
 
 
 # ----------------------------------------------------------------------------- conversion
 
-def is_exact(x: Number) -> bool:
-    return type(x) is Fraction
+def exact(x) -> fmpq:
+    """An exact rational (Fraction, int, fmpz or fmpq) as an fmpq."""
+    t = type(x)
+    if t is fmpq:
+        return x
+    if t is Fraction:
+        return fmpq(x.numerator, x.denominator)
+    if t is int or t is fmpz:
+        return fmpq(x)
+    raise TypeError(f"not an exact rational: {x!r}")
 
 
-_make = mpmath.mp.make_mpf  # wraps a raw tuple as it is: no rounding to the global precision
+def number(x):
+    """A value as this module's type: an fmpq (from any exact rational) or an arb."""
+    t = type(x)
+    if t is fmpq or t is arb:
+        return x
+    return exact(x)
 
 
-def to_mpf(x: Number) -> mpf:
-    if type(x) is Fraction:
-        return _make(_rational_raw(x.numerator, x.denominator, _bits))
-    return x
+def is_exact(x) -> bool:
+    t = type(x)
+    return t is fmpq or t is Fraction or t is int
 
 
-def _fit(x: Fraction) -> Number:
+def to_fraction(x) -> Fraction | None:
+    """A rational value as a Fraction (None for a ball)."""
+    t = type(x)
+    if t is fmpq:
+        return Fraction(int(x.p), int(x.q))
+    if t is Fraction:
+        return x
+    if t is int:
+        return Fraction(x)
+    return None
+
+
+def _coprime_fraction(p: int, q: int) -> Fraction:
+    """A Fraction from a numerator and a positive denominator already in lowest terms (as an
+    fmpq's are), without Fraction's gcd."""
+    f = object.__new__(Fraction)
+    f._numerator, f._denominator = p, q
+    return f
+
+
+def public(x):
+    """A value as the library hands it out: an exact rational as a ``fractions.Fraction``
+    (whose numerator and denominator are Python ints, as callers expect), a ball as itself."""
+    return _coprime_fraction(int(x.p), int(x.q)) if type(x) is fmpq else x
+
+
+def to_ball(x) -> arb:
+    return x if type(x) is arb else arb(exact(x))
+
+
+def to_mpf(x):
+    """The value as an mpmath number at its own precision (tests and references; imports
+    mpmath, which the solver itself never needs)."""
+    import mpmath
+    if type(x) is arb:
+        man, exp_ = x.mid().man_exp()
+        return mpmath.mpf((int(man), int(exp_)))
+    x = exact(x)
+    return mpmath.mpf(int(x.p)) / int(x.q)
+
+
+def accuracy_bits(x) -> int | None:
+    """The certified relative accuracy of a ball in bits (None for an exact value; negative
+    or 0 when the ball contains 0 or is not finite)."""
+    if type(x) is not arb:
+        return None
+    if x.is_exact():
+        return None
+    return x.rel_accuracy_bits()
+
+
+def accurate(x, bits: int = NEEDED_BITS) -> bool:
+    """Exact, or a ball that proves ``bits`` bits of the value."""
+    if type(x) is not arb or x.is_exact():
+        return True
+    return x.is_finite() and x.rel_accuracy_bits() >= bits
+
+
+def _fit(x: fmpq) -> Number:
     """Keep a rational exact unless it has grown past MAX_EXACT_BITS."""
-    if x.numerator.bit_length() > MAX_EXACT_BITS or x.denominator.bit_length() > MAX_EXACT_BITS:
-        return to_mpf(x)
+    if x.height_bits() > MAX_EXACT_BITS:
+        return arb(x)
     return x
 
 
-def to_float(x: Number) -> float:
-    """The nearest float; ±inf past float range, ±0.0 below it (see :func:`json_token`)."""
-    if type(x) is Fraction:
+def to_float(x) -> float:
+    """The nearest float to the midpoint; ±inf past float range, ±0.0 below it."""
+    t = type(x)
+    if t is arb:
+        return float(x)
+    if t is Fraction:
         try:
-            return float(x)
+            return x.numerator / x.denominator  # correctly rounded, without numbers.Rational
         except OverflowError:
             return float("inf") if x > 0 else float("-inf")
-    return _raw_float(x._mpf_, False, "n")
+    x = exact(x)
+    try:
+        return int(x.p) / int(x.q)
+    except OverflowError:
+        return float("inf") if x > 0 else float("-inf")
+
+
+# ----------------------------------------------------------------------------- decisions
+
+def sign(a) -> int:
+    """-1, 0 or 1.  A ball straddling 0 (and not exactly 0) is undecided: it counts as such
+    in the current computation and gives 0 (the kink's convention) until recomputed."""
+    t = type(a)
+    if t is arb:
+        if a > 0:
+            return 1
+        if a < 0:
+            return -1
+        if not a.is_zero():
+            _undecided()
+        return 0
+    if t is not fmpq:
+        a = exact(a)
+    return (a > 0) - (a < 0)
+
+
+def is_zero(a) -> bool:
+    """A zero test taken from the ball (undecided when it straddles 0)."""
+    return sign(a) == 0
+
+
+def cmp(a, b) -> int:
+    """-1, 0 or 1: exact for rationals, from the ball of the difference otherwise."""
+    if a is b:
+        return 0  # the very same value (max(H, H)): equal at any precision
+    a, b = number(a), number(b)
+    if type(a) is fmpq and type(b) is fmpq:
+        return (a > b) - (a < b)
+    return sign(a - b)
+
+
+def larger(a, b) -> bool:
+    """Is ``a`` larger than ``b`` by the midpoints?  Not a decision: for choices that do not
+    change the result, only its rounding (the shift of a stable softmax), never counted."""
+    a, b = number(a), number(b)
+    if type(a) is fmpq and type(b) is fmpq:
+        return a > b
+    return to_ball(a).mid() > to_ball(b).mid()
 
 
 # ----------------------------------------------------------------------------- arithmetic
 
-# Irrational arithmetic works on mpmath's raw (sign, mantissa, exponent, bitcount) tuples at
-# the module's own precision: about three times faster than going through mpf objects, and
-# independent of whatever precision the global mpmath context happens to have.
-
-
-@lru_cache(maxsize=4096)
-def _rational_raw(numerator: int, denominator: int, bits: int) -> tuple:
-    """Rationals meet irrationals mostly as the same few weights and constants: cache them."""
-    return from_rational(numerator, denominator, bits, "n")
-
-
-def _raw(x: Number) -> tuple:
-    if type(x) is Fraction:
-        return _rational_raw(x.numerator, x.denominator, _bits)
-    return x._mpf_
-
-
-def _magnitude(raw: tuple) -> int:
-    """log2 of |x|, to within one (exponent plus bit count of the mantissa)."""
-    return raw[2] + raw[3]
-
-
-def _cancelled(total: tuple, a: tuple, b: tuple, exact_is_zero: bool = False) -> Number:
-    """A sum smaller than the rounding error of its terms is returned as an exact zero, and
-    counted: sqrt(2)·sqrt(2) - 2 leaves about 1e-60 of rounding noise, but so does
-    exp(2) + 1e-58 - exp(2), whose true value is 1e-58.  The caller (the solver) sees the count
-    grow and recomputes at a higher precision; a value that is genuinely tiny (exp(-200)) does
-    not come from such a cancellation and is kept."""
-    global _cancelled_count
-    if total != fzero:
-        largest = max(_magnitude(a) if a != fzero else -(10 ** 18),
-                      _magnitude(b) if b != fzero else -(10 ** 18))
-        if _magnitude(total) > largest - (_bits - 16):
-            return _make(total)
-    elif exact_is_zero or (a == fzero and b == fzero):
-        return ZERO
-    _cancelled_count += 1
-    return ZERO
-
-
-def add(a: Number, b: Number, exact_is_zero: bool = False) -> Number:
-    """a + b; a sum that cancels below the rounding of its terms is an exact zero, counted
-    for the solver to recompute at a higher precision (see :func:`_cancelled`)."""
+def add(a, b) -> Number:
     if a is ZERO:
-        return b
+        return b if type(b) in (fmpq, arb) else number(b)
     if b is ZERO:
-        return a
-    if type(a) is Fraction and type(b) is Fraction:
+        return a if type(a) in (fmpq, arb) else number(a)
+    if type(a) is fmpq and type(b) is fmpq:
         return _fit(a + b)
-    ra, rb = _raw(a), _raw(b)
-    return _cancelled(mpf_add(ra, rb, _bits, "n"), ra, rb, exact_is_zero)
+    a, b = number(a), number(b)
+    if type(a) is fmpq and type(b) is fmpq:
+        return _fit(a + b)
+    if type(a) is arb and type(b) is arb and _negates(a, b):
+        return ZERO
+    return a + b
 
 
-def accumulate(a: Number, b: Number) -> Number:
-    """a + b for summing gradients: as :func:`add`, except that terms equal to the last bit
-    with opposite signs give an uncounted exact zero.  Such pairs are the true zeros of the
-    chain rule (d/dH of abs(f + H - H)); a gradient decides no kink, so only a near-cancellation
-    leaving noise is counted (and recomputed at higher precision)."""
-    return add(a, b, exact_is_zero=True)
+accumulate = add  # summing gradients: the same certified sum
 
 
-def sub(a: Number, b: Number) -> Number:
-    if b is ZERO:
-        return a
-    if type(a) is Fraction and type(b) is Fraction:
-        return _fit(a - b)
+def sub(a, b) -> Number:
     if a is b:
-        return ZERO  # the very same value (max(H, H), H - H): equal at any precision
-    ra, rb = _raw(a), _raw(b)
-    return _cancelled(mpf_sub(ra, rb, _bits, "n"), ra, rb)
+        return ZERO  # the very same value (H - H): zero at any precision
+    if type(a) is fmpq and type(b) is fmpq:
+        return _fit(a - b)
+    a, b = number(a), number(b)
+    if type(a) is fmpq and type(b) is fmpq:
+        return _fit(a - b)
+    return a - b
 
 
-def neg(a: Number) -> Number:
-    if type(a) is Fraction:
-        return -a
-    return _make(mpf_neg(a._mpf_))
+def neg(a) -> Number:
+    a = number(a)
+    return _negation(a) if type(a) is arb else -a
 
 
-def mul(a: Number, b: Number) -> Number:
+def mul(a, b) -> Number:
     """Product; an exact zero times anything is an exact zero (gradients stay exact)."""
     if a is ONE:
-        return b
+        return number(b)
     if b is ONE:
-        return a
-    # Types first, then zeros on the raw tuples: an mpf's truth test goes through mpmath's
-    # context, and a training run multiplies hundreds of thousands of times.
-    if type(a) is Fraction:
-        if not a:
-            return ZERO
-        if type(b) is Fraction:
+        return number(a)
+    if type(a) is fmpq and type(b) is fmpq:
+        return _fit(a * b)
+    a, b = number(a), number(b)
+    if type(a) is fmpq:
+        if type(b) is fmpq:
             return _fit(a * b)
-        rb = b._mpf_
-        if rb == fzero:
+        a, b = b, a
+    if type(b) is fmpq:  # a ball times an exact rational
+        if not b:
             return ZERO
-        ra = _rational_raw(a.numerator, a.denominator, _bits)
-    else:
-        ra = a._mpf_
-        if ra == fzero:
-            return ZERO
-        if type(b) is Fraction:
-            if not b:
-                return ZERO
-            rb = _rational_raw(b.numerator, b.denominator, _bits)
-        else:
-            rb = b._mpf_
-            if rb == fzero:
-                return ZERO
-    return _make(mpf_mul(ra, rb, _bits, "n"))
+        if b == 1:
+            return a  # the very same ball: a sum with its negation stays exactly 0
+        if b == -1:
+            return _negation(a)
+    return a * b
 
 
-def div(a: Number, b: Number) -> Number:
-    if not b:
-        raise NumericError("division by zero")
-    if not a:
+def div(a, b) -> Number:
+    a, b = number(a), number(b)
+    if type(b) is fmpq:
+        if not b:
+            raise NumericError("division by zero")
+        if type(a) is fmpq:
+            return _fit(a / b)
+        return a / b
+    if type(a) is fmpq and not a:
         return ZERO
-    if type(a) is Fraction and type(b) is Fraction:
-        return _fit(a / b)
-    return _make(mpf_div(_raw(a), _raw(b), _bits, "n"))
+    if sign(b) == 0:
+        if b.is_zero():
+            raise NumericError("division by zero")
+        # undecided (counted by sign): the quotient is not finite at this precision
+    return a / b
 
 
-def cmp(a: Number, b: Number) -> int:
-    """-1, 0 or 1: exact for rationals; for irrationals a difference below rounding is a tie
-    here, and counted (see :func:`cancellations`)."""
-    if type(a) is Fraction and type(b) is Fraction:
-        return (a > b) - (a < b)
-    return sign(sub(a, b))
+def abs_(a) -> Number:
+    return a if sign(a) >= 0 else neg(a)
 
 
-def sign(a: Number) -> int:
-    if type(a) is Fraction:
-        return (a.numerator > 0) - (a.numerator < 0)
-    raw = a._mpf_
-    return 0 if raw == fzero else (-1 if raw[0] else 1)
-
-
-def _exact_root(x: Fraction, q: int) -> Fraction | None:
+def _exact_root(x: fmpq, q: int) -> fmpq | None:
     """The exact q-th root of a non-negative rational, or None if it is irrational."""
     roots = []
-    for part in (x.numerator, x.denominator):
+    for part in (int(x.p), int(x.q)):
         r = _int_root(part, q)
         if r ** q != part:
             return None
         roots.append(r)
-    return Fraction(roots[0], roots[1])
+    return fmpq(roots[0], roots[1])
 
 
 def _int_root(n: int, q: int) -> int:
@@ -272,169 +408,180 @@ def _int_root(n: int, q: int) -> int:
         r = s
 
 
-def _log_abs(a: Number) -> float:
+def _log_abs(a) -> float:
     """ln|a| as a float, also for values far beyond float range (a nonzero)."""
-    if type(a) is Fraction:
-        return math.log(abs(a.numerator)) - math.log(a.denominator)
-    return _raw_float(mpf_log(_raw(abs_(a)), 53, "n"), False, "n")
+    if type(a) is fmpq:
+        return math.log(abs(int(a.p))) - math.log(int(a.q))
+    with precision(64):
+        return float(abs(a).log().mid())
 
 
-def _log_log_abs(a: Number) -> float:
+def _log_log_abs(a) -> float:
     """ln|ln|a|| as a float (|a| not 1): the size of ln|a| also when |a| is very near 1."""
-    if type(a) is Fraction:
-        n, d = abs(a.numerator), a.denominator
+    if type(a) is fmpq:
+        n, d = abs(int(a.p)), int(a.q)
         if 2 * abs(n - d) < d:  # ln|a| = ln(1 + t) with |t| < 1/2: within ln 2 of ln|t|
             return math.log(abs(n - d)) - math.log(d)
-    return math.log(abs(_log_abs(a)))
+    size = abs(_log_abs(a))
+    return math.log(size) if size > 0 else -math.inf
 
 
-def abs_(a: Number) -> Number:
-    return a if sign(a) >= 0 else neg(a)
-
-
-def power(a: Number, b: Number) -> Number:
+def power(a, b) -> Number:
     """a ** b over the reals: exact when the result is rational and of modest size.
 
-    Bounded as exp is: a result beyond about e^±MAX_EXP_ARG is refused before any work, so a
-    tower such as 3 ** 10 ** 301030 is an error in microseconds, not a hang."""
-    if not b:
+    Bounded as exp is: a result beyond about e^±MAX_EXP_ARG is refused before any work."""
+    a, b = number(a), number(b)
+    if type(b) is fmpq and not b:
         return ONE  # x ** 0 = 1 for every x, 0 ** 0 included (as in PyTorch)
-    if not a:
+    if is_zero(a):
         if cmp(b, ZERO) < 0:
             raise NumericError("division by zero (0 raised to a negative power)")
         return ZERO
-    integral = type(b) is Fraction and b.denominator == 1
+    integral = type(b) is fmpq and b.q == 1
     if sign(a) < 0 and not integral:
         raise NumericError("a negative number raised to a non-integer power is not real")
-    if a == 1 or a == -1:
-        return ONE if a == 1 or b.numerator % 2 == 0 else -ONE
+    if type(a) is fmpq and (a == 1 or a == -1):
+        return ONE if a == 1 or int(b.p) % 2 == 0 else -ONE
     log_size = _log_abs(b) + _log_log_abs(a)  # ln|ln|a ** b||
     if log_size > math.log(MAX_EXP_ARG):
         raise NumericError(f"{fmt_sig(a, 6)} ** {fmt_sig(b, 6)} is too large in magnitude to "
                            f"evaluate (its size is beyond e^±{MAX_EXP_ARG:.0e}, the limit)")
-    if type(a) is Fraction and type(b) is Fraction and b.denominator <= 64:
-        size = max(a.numerator.bit_length(), a.denominator.bit_length()) * abs(b.numerator)
+    if type(a) is fmpq and type(b) is fmpq and b.q <= 64:
+        size = a.height_bits() * abs(int(b.p))
         if size <= MAX_EXACT_BITS:
             if integral:
-                return a ** b.numerator
-            root = _exact_root(a, b.denominator) if a > 0 else None
+                return a ** int(b.p)
+            root = _exact_root(a, int(b.q)) if a > 0 else None
             if root is not None:
-                return root ** b.numerator
-    # The base's rounding error grows |b|-fold: give it the bits of b as guard bits.
-    wide = _bits + _GUARD + max(0, int(_log_abs(b) / math.log(2)) + 1)
-    base = _rational_raw(a.numerator, a.denominator, wide) if type(a) is Fraction else a._mpf_
+                return root ** int(b.p)
     if integral:
-        return _make(mpf_pow_int(base, b.numerator, _bits, "n"))
-    return _make(mpf_pow(base, _raw(b), _bits, "n"))
+        return to_ball(a) ** int(b.p)
+    return (to_ball(b) * to_ball(a).log()).exp()
 
 
-def _check_exp_arg(x: Number) -> None:
+def _check_exp_arg(x) -> None:
     if abs(to_float(x)) > MAX_EXP_ARG:
         raise NumericError(f"the argument {fmt_sig(x, 6)} is too large in magnitude to evaluate "
                            f"(the limit is {MAX_EXP_ARG:.0e})")
 
 
-def exp(x: Number) -> Number:
-    if not x:
+def exp(x) -> Number:
+    x = number(x)
+    if type(x) is fmpq and not x:
         return ONE
     _check_exp_arg(x)
-    return _make(mpf_exp(_raw(x), _bits, "n"))
+    return arb(x).exp() if type(x) is fmpq else x.exp()
 
 
-def log(x: Number) -> Number:
-    if cmp(x, ZERO) <= 0:
+def log(x) -> Number:
+    x = number(x)
+    if type(x) is fmpq:
+        if x <= 0:
+            raise NumericError(f"log of a non-positive number ({fmt_sig(x, 6)})")
+        return ZERO if x == 1 else arb(x).log()
+    if x <= 0:
         raise NumericError(f"log of a non-positive number ({fmt_sig(x, 6)})")
-    if x == 1:
-        return ZERO
-    return _make(mpf_log(_raw(x), _bits, "n"))
+    if not x > 0:
+        _undecided()  # a ball straddling 0: its log is not finite at this precision
+    return x.log()
 
 
-def sqrt(x: Number) -> Number:
-    if cmp(x, ZERO) < 0:
-        raise NumericError(f"square root of a negative number ({fmt_sig(x, 6)})")
-    if type(x) is Fraction:
+def log1p(x) -> Number:
+    """log(1 + x), accurate also where 1 + x rounds to 1 (x = e^-2000000)."""
+    x = number(x)
+    if type(x) is fmpq:
+        if x <= -1:
+            raise NumericError(f"log of a non-positive number (1 + {fmt_sig(x, 6)})")
+        return ZERO if not x else arb(x).log1p()
+    if x <= -1:
+        raise NumericError(f"log of a non-positive number (1 + {fmt_sig(x, 6)})")
+    if not x > -1:
+        _undecided()
+    return x.log1p()
+
+
+def sqrt(x) -> Number:
+    x = number(x)
+    if type(x) is fmpq:
+        if x < 0:
+            raise NumericError(f"square root of a negative number ({fmt_sig(x, 6)})")
         root = _exact_root(x, 2)
-        if root is not None:
-            return root
-    return _make(mpf_sqrt(_raw(x), _bits, "n"))
+        return root if root is not None else arb(x).sqrt()
+    if x < 0:
+        raise NumericError(f"square root of a negative number ({fmt_sig(x, 6)})")
+    if not x >= 0:
+        _undecided()  # a ball straddling 0: sqrt of its non-negative part
+        return x.nonnegative_part().sqrt()
+    return x.sqrt()
 
 
-def _sigmoid_raw(raw: tuple) -> tuple:
-    wide = _bits + _GUARD
-    return mpf_div(fone, mpf_add(fone, mpf_exp(mpf_neg(raw), wide, "n"), wide, "n"), _bits, "n")
+def _ball_of(x) -> arb:
+    _check_exp_arg(x)
+    return arb(x) if type(x) is fmpq else x
 
 
-def sigmoid(x: Number) -> Number:
-    if not x:
+def sigmoid(x) -> Number:
+    x = number(x)
+    if type(x) is fmpq and not x:
         return HALF
-    _check_exp_arg(x)
-    return _make(_sigmoid_raw(_raw(x)))
+    v = _ball_of(x)
+    return 1 / (1 + (-v).exp())
 
 
-def tanh(x: Number) -> Number:
-    if not x:
+def tanh(x) -> Number:
+    x = number(x)
+    if type(x) is fmpq and not x:
         return ZERO
-    _check_exp_arg(x)
-    return _make(mpf_tanh(_raw(x), _bits, "n"))
+    return _ball_of(x).tanh()
 
 
-def sigmoid_slope(x: Number) -> Number:
-    """σ'(x) = σ(x)·σ(-x) = e^(-x)/(1 + e^(-x))², without the cancellation in 1 - σ(x) and
-    with one exponential (a training run calls this for every unit at every step)."""
-    if not x:
-        return Fraction(1, 4)
-    _check_exp_arg(x)
-    wide = _bits + _GUARD
-    e = mpf_exp(mpf_neg(_raw(x)), wide, "n")
-    d = mpf_add(fone, e, wide, "n")
-    return _make(mpf_div(e, mpf_mul(d, d, wide, "n"), _bits, "n"))
+def sigmoid_slope(x) -> Number:
+    """σ'(x) = e^(-x)/(1 + e^(-x))², with one exponential."""
+    x = number(x)
+    if type(x) is fmpq and not x:
+        return fmpq(1, 4)
+    e = (-_ball_of(x)).exp()
+    d = 1 + e
+    return e / (d * d)
 
 
-def tanh_slope(x: Number) -> Number:
-    """tanh'(x) = sech(x)², computed without the cancellation in 1 - tanh(x)²."""
-    if not x:
+def tanh_slope(x) -> Number:
+    """tanh'(x) = sech(x)², without the cancellation in 1 - tanh(x)²."""
+    x = number(x)
+    if type(x) is fmpq and not x:
         return ONE
-    _check_exp_arg(x)
-    wide = _bits + _GUARD
-    cosh = mpf_cosh(_raw(x), wide, "n")
-    return _make(mpf_div(fone, mpf_mul(cosh, cosh, wide, "n"), _bits, "n"))
+    s = _ball_of(x).sech()
+    return s * s
 
 
-def _log1p_raw(t: tuple) -> tuple:
-    """log(1 + t) for 0 < t <= 1, accurate also where 1 + t rounds to 1."""
-    if _magnitude(t) < -_bits - 2:
-        return t  # log(1 + t) = t (1 - t/2 + ...): t is right to the last bit
-    wide = _bits + _GUARD - min(_magnitude(t), 0)
-    return mpf_log(mpf_add(fone, t, wide, "n"), _bits, "n")
-
-
-def softplus(x: Number) -> Number:
-    """log(1 + e^x), finite and accurate for any x (used by the bce loss)."""
-    if not x:
-        return _make(mpf_log(from_int(2), _bits, "n"))
-    _check_exp_arg(x)
-    v = _raw(x)
-    if sign(x) > 0:
-        wide = _bits + _GUARD
-        return _make(mpf_add(v, _log1p_raw(mpf_exp(mpf_neg(v), wide, "n")), _bits, "n"))
-    return _make(_log1p_raw(mpf_exp(v, _bits + _GUARD, "n")))
-
-
-def erf(x: Number) -> Number:
-    """The error function (GELU's exact form x·Φ(x) = x/2·(1 + erf(x/√2)))."""
-    if not x:
+def erf(x) -> Number:
+    """The error function (GELU's exact form x·Φ(x) = x/2·(1 + erf(x/√2))), a certified ball."""
+    x = number(x)
+    if type(x) is fmpq and not x:
         return ZERO
     _check_exp_arg(x)
-    return _make(mpf_erf(_raw(x), _bits, "n"))
+    return _ball_of(x).erf()
 
 
 def pi() -> Number:
-    """π at the working precision."""
-    return _make(mpf_pi(_bits, "n"))
+    """π at the computation's precision, a certified ball."""
+    return arb.pi()
+
+
+def softplus(x) -> Number:
+    """log(1 + e^x), finite and accurate for any x (used by the bce loss)."""
+    x = number(x)
+    if type(x) is fmpq and not x:
+        return arb(2).log()
+    v = _ball_of(x)
+    if v > 0:
+        return v + (-v).exp().log1p()
+    return v.exp().log1p()
 
 
 # ----------------------------------------------------------------------------- presentation
 
 from hwsolve.numtext import (MAX_LITERAL_DIGITS, MAX_LITERAL_EXPONENT,  # noqa: E402,F401
                              csv_token, exact_text, fmt_sig, json_dumps, json_token,
-                             key_decision, key_matches, parse_decimal, to_decimal)
+                             key_decision, key_matches, parse_decimal, relative_error,
+                             to_decimal)

@@ -1,9 +1,12 @@
 """Numbers as text: decimals read exactly, significant figures, answer-key matching, JSON and
 CSV tokens.
 
-Every rounding here happens once, from the value itself (a Fraction exactly, an mpf from its
-exact binary value), never from an already rounded decimal: 0.125 - 1e-70 rounds to 0.12 at two
-figures, not to 0.125 and then 0.13.  (:mod:`hwsolve.num` re-exports these names.)
+Every rounding here happens once, from the value itself (a rational exactly, a ball from the
+exact binary values of its ends), never from an already rounded decimal: 0.125 - 1e-70 rounds
+to 0.12 at two figures, not to 0.125 and then 0.13.  A digit printed for a ball is one that both
+of its ends give: a ball whose ends round differently at the figures asked is printed with the
+fewest more figures (at most three) on which they agree, else with fewer.
+(:mod:`hwsolve.num` re-exports these names.)
 """
 
 from __future__ import annotations
@@ -13,12 +16,12 @@ from functools import lru_cache
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
-from mpmath.libmp import to_str
+from flint import arb, fmpq
 
 WORK_DPS = 60
 EXACT_EXPONENT = 20_000
-"""An mpf m·2^e with |e| up to this is converted to decimal exactly; beyond it (values such as
-e^(e^20)), from 80 correctly rounded digits."""
+"""A binary value m·2^e with |e| up to this is converted to decimal exactly; beyond it (values
+such as e^(e^20)), from 20 more digits than asked, as FLINT prints them."""
 
 MAX_LITERAL_EXPONENT = 1000
 MAX_LITERAL_DIGITS = 1000
@@ -73,32 +76,94 @@ FLOAT_MAX = 1.7976931348615157e308
 
 
 def _unbounded(ctx, digits: int) -> None:
-    """A decimal context as wide as mpmath's exponents (values like e^(e^20) are legal)."""
+    """A decimal context as wide as FLINT's exponents (values like e^(e^20) are legal)."""
     ctx.prec = digits
     ctx.Emax = MAX_EMAX
     ctx.Emin = MIN_EMIN
 
 
 def _exact_parts(x) -> tuple | None:
-    """(numerator, denominator) of the exact value of a Fraction or of a moderate mpf."""
-    if type(x) is Fraction:
+    """(numerator, denominator) of the exact value of a rational, or of a ball's midpoint (or
+    of a point such as a ball's end) of moderate exponent; None beyond EXACT_EXPONENT."""
+    t = type(x)
+    if t is fmpq:
+        return int(x.p), int(x.q)
+    if t is Fraction:
         return x.numerator, x.denominator
-    sign, mantissa, exponent, _ = x._mpf_
+    if t is int:
+        return x, 1
+    mantissa, exponent = x.mid().man_exp()
+    mantissa, exponent = int(mantissa), int(exponent)
     if abs(exponent) > EXACT_EXPONENT:
         return None
-    mantissa = -mantissa if sign else mantissa
     return (mantissa << exponent, 1) if exponent >= 0 else (mantissa, 1 << -exponent)
 
 
-def _rounded(x, digits: int) -> Decimal:
-    """``x`` rounded once, half away from zero, to ``digits`` significant digits."""
+def _point_rounded(x, digits: int) -> Decimal:
+    """A rational, or a ball's midpoint, rounded once, half away from zero."""
     parts = _exact_parts(x)
     with localcontext() as ctx:
         _unbounded(ctx, digits)
         ctx.rounding = ROUND_HALF_UP
         if parts is not None:
             return Decimal(parts[0]) / Decimal(parts[1])
-        return +Decimal(to_str(x._mpf_, digits + 20))
+        return +Decimal(x.mid().str(digits + 20, radius=False, more=True))
+
+
+def _ball_rounded(x: arb, digits: int) -> Decimal | None:
+    """A ball rounded to ``digits`` figures when both ends of a decimal enclosure of it give
+    the same digits (then so does every point between, the true value included), else None."""
+    if not x.is_finite():
+        return None
+    mid, rad, exponent = x.mid_rad_10exp(digits + 4)
+    mid, rad, exponent = int(mid), int(rad), int(exponent)
+    low, high = mid - rad, mid + rad
+    if low <= 0 <= high:
+        return None  # contains 0: no figure is proved
+    first = _round_int(low, exponent, digits)
+    if first != _round_int(high, exponent, digits):
+        return None
+    return Decimal(f"{'-' if first[0] else ''}{first[1]}E{first[2]}")
+
+
+def _round_int(n: int, exponent: int, digits: int) -> tuple:
+    """n·10^exponent rounded half away from zero to ``digits`` figures: (sign, m, e) with m
+    free of trailing zeros, so that two equal roundings give equal triples."""
+    sign, n = (1, -n) if n < 0 else (0, n)
+    drop = len(str(n)) - digits
+    if drop > 0:
+        unit = 10 ** drop
+        n, rest = divmod(n, unit)
+        if 2 * rest >= unit:
+            n += 1
+        exponent += drop
+    while n and n % 10 == 0:
+        n //= 10
+        exponent += 1
+    return sign, n, exponent
+
+
+def _rounded(x, digits: int) -> Decimal:
+    """``x`` rounded once, half away from zero, to ``digits`` significant digits (a ball
+    that does not prove them: its midpoint, which only wide_text and to_decimal accept)."""
+    if type(x) is arb and not x.is_exact():
+        proven = _ball_rounded(x, digits)
+        if proven is not None:
+            return proven
+    return _point_rounded(x, digits)
+
+
+def proven_rounding(x, digits: int) -> tuple:
+    """``(Decimal, figures)``: ``x`` rounded to ``digits`` figures if the value proves them,
+    else to the nearest count of figures it proves (up to three more, else fewer); figures is
+    0 when the ball proves no figure at all (it contains 0 or is not finite)."""
+    if type(x) is not arb or x.is_exact():
+        return _point_rounded(x, digits), digits
+    for figures in [*range(digits, digits + 4), *range(digits - 1, 0, -1)]:
+        proven = _ball_rounded(x, figures)
+        if proven is not None:
+            return proven, figures
+    return Decimal(0), 0
 
 
 def to_decimal(x, digits: int = WORK_DPS) -> Decimal:
@@ -111,9 +176,11 @@ def fmt_sig(x, digits: int = 3) -> str:
 
     Plain notation from 1e-5 up to 1e7, scientific (1.23e-7) beyond.
     """
-    if not x:
+    if not x or (type(x) is arb and x.contains(0)):
+        return "0"  # a ball around 0 that no precision decided: the solver notes it
+    rounded, _ = proven_rounding(x, digits)
+    if not rounded:
         return "0"
-    rounded = _rounded(x, digits)
     adjusted = rounded.adjusted()
     if -5 <= adjusted < 7:
         return _strip_zeros(format(rounded, "f"))
@@ -134,44 +201,65 @@ def _strip_zeros(text: str) -> str:
 def key_decision(key_text: str, x, accurate_bits: int | None = None) -> bool | None:
     """Does ``x``, rounded to the decimal places written in ``key_text``, give the key?
 
-    Exact for a rational ``x``, at any length of key.  An irrational ``x`` is known to about
-    ``accurate_bits`` bits (default: 190); when the key's rounding boundary lies within that
-    error of it, the answer is None (undecided: recompute ``x`` more precisely).  A value
-    exactly half-way between two roundings matches either (students round both ways).
+    Exact for a rational ``x``, at any length of key.  A ball decides when both of its ends
+    give the same answer; otherwise the answer is None (undecided: recompute ``x`` more
+    precisely).  A value exactly half-way between two roundings matches either (students
+    round both ways).  ``accurate_bits`` is accepted for older callers and not needed: the
+    ball carries its own error.
     """
     key = Fraction(Decimal(key_text))
     half = Fraction(5) * Fraction(10) ** (Decimal(key_text).as_tuple().exponent - 1)
-    parts = _exact_parts(x)
-    if parts is None:  # beyond EXACT_EXPONENT: far from any key written in decimals
-        with localcontext() as ctx:
-            _unbounded(ctx, WORK_DPS + 10)
-            return abs(to_decimal(x) - Decimal(key_text)) <= Decimal(5).scaleb(
-                Decimal(key_text).as_tuple().exponent - 1)
-    distance = abs(Fraction(*parts) - key)
-    if type(x) is Fraction:
-        return distance <= half
-    error = abs(Fraction(*parts)) / (1 << (accurate_bits or 190))
-    if distance + error <= half:
+    if type(x) is not arb or x.is_exact():
+        parts = _exact_parts(x)
+        if parts is None:  # beyond EXACT_EXPONENT: far from any key written in decimals
+            return _far_decision(key_text, x)
+        return abs(Fraction(*parts) - key) <= half
+    if not x.is_finite():
+        return None
+    low, high = _exact_parts(x.lower()), _exact_parts(x.upper())
+    if low is None or high is None:
+        return _far_decision(key_text, x)
+    low, high = Fraction(*low), Fraction(*high)
+    if key - half <= low and high <= key + half:
         return True
-    if distance - error > half:
+    if high < key - half or low > key + half:
         return False
     return None
 
 
+def _far_decision(key_text: str, x) -> bool:
+    with localcontext() as ctx:
+        _unbounded(ctx, WORK_DPS + 10)
+        return abs(to_decimal(x) - Decimal(key_text)) <= Decimal(5).scaleb(
+            Decimal(key_text).as_tuple().exponent - 1)
+
+
 def key_matches(key_text: str, x, accurate_bits: int | None = None) -> bool:
-    """key_decision, with an undecided irrational value judged by the digits it carries."""
+    """key_decision, with a still undecided ball judged by its midpoint (callers that must not
+    guess -- ``check`` -- recompute with key_decision first)."""
     decision = key_decision(key_text, x, accurate_bits)
     if decision is None:
         parts = _exact_parts(x)
         key = Fraction(Decimal(key_text))
         half = Fraction(5) * Fraction(10) ** (Decimal(key_text).as_tuple().exponent - 1)
-        return abs(Fraction(*parts) - key) <= half
+        return parts is not None and abs(Fraction(*parts) - key) <= half
     return decision
+
+
+def relative_error(x) -> float | None:
+    """The certified bound on |x - midpoint| / |x| of a ball, as a float (None for an exact
+    value; 1.0 for a ball that proves no digit: it contains 0 or is not finite)."""
+    if type(x) is not arb or x.is_exact():
+        return None
+    bits = x.rel_accuracy_bits()
+    if bits <= 0:
+        return 1.0
+    return max(2.0 ** -min(bits, 996), 1e-300)
 
 
 def exact_text(x) -> str | None:
     """``p/q`` for a rational value, None otherwise."""
-    if type(x) is not Fraction:
+    if type(x) is arb:
         return None
     return str(x)
 
@@ -204,9 +292,21 @@ def wide_text(x) -> str:
 def json_token(x) -> tuple:
     """``(token, note)`` for one value: a float when the value is a normal float or zero
     (note None); otherwise a :class:`WideNumber` and a sentence saying how it is written."""
-    from hwsolve.num import to_float
-    value = to_float(x)
-    if not x or FLOAT_MIN <= abs(value) <= FLOAT_MAX:
+    t = type(x)
+    if t is arb:
+        if x.rel_accuracy_bits() <= 0 and x.contains(0):
+            return 0.0, None  # a ball around 0 that no precision decided: the solver notes it
+        value = float(x)
+    else:
+        numerator, denominator = (x.numerator, x.denominator) if t is Fraction else \
+            (int(x.p), int(x.q)) if t is fmpq else (int(x), 1)
+        if not numerator:
+            return 0.0, None
+        try:
+            value = numerator / denominator  # correctly rounded
+        except OverflowError:
+            value = float("inf") if numerator > 0 else float("-inf")
+    if FLOAT_MIN <= abs(value) <= FLOAT_MAX:
         return value, None
     text = wide_text(x)
     return WideNumber(value, text), (f"{text} is beyond the range of a float: written in "

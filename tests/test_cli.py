@@ -61,7 +61,7 @@ def test_json_document():
     assert result.exit_code == 0
     doc = json.loads(result.output)
     assert list(doc) == ["problem", "title", "activation", "loss", "label", "values", "grad",
-                         "warnings"]
+                         "warnings", "accuracy"]
     assert doc["problem"] == "q3b" and doc["label"] == 1 and doc["warnings"] == []
     assert doc["values"]["X1"] == 2.0 and doc["values"]["H1"] == 1.5
     assert doc["values"]["Yhat"] == pytest.approx(0.3775406687981454, rel=1e-15)

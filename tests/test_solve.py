@@ -4,6 +4,8 @@ rational multiple of one mpmath quantity), never taken from hwsolve itself."""
 from fractions import Fraction
 
 import mpmath
+
+from hwsolve import num
 import pytest
 
 from hwsolve import api
@@ -14,7 +16,9 @@ mpmath.mp.dps = 50
 
 
 def mp(x):
-    """An exact Fraction or int as an mpf (mpmath does not take Fractions)."""
+    """An exact rational, a ball or an int as an mpf (mpmath does not take Fractions)."""
+    if not isinstance(x, (mpmath.mpf, float, int, Fraction)):
+        return num.to_mpf(x)
     x = Fraction(x) if not isinstance(x, (mpmath.mpf, float)) else x
     return mpmath.mpf(x.numerator) / x.denominator if isinstance(x, Fraction) else mpmath.mpf(x)
 

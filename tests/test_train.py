@@ -54,7 +54,7 @@ loss: mse
 """)
     run = train(Batch(problem, resolve_setup(problem)),
                 TrainConfig("momentum", lr=Fraction(1, 10), steps=3))
-    assert all(type(x) is Fraction for x in run.losses)
+    assert all(num.is_exact(x) for x in run.losses)
     # by hand: L = mean of ½(wx - y)²; at w = 1/2: ½(1 - 3)² = 2 and ½(-1/2 - 1/2)² = 1/2
     assert run.losses[0] == Fraction(5, 4)
     # dL/dw = mean of (wx - y)x = ((-2)(2) + (-1)(-1))/2 = -3/2; w ← 1/2 + 0.1·3/2 = 13/20

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hwsolve import num
 from hwsolve.errors import HwsolveError
 from hwsolve.spec import expr as E
 from hwsolve.spec.load import Problem
@@ -146,7 +147,7 @@ def add_leaf(graph: Graph, name: str, kind: str, value) -> list:
     for index, entry in zip(indices(shape), flatten(value)):
         graph.slots.append(Slot(name, index, kind))
         number = len(graph.slots) - 1
-        graph.leaf_values[number] = entry
+        graph.leaf_values[number] = num.number(entry)
         numbers.append(number)
     if shape:
         graph.vectors[name] = numbers
@@ -207,7 +208,7 @@ def _compile(graph: Graph, name: str, index, text: str, line: int, parsed: E.Exp
         elif kind is E.Name:
             out.append([load(graph.scalars[e.name])])
         elif kind is E.Num:
-            tape.append(("const", (), e.value))
+            tape.append(("const", (), num.exact(e.value)))
             needs.append(False)
             out.append([len(tape) - 1])
         elif kind is E.Item:

@@ -1,13 +1,19 @@
-"""Ties and zeros of irrational values that the working precision cannot decide.
+"""Decisions that a node's balls could not take, and values they do not prove.
 
-The solver runs at :data:`hwsolve.num.WORK_BITS`.  When a sum of irrational values cancels
-below the rounding of its terms (``num.cancellations()`` grows), the true value may be zero
-(sqrt(2)·sqrt(2) - 2) or merely tiny (exp(2) + 1e-58 - exp(2)); :mod:`hwsolve.engine.solve`
-then re-runs the forward values from the exact leaves at 2×, 4× and 8× the bits.  What still
-cancels at 8× is handed to :func:`settle`, which tries to prove the cancelling difference zero
-with SymPy from the closed forms (at most ``MAX_PROOF_POSITIONS`` tape positions and
-``PROOF_SECONDS`` of simplification in all); a difference neither decides is taken as zero, as
-before, with a note naming the node.  None of this runs unless a cancellation happened.
+Every value is exact or a FLINT ball that encloses it (:mod:`hwsolve.num`).  A decision --
+a sign, a zero, a tie, a kink's branch, a min/max winner -- is taken only when the ball
+excludes the boundary; and every displayed value must prove ``num.NEEDED_BITS`` bits.  When a
+node fails either, :func:`refine` recomputes that node and only the nodes it depends on (its
+ancestor cone) from the exact leaves at twice the precision, again and again up to
+``TOP_BITS`` or ``LADDER_SECONDS`` for the whole problem.  Balls computed at a higher
+precision are still enclosures, so writing them back is always safe: nothing is cached across
+precisions, values are only narrowed.
+
+What is still undecided at the top goes to :func:`settle`: an exact proof with SymPy, built
+only from each op's SymPy form in the registry (an op without one is a registry error), that
+the undecided quantity is zero (then the kink's convention, or an exact 0, is right); and
+otherwise a note naming the node.  Every value that depends on such a node is flagged too
+(``Ladder.doubtful``), so that an undecided value never silently corrupts what follows it.
 """
 
 from __future__ import annotations
@@ -17,16 +23,19 @@ import threading
 import time
 
 from hwsolve import num
-from hwsolve.num import ZERO
+from hwsolve.errors import HwsolveError
 
-LEVELS = (1, 2, 4, 8)
-TOP_BITS = num.WORK_BITS * LEVELS[-1]
+TOP_BITS = num.WORK_BITS * 32
+"""6,496 bits, about 1,950 digits: twice what the largest literal (1e±1000) can cancel."""
+LADDER_SECONDS = 4.0
+"""Time a problem may spend recomputing undecided nodes at higher precision, in all (the
+evaluation itself is not counted: a large problem still gets its refinements)."""
 MAX_PROOF_POSITIONS = 300
 PROOF_SECONDS = 1.0
-
-
-class _Timeout(Exception):
-    pass
+GRADIENT_PROOF_SECONDS = 3.0
+"""SymPy's time for the proofs of one problem's values, and of its gradients (SymPy's import
+not counted)."""
+KINKED = ("relu", "leaky_relu", "abs", "max", "min")
 
 
 def next_bits(bits: int) -> int | None:
@@ -34,214 +43,320 @@ def next_bits(bits: int) -> int | None:
     return bits * 2 if bits < TOP_BITS else None
 
 
-def settle(evaluation, undecided: list, forward, local_derivatives) -> None:
-    """For each node index in ``undecided`` (cancellations at TOP_BITS), prove the cancelling
-    differences zero or add a note.  ``forward``/``local_derivatives`` are the solver's own
-    tape functions, re-run here with a cancellation count per tape position."""
-    deadline = time.monotonic() + PROOF_SECONDS  # for all the proofs of this evaluation
-    for index in undecided:
-        node = evaluation.graph.nodes[index]
-        with num.precision(evaluation.bits):
-            pending = _differences(node, evaluation.values, forward, local_derivatives)
-        prover = _Prover(evaluation, index, deadline)
-        if all(prover.holds(index, item) for item in pending):
-            continue
-        evaluation.kinks[index].append(
-            f"a difference of irrational values cancels below rounding even at "
-            f"{evaluation.bits} bits and could not be proved zero: it is taken as exactly 0 "
-            "(a tie or zero decided without proof)")
+class Ladder:
+    """One evaluation's refinement state."""
+
+    def __init__(self, programs: list):
+        self.spent = 0.0              # seconds spent in refine
+        self.seconds = 0.0            # seconds the evaluation took (to budget a re-run)
+        self.proof_deadline = None
+        self.gradient_deadline = None
+        self.programs = programs
+        self._program_of = None
+        self.pinned: set = set()      # slots proved exactly 0
+        self.doubtful: dict = {}      # slot -> the label of the undecided node it depends on
+        self.top = num.WORK_BITS      # the highest precision used
+
+    @property
+    def program_of(self) -> dict:
+        """slot -> the program computing it (built on first use: most runs never need it)."""
+        if self._program_of is None:
+            self._program_of = {p.slot: p for p in self.programs}
+        return self._program_of
+
+    def add(self, programs: list) -> None:
+        self.programs = self.programs + programs
+        self._program_of = None
+
+    def cone(self, node) -> list:
+        """The programs ``node`` depends on, in evaluation order."""
+        seen, stack = {}, list(node.inputs)
+        while stack:
+            slot = stack.pop()
+            program = self.program_of.get(slot)
+            if program is None or slot in seen:
+                continue
+            seen[slot] = program
+            stack.extend(program.inputs)
+        return [seen[s] for s in sorted(seen)]
 
 
-def _differences(node, values: list, forward, local_derivatives) -> list | None:
-    """What must be proved for ``node``: each difference that cancelled, as a signed sum
-    ``[(sign, term), ...]`` of tape positions, and, when a sum of local derivatives cancelled,
-    each local derivative as ``("local", slot, value)``."""
-    computed = forward(node, values)
+def refine(ladder: Ladder, values: list, node, compute, bits: int) -> tuple:
+    """Recompute ``node`` (and its cone) at doubled precisions until its decisions are taken
+    and its value is accurate.  ``compute(node)`` returns (computed, local, kinks) at the
+    current precision.  Returns (computed, local, kinks, decided, bits)."""
+    from hwsolve.engine.solve import tape_values
+    cone = None
+    result = None
+    start = time.monotonic()
+    try:
+        return _refine(ladder, values, node, compute, bits, start, tape_values)
+    finally:
+        ladder.spent += time.monotonic() - start
+
+
+def _refine(ladder, values, node, compute, bits, start, tape_values) -> tuple:
+    cone = None
+    result = None
+    while next_bits(bits) and ladder.spent + time.monotonic() - start < LADDER_SECONDS:
+        bits = next_bits(bits)
+        ladder.top = max(ladder.top, bits)
+        if cone is None:
+            cone = ladder.cone(node)
+        with num.computation(bits) as state:
+            for program in cone:
+                if program.slot not in ladder.pinned:
+                    values[program.slot] = tape_values(program, values)[-1]
+            state.undecided = 0
+            result = compute(node)
+            if not state.undecided and num.accurate(result[0][-1]):
+                return (*result, True, bits)
+    if result is None:
+        result = compute(node)
+    return (*result, False, bits)
+
+
+def settle(ladder: Ladder, graph, values: list, node, computed: list, bits: int) -> list:
+    """At the top precision: prove each undecided quantity of ``node`` zero with SymPy.
+    Returns the notes for what could not be proved (empty: all proved); pins the node's value
+    to an exact 0 when that is what was proved."""
+    pending = _undecided(node, computed, bits)
+    value_open = not num.accurate(computed[-1])
+    import hwsolve.work.symbolic  # noqa: F401  (SymPy's import is not the proof's time)
+    if ladder.proof_deadline is None:
+        ladder.proof_deadline = time.monotonic() + PROOF_SECONDS
+    prover = _Prover(ladder, graph, values, node, bits)
+    open_ = [item for item in pending if not prover.zero(item)]
+    notes = []
+    if value_open:
+        if computed[-1].contains(0) and prover.zero(("value",)):
+            computed[-1] = num.ZERO
+            ladder.pinned.add(node.slot)
+            value_open = False
+        elif not computed[-1].contains(0):
+            value_open = False  # decided, only short of NEEDED_BITS: its digits are proved
+    if open_:
+        notes.append(f"a sign, tie or branch of irrational values is not decided even at "
+                     f"{bits} bits and could not be proved exact: the convention for 0 was "
+                     "applied, not proved (a tie or zero decided without proof)")
+    if value_open:
+        radius = num.fmt_sig(computed[-1].rad(), 2) if computed[-1].is_finite() else "∞"
+        notes.append(f"the value is within ±{radius} of 0 even at {bits} bits and could not "
+                     "be proved zero: it is written 0, not proved (a zero decided without "
+                     "proof)")
+    return notes
+
+
+def _undecided(node, computed: list, bits: int) -> list:
+    """The decisions of ``node`` its balls do not take: ("arg", position) for a kink at its
+    argument, ("tie", a, winner) for a min/max candidate against the winner, ("other",) for
+    any other (a domain or a loss's margin)."""
+    from hwsolve.ops.rules import RULES
     found = []
-    tie_checks = 0  # cancelling comparisons with the winner that the backward pass repeats
-    for position, (op, args, _) in enumerate(node.tape):
-        if op in ("add", "sum", "sub", "dot"):
-            found += _partial_sums(op, args, computed)
-        elif op in ("max", "min"):
-            out = computed[position]
-            winner = next(b for b in args if computed[b] is out)
-            for a in args:
-                mark = num.cancellations()
-                num.cmp(computed[a], out)
-                if num.cancellations() != mark:
-                    found.append([(1, ("pos", a)), (-1, ("pos", winner))])
-                    tie_checks += bool(node.needs[position])
-    mark = num.cancellations()
-    local, _ = local_derivatives(node, computed)
-    if num.cancellations() - mark > tie_checks:  # a sum of local derivatives cancelled
-        found += [("local", slot, value) for slot, value in local]
-    return found
-
-
-def _partial_sums(op: str, args: tuple, computed: list) -> list:
-    """The partial sums of an add/sub/dot that cancelled, as signed lists of terms."""
-    if op == "sub":
-        terms = [(1, ("pos", args[0])), (-1, ("pos", args[1]))]
-    elif op == "dot":
-        half = len(args) // 2
-        terms = [(1, ("prod", a, b)) for a, b in zip(args[:half], args[half:])]
-    else:
-        terms = [(1, ("pos", a)) for a in args]
-    found = []
-    total = ZERO
-    for k, (s, term) in enumerate(terms):
-        value = (computed[term[1]] if term[0] == "pos"
-                 else num.mul(computed[term[1]], computed[term[2]]))
-        mark = num.cancellations()
-        total = num.add(total, value) if s > 0 else num.sub(total, value)
-        if num.cancellations() != mark:
-            found.append(terms[:k + 1])
+    with num.computation(bits) as state:
+        for position, (op, args, payload) in enumerate(node.tape):
+            if op in ("load", "const"):
+                continue
+            mark = state.undecided
+            if op in ("max", "min"):
+                out = computed[position]
+                winner = next(b for b in args if computed[b] is out)
+                for a in args:
+                    before = state.undecided
+                    num.cmp(computed[a], out)
+                    if state.undecided != before:
+                        found.append(("tie", a, winner))
+                continue
+            if op in KINKED:
+                num.sign(computed[args[0]])
+                if state.undecided != mark:
+                    found.append(("arg", args[0]))
+                continue
+            arguments = [computed[a] for a in args]
+            try:
+                if payload is None:
+                    RULES[op].forward(arguments)
+                    RULES[op].backward(arguments, computed[position], [True] * len(args))
+                else:
+                    RULES[op].forward(arguments, payload)
+                    RULES[op].backward(arguments, computed[position], [True] * len(args),
+                                       payload)
+            except num.NumericError:
+                pass
+            if state.undecided != mark:
+                found.append(("other",))
     return found
 
 
 class _Prover:
-    """Closed forms (SymPy, exact leaves) of the nodes' tape positions, built on demand."""
+    """Closed forms (SymPy, exact leaves, the registry's form of every op) of one node's tape
+    and of its nearest ancestors; the nodes beyond stay symbols."""
 
-    def __init__(self, evaluation, index: int, deadline: float):
-        self.deadline = deadline
-        self.evaluation = evaluation
-        self.graph = evaluation.graph
-        self.node_of_slot = {node.slot: i for i, node in enumerate(self.graph.nodes)}
+    def __init__(self, ladder: Ladder, graph, values: list, node, bits: int):
+        self.ladder, self.graph, self.values, self.node, self.bits = (
+            ladder, graph, values, node, bits)
         self.slot_forms: dict = {}
-        self.tape_forms: dict = {}
-        self.expanded = self._nearest(index)
+        self.expanded = self._nearest(node)
+        self.forms = None
 
-    def _nearest(self, index: int) -> set:
-        """Node ``index`` and its nearest ancestors, within MAX_PROOF_POSITIONS tape
-        positions; the nodes beyond stay symbols (an identity in them proves zero too)."""
-        chosen, queue, size = set(), [index], 0
+    def _nearest(self, node) -> set:
+        chosen, queue, size = set(), [node.slot], 0
         while queue:
-            i = queue.pop(0)
-            if i in chosen:
+            slot = queue.pop(0)
+            program = self.ladder.program_of.get(slot)
+            if program is None or slot in chosen:
                 continue
-            size += len(self.graph.nodes[i].tape)
+            size += len(program.tape)
             if size > MAX_PROOF_POSITIONS:
                 break
-            chosen.add(i)
-            queue += [self.node_of_slot[s] for s in self.graph.nodes[i].inputs
-                      if s in self.node_of_slot]
+            chosen.add(slot)
+            queue += list(program.inputs)
         return chosen
 
-    def holds(self, index: int, item) -> bool:
-        """A cancelling difference is zero, or a local derivative has the value computed
-        (zero: proved; otherwise: equal to 50 digits of SymPy's evaluation)."""
-        seconds = self.deadline - time.monotonic()
-        if index not in self.expanded or seconds <= 0:
+    def zero(self, item) -> bool:
+        """Is the undecided quantity exactly zero?"""
+        if item[0] == "other" or self.node.slot not in self.expanded:
+            return False
+        seconds = self.ladder.proof_deadline - time.monotonic()
+        if seconds <= 0:
             return False
         import sympy as sp
         try:
             with _time_limit(seconds):
-                if isinstance(item, tuple):
-                    _, slot, value = item
-                    symbol = sp.Dummy("x", real=True)
-                    form = self._tape(index, (slot, symbol))[-1]
-                    expression = sp.diff(form, symbol).subs(symbol, self._slot(slot))
-                    if value:
-                        return _agrees(sp, expression, value)
+                if self.forms is None:
+                    self.forms = self._tape(self.node)
+                forms = self.forms
+                if item[0] == "value":
+                    expression = forms[-1]
+                elif item[0] == "arg":
+                    expression = forms[item[1]]
                 else:
-                    forms = self._tape(index)
-                    expression = sp.Add(*(
-                        s * (forms[t[1]] if t[0] == "pos" else forms[t[1]] * forms[t[2]])
-                        for s, t in item))
+                    expression = forms[item[1]] - forms[item[2]]
+                expression = _elementary(sp, expression)
                 if expression == 0:
                     return True
-                exponentials = expression.rewrite(sp.exp)  # tanh as exponentials; cheap first
-                return (sp.cancel(sp.together(exponentials)) == 0 or
-                        sp.simplify(exponentials) == 0 or sp.simplify(expression) == 0)
-        except (_Timeout, RecursionError, ValueError, TypeError, ZeroDivisionError):
+                exponentials = expression.rewrite(sp.exp)
+                return bool(sp.cancel(sp.together(exponentials)) == 0 or
+                            sp.simplify(exponentials) == 0 or sp.simplify(expression) == 0)
+        except (_Timeout, RecursionError, ValueError, TypeError, ZeroDivisionError,
+                AttributeError):
             return False
 
     def _slot(self, slot: int):
         if slot not in self.slot_forms:
             import sympy as sp
-            if self.node_of_slot.get(slot) in self.expanded:
-                self.slot_forms[slot] = self._tape(self.node_of_slot[slot])[-1]
-            elif slot in self.node_of_slot:
+            program = self.ladder.program_of.get(slot)
+            if program is not None and slot in self.expanded:
+                self.slot_forms[slot] = self._tape(program)[-1]
+            elif program is not None:
                 self.slot_forms[slot] = sp.Symbol(self.graph.slots[slot].label, real=True)
             else:
-                value = self.graph.leaf_values[slot]
-                self.slot_forms[slot] = sp.Rational(value.numerator, value.denominator)
+                # the leaf's value in this evaluation (a variant's, a training step's),
+                # never the spec's
+                self.slot_forms[slot] = _rational(sp, self.values[slot])
         return self.slot_forms[slot]
 
-    def _tape(self, index: int, symbol: tuple | None = None) -> list:
-        """Closed forms of every tape position of node ``index``; ``symbol = (slot, Symbol)``
-        puts a symbol in place of that input (to differentiate)."""
-        if symbol is None and index in self.tape_forms:
-            return self.tape_forms[index]
+    def _tape(self, program) -> list:
         import sympy as sp
-        node = self.graph.nodes[index]
-        for earlier in sorted(self.expanded):  # in graph order, so nothing recurses deeply
-            if earlier < index and earlier not in self.tape_forms:
-                self._tape(earlier)
-        from hwsolve.engine.solve import tape_values
-        with num.precision(self.evaluation.bits):
-            values = tape_values(node, self.evaluation.values)
+        from hwsolve.ops.registry import REGISTRY
+        from hwsolve.work.symbolic import _FORMS
         forms: list = []
-        for position, (op, args, payload) in enumerate(node.tape):
-            a = [forms[i] for i in args]
+        for op, args, payload in program.tape:
             if op == "load":
-                forms.append(symbol[1] if symbol and payload == symbol[0]
-                             else self._slot(payload))
+                forms.append(self._slot(payload))
             elif op == "const":
-                forms.append(sp.Rational(payload.numerator, payload.denominator))
+                forms.append(_rational(sp, payload))
             else:
-                forms.append(_form(sp, op, a, [values[i] for i in args], values[position]))
-        if symbol is None:
-            self.tape_forms[index] = forms
+                forms.append(sympy_form(REGISTRY, _FORMS, sp, op, [forms[i] for i in args],
+                                        payload))
         return forms
 
 
-def _agrees(sp, expression, value) -> bool:
-    reference = sp.N(expression, 60)
-    if not reference.is_Number:
+def gradient_zero(ladder: Ladder, graph, values: list, seeds: dict, slot: int) -> bool:
+    """Is the gradient of the exact leaf ``slot`` exactly 0?  Proved with SymPy: the seeds'
+    closed forms (the whole cone, within MAX_PROOF_POSITIONS, from the registry's forms) with
+    the leaf as a symbol, differentiated, at the leaf's value.  A gradient that cancels to a
+    ball around 0 at every precision (d/dv of a softmax entry minus its own quotient) is then
+    an exact 0, not a note."""
+    if slot in ladder.program_of or not num.is_exact(values[slot]):
         return False
-    difference = abs(sp.Float(num.fmt_sig(value, 60), 60) - reference)
-    return bool(difference <= abs(reference) * sp.Float("1e-50", 60))
+    programs = {}
+    for seed in seeds:
+        program = ladder.program_of.get(seed)
+        if program is None:
+            return False
+        programs[seed] = program
+        programs.update((p.slot, p) for p in ladder.cone(program))
+    if sum(len(p.tape) for p in programs.values()) > MAX_PROOF_POSITIONS:
+        return False
+    import sympy as sp
+    import hwsolve.work.symbolic  # noqa: F401  (imported before the clock starts)
+    if ladder.gradient_deadline is None:
+        ladder.gradient_deadline = time.monotonic() + GRADIENT_PROOF_SECONDS
+    seconds = ladder.gradient_deadline - time.monotonic()
+    if seconds <= 0:
+        return False
+    prover = _Prover(ladder, graph, values, next(iter(programs.values())), 0)
+    prover.expanded = set(programs)
+    symbol = sp.Dummy("x", real=True)
+    prover.slot_forms[slot] = symbol
+    try:
+        with _time_limit(seconds):
+            total = sp.Add(*(_rational(sp, weight) * prover._slot(seed)
+                             for seed, weight in seeds.items()))
+            expression = _elementary(sp, sp.diff(_elementary(sp, total), symbol))
+            expression = expression.subs(symbol, _rational(sp, values[slot]))
+            if expression == 0:
+                return True
+            exponentials = expression.rewrite(sp.exp)
+            return bool(sp.cancel(sp.together(exponentials)) == 0 or
+                        sp.simplify(exponentials) == 0)
+    except (_Timeout, RecursionError, ValueError, TypeError, ZeroDivisionError,
+            AttributeError):
+        return False
 
 
-def _form(sp, op: str, a: list, v: list, out):
-    """One operation on closed forms; a kink takes the branch the solver's values chose."""
-    if op in ("add", "sum"):
-        return sp.Add(*a)
-    if op == "sub":
-        return a[0] - a[1]
-    if op == "neg":
-        return -a[0]
-    if op == "mul":
-        return sp.Mul(*a)
-    if op == "div":
-        return a[0] / a[1]
-    if op == "pow":
-        if a[1].is_Integer and a[0].is_Rational and abs(a[1]) * max(
-                a[0].p.bit_length(), a[0].q.bit_length()) > num.MAX_EXACT_BITS:
-            return sp.Pow(a[0], a[1], evaluate=False)
-        return sp.Pow(a[0], a[1])
-    if op == "dot":
-        half = len(a) // 2
-        return sp.Add(*(x * y for x, y in zip(a[:half], a[half:])))
-    if op == "exp":
-        return sp.exp(a[0])
-    if op == "log":
-        return sp.log(a[0])
-    if op == "sqrt":
-        return sp.sqrt(a[0])
-    if op == "sigmoid":
-        return 1 / (1 + sp.exp(-a[0]))
-    if op == "tanh":
-        return sp.tanh(a[0])
-    if op in ("max", "min"):
-        return a[next(i for i, x in enumerate(v) if x is out)]
-    positive = num.sign(v[0]) > 0
-    if op == "relu":
-        return a[0] if positive else sp.Integer(0)
-    if op == "leaky_relu":
-        return a[0] if positive else a[1] * a[0]
-    return a[0] if num.sign(v[0]) >= 0 else -a[0]  # abs
+def sympy_form(registry: dict, helpers, sp, op: str, args: list, payload):
+    """The registry's SymPy form of ``op``; an op without one is an error in the registry."""
+    facts = registry.get(op)
+    if facts is None or facts.sympy is None:
+        raise HwsolveError(f"internal: the registry has no SymPy form for the op {op!r}; every "
+                           "op needs one (hwsolve/ops/registry.py)")
+    return facts.sympy(sp, helpers, args, payload, True)
+
+
+def _rational(sp, value):
+    if not num.is_exact(value):
+        raise ValueError("a leaf that is not exact")  # a training step's ball: no proof
+    value = num.exact(value)
+    return sp.Rational(int(value.p), int(value.q))
+
+
+def _elementary(sp, expression):
+    """The registry's named functions written out in elementary functions, so that SymPy can
+    simplify across them (σ(x) against 1/(1 + e^-x), a softmax entry against its quotient)."""
+    from hwsolve.work import symbolic as S
+    from hwsolve.work import vector_forms as V
+
+    def softmax(i, *v):
+        return sp.exp(v[int(i) - 1]) / sp.Add(*(sp.exp(t) for t in v))
+
+    def log_softmax(i, *v):
+        return v[int(i) - 1] - sp.log(sp.Add(*(sp.exp(t) for t in v)))
+
+    rules = ((S.Sigmoid, lambda x: 1 / (1 + sp.exp(-x))),
+             (V.Softplus, lambda x: sp.log(1 + sp.exp(x))),
+             (V.SoftmaxEntry, softmax), (V.LogSoftmaxEntry, log_softmax),
+             (S.Relu, lambda x: sp.Max(0, x)), (S.AbsValue, sp.Abs),
+             (S.Maximum, sp.Max), (S.Minimum, sp.Min),
+             (S.LeakyRelu, lambda x, s: sp.Piecewise((x, x > 0), (s * x, True))))
+    for cls, rewrite in rules:
+        expression = expression.replace(cls, rewrite)
+    return expression
+
+
+class _Timeout(Exception):
+    pass
 
 
 class _time_limit:

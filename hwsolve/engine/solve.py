@@ -9,6 +9,7 @@ head, so :func:`evaluate` runs once per problem and :func:`solve` once per head 
 from __future__ import annotations
 
 import functools
+import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -35,8 +36,9 @@ class Evaluation:
     values: list                 # slot -> value
     local: list                  # per node: [(input slot, ∂node/∂input)]
     kinks: list                  # per node: [sentence] for each convention applied
-    bits: int = num.WORK_BITS    # the precision that decided every tie and zero
+    bits: int = num.WORK_BITS    # the highest precision any decision needed
     overrides: dict | None = None   # the leaf values given by name (a variant's), if any
+    ladder: object = None        # precision.Ladder: what was refined, pinned or left doubtful
 
 
 @dataclass
@@ -102,9 +104,10 @@ class Solution:
             if slot.kind not in kinds:
                 continue
             if slot.index is None:
-                table[slot.name] = per_slot[number]
+                table[slot.name] = num.public(per_slot[number])
             elif slot.name not in table:
-                table[slot.name] = nest([per_slot[s] for s in graph.vectors[slot.name]],
+                table[slot.name] = nest([num.public(per_slot[s])
+                                         for s in graph.vectors[slot.name]],
                                         graph.shapes[slot.name])
         return table
 
@@ -119,38 +122,34 @@ def evaluate(problem: Problem, values: dict | None = None,
 
 
 def _evaluate(graph: Graph, bits: int) -> Evaluation:
-    """Forward values and local derivatives at ``bits``; while a sum cancels below rounding
-    (a tie or zero this precision cannot decide), again from the exact leaves at twice the
-    bits, up to precision.TOP_BITS (see :mod:`hwsolve.engine.precision`)."""
-    while True:
-        with num.precision(bits):
-            evaluation, undecided = _forward(graph)
-        evaluation.bits = bits
-        if not undecided:
-            return evaluation
-        if precision.next_bits(bits) is None:
-            precision.settle(evaluation, undecided, tape_values, _local_derivatives)
-            return evaluation
-        bits = precision.next_bits(bits)
-
-
-def _forward(graph: Graph) -> tuple:
+    """Forward values and local derivatives at ``bits``; a node whose balls do not decide a
+    sign, tie or branch, or do not prove its value, is recomputed with its ancestors at higher
+    precision, then proved or noted (see :mod:`hwsolve.engine.precision`)."""
+    started = time.monotonic()
     values = [graph.leaf_values.get(i) for i in range(len(graph.slots))]
-    evaluation = Evaluation(graph, values, [], [])
-    undecided = _run(evaluation, graph.nodes, graph.problem)
-    return evaluation, undecided
+    evaluation = Evaluation(graph, values, [], [], bits)
+    evaluation.ladder = precision.Ladder(graph.nodes + graph.head_nodes)
+    evaluation.ladder.top = bits
+    with num.computation(bits):
+        _run(evaluation, graph.nodes, graph.problem)
+    evaluation.bits = evaluation.ladder.top
+    evaluation.ladder.seconds = time.monotonic() - started
+    return evaluation
 
 
-def _run(evaluation: Evaluation, programs: list, problem: Problem) -> list:
-    """Values and local derivatives of ``programs``, appended to ``evaluation``; returns the
-    indices (in ``evaluation.local``) of the programs whose sums cancelled below rounding."""
+def _run(evaluation: Evaluation, programs: list, problem: Problem) -> None:
+    """Values and local derivatives of ``programs``, appended to ``evaluation``: each node
+    decided from its balls, else refined, proved or noted (and what depends on it flagged)."""
     values = evaluation.values
-    undecided = []
-    for node in programs:
-        mark = num.cancellations()
+    if evaluation.ladder is None:
+        evaluation.ladder = precision.Ladder(evaluation.graph.programs)
+    ladder = evaluation.ladder
+    state = num.current()
+    base = state.bits
+
+    def compute(node):
         try:
             computed = tape_values(node, values)
-            values[node.slot] = computed[-1]
             local, kinks = _local_derivatives(node, computed)
         except NumericError as exc:
             where = f"nodes.{node.name}" if f"nodes.{node.name}" in problem.lines else \
@@ -159,11 +158,29 @@ def _run(evaluation: Evaluation, programs: list, problem: Problem) -> list:
             raise HwsolveError(f"cannot evaluate {what} at the given values: {exc}",
                                file=problem.file, where=where,
                                line=node.line or problem.lines.get(where)) from None
+        return computed, local, kinks
+
+    for node in programs:
+        mark = state.undecided
+        computed, local, kinks = compute(node)
+        doubtful = ladder.doubtful and sorted({ladder.doubtful[s] for s in node.inputs
+                                                if s in ladder.doubtful})
+        if doubtful:
+            kinks.append(f"depends on {', '.join(doubtful)}, which could not be decided: "
+                         "this value is not proved either")
+            ladder.doubtful[node.slot] = doubtful[0]
+        elif state.undecided != mark or not num.accurate(computed[-1]):
+            computed, local, kinks, decided, bits = precision.refine(ladder, values, node,
+                                                                     compute, base)
+            if not decided:
+                notes = precision.settle(ladder, evaluation.graph, values, node, computed,
+                                         bits)
+                kinks += notes
+                if notes:
+                    ladder.doubtful[node.slot] = node.label
+        values[node.slot] = computed[-1]
         evaluation.local.append(local)
         evaluation.kinks.append(kinks)
-        if num.cancellations() != mark:
-            undecided.append(len(evaluation.local) - 1)
-    return undecided
 
 
 def tape_values(node, values: list) -> list:
@@ -296,27 +313,47 @@ def solve(problem: Problem, setup: Setup | None = None,
     values = body.values + [graph.leaf_values.get(s) for s in range(len(body.values),
                                                                       len(graph.slots))]
     full = Evaluation(graph, values, list(body.local), list(body.kinks), body.bits)
-    mark = num.cancellations()
-    cancelled: list = []   # the gradient slots whose sums cancelled (named in the note)
-    with num.precision(body.bits):
-        head_undecided = _run(full, graph.head_nodes, problem)
-        grads = _backpropagate(full, slots.seeds, cancelled)
-    undecided = num.cancellations() != mark
-    if undecided and precision.next_bits(body.bits):
-        # a loss or gradient sum cancelled below rounding: all again at twice the bits
+    started = time.monotonic()
+    full.ladder = body.ladder
+    full.ladder.add(graph.head_nodes)
+    with num.computation(body.bits):
+        _run(full, graph.head_nodes, problem)
+        grads = _backpropagate(full, slots.seeds)
+    open_ = [s for s, slot in enumerate(graph.slots) if slot.kind in _GRAD_KINDS
+             and not num.accurate(grads[s]) and s not in full.ladder.doubtful]
+    elapsed = time.monotonic() - started + getattr(full.ladder, "seconds", 0.0)
+    if open_ and precision.next_bits(body.bits) and \
+            full.ladder.spent + 2 * elapsed < precision.LADDER_SECONDS:
+        # a gradient sum is not proved to NEEDED_BITS: all again at twice the bits
         again = _evaluate(body.graph, precision.next_bits(body.bits))
+        again.ladder.spent = full.ladder.spent + elapsed + again.ladder.seconds
         again.overrides = body.overrides
         return solve(problem, setup, again)
+    for slot in open_:  # still a ball around 0: an exact 0 if SymPy proves it
+        if grads[slot].contains(0) and precision.gradient_zero(full.ladder, graph, values,
+                                                               slots.seeds, slot):
+            grads[slot] = num.ZERO
+    undecided = [graph.slots[s].label for s in open_ if not num.accurate(grads[s])]
     programs = graph.nodes + graph.head_nodes
     warnings = [f"{node.label}: {note}" for node, notes in zip(programs, full.kinks)
                 for note in notes]
     if undecided:
-        named = [programs[i].label for i in head_undecided] + \
-            [f"dL/d{graph.slots[s].label}" for s in dict.fromkeys(cancelled)]
-        where = (", ".join(named[:6]) + (", …" if len(named) > 6 else "") + ": ") if named \
-            else ""
-        warnings.append(f"{where}a sum in the loss or the gradients cancels below rounding "
-                        f"even at {body.bits} bits: it is taken as exactly 0 (not proved)")
+        shown = ", ".join(undecided[:5]) + (", …" if len(undecided) > 5 else "")
+        warnings.append(f"the gradient of {shown} is not proved even at {body.bits} bits "
+                        "(a sum cancels to within rounding of 0): written from its ball's "
+                        "midpoint, or 0 if the ball contains 0 (not proved)")
+    doubtful = [graph.slots[s].label for s in sorted(full.ladder.doubtful)
+                if graph.slots[s].kind in _VALUE_KINDS]
+    if doubtful:
+        warnings.append("not proved (each depends on a sign, tie or value that no precision "
+                        f"decided): {', '.join(doubtful[:8])}" + (", …" if len(doubtful) > 8
+                                                                  else "")
+                        + "; their gradients are not proved either")
+        upstream = _upstream_of_doubt(full.ladder, graph)
+        if upstream:
+            warnings.append("gradients not proved (they flow back through a node that no "
+                            f"precision decided): {', '.join(upstream[:8])}"
+                            + (", …" if len(upstream) > 8 else ""))
     warnings += setup.warnings + _unused_nodes(problem)
     # ``evaluation`` keeps the v1 view (the spec's nodes; values and grads are indexed by slot and
     # also cover the head's slots); ``full`` has the head's programs too.
@@ -326,9 +363,21 @@ def solve(problem: Problem, setup: Setup | None = None,
                     full)
 
 
-def _backpropagate(evaluation: Evaluation, seeds: dict, cancelled: list | None = None) -> list:
-    """Reverse accumulation from ``seeds``; the slots whose sum cancelled below rounding are
-    added to ``cancelled`` when it is given."""
+def _upstream_of_doubt(ladder, graph: Graph) -> list:
+    """The labels of the inputs, params and nodes whose gradients pass through an undecided
+    node (its local derivatives took the convention's branch, not a proved one)."""
+    found: set = set()
+    for slot, origin in ladder.doubtful.items():
+        program = ladder.program_of.get(slot)
+        if program is None or origin != program.label:
+            continue  # a node only downstream of the undecided one: its partials are proved
+        for p in [program, *ladder.cone(program)]:
+            found.update(p.inputs)
+    return [graph.slots[s].label for s in sorted(found)
+            if graph.slots[s].kind in _GRAD_KINDS and s not in ladder.doubtful]
+
+
+def _backpropagate(evaluation: Evaluation, seeds: dict) -> list:
     graph = evaluation.graph
     grads: list = [ZERO] * len(graph.slots)
     for slot, seed in seeds.items():
@@ -341,10 +390,7 @@ def _backpropagate(evaluation: Evaluation, seeds: dict, cancelled: list | None =
             continue
         for slot, partial in local:
             if slots[slot].kind not in ("constant", "label"):
-                mark = num.cancellations()
                 grads[slot] = num.accumulate(grads[slot], num.mul(upstream, partial))
-                if cancelled is not None and num.cancellations() != mark:
-                    cancelled.append(slot)
     return grads
 
 

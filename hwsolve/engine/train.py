@@ -72,7 +72,7 @@ class Optimizer:
     def _rmsprop(self, p, g, state):
         c = self.config
         v = state.get("v", [ZERO] * len(p))
-        keep = ONE - c.alpha
+        keep = num.sub(ONE, c.alpha)
         v = [num.add(num.mul(c.alpha, vi), num.mul(keep, num.mul(gi, gi)))
              for vi, gi in zip(v, g)]
         state["v"] = v
@@ -98,12 +98,12 @@ class Optimizer:
         b1, b2 = c.betas
         m = state.get("m", [ZERO] * len(p))
         v = state.get("v", [ZERO] * len(p))
-        m = [num.add(num.mul(b1, mi), num.mul(ONE - b1, gi)) for mi, gi in zip(m, g)]
-        v = [num.add(num.mul(b2, vi), num.mul(ONE - b2, num.mul(gi, gi)))
+        m = [num.add(num.mul(b1, mi), num.mul(num.sub(ONE, b1), gi)) for mi, gi in zip(m, g)]
+        v = [num.add(num.mul(b2, vi), num.mul(num.sub(ONE, b2), num.mul(gi, gi)))
              for vi, gi in zip(v, g)]
         state["m"], state["v"] = m, v
-        step_size = num.div(c.lr, ONE - b1 ** self.t)
-        root = num.sqrt(ONE - b2 ** self.t)
+        step_size = num.div(c.lr, num.sub(ONE, b1 ** self.t))
+        root = num.sqrt(num.sub(ONE, b2 ** self.t))
         return [num.sub(pi, num.mul(step_size,
                                     num.div(mi, num.add(num.div(num.sqrt(vi), root), c.eps))))
                 if mi else pi for pi, mi, vi in zip(p, m, v)]

@@ -94,10 +94,10 @@ class Pow:
     def backward(a, out, needs):
         base, exponent = a
         d_base = None
-        if needs[0] and not exponent:
+        if needs[0] and num.is_exact(exponent) and not exponent:
             d_base = ZERO  # x ** 0 is the constant 1, also at x = 0 (PyTorch agrees)
         elif needs[0]:
-            if not base and num.cmp(exponent, ONE) < 0:
+            if num.is_zero(base) and num.cmp(exponent, ONE) < 0:
                 raise NumericError(f"the derivative of x ** {num.fmt_sig(exponent, 6)} at x = 0 "
                                    "is infinite")
             d_base = num.mul(exponent, num.power(base, num.sub(exponent, ONE)))
@@ -105,7 +105,7 @@ class Pow:
         if needs[1]:
             if num.sign(base) < 0:
                 raise NumericError("x ** y with a variable exponent needs a positive base")
-            d_exponent = ZERO if not base else num.mul(out, num.log(base))
+            d_exponent = ZERO if num.is_zero(base) else num.mul(out, num.log(base))
         return [d_base, d_exponent], None
 
 
@@ -136,7 +136,7 @@ class Sqrt:
 
     @staticmethod
     def backward(a, out, needs):
-        if needs[0] and not out:
+        if needs[0] and num.is_zero(out):
             raise NumericError("the derivative of sqrt at 0 is infinite")
         return [num.div(HALF, out) if needs[0] else None], None
 
@@ -203,7 +203,7 @@ class Abs:
     def backward(a, out, needs):
         s = num.sign(a[0])
         note = f"abs at 0: derivative taken as 0 ({PYTORCH})" if s == 0 else None
-        return [num.Fraction(s)], note
+        return [num.number(s)], note
 
 
 class _Extreme:
@@ -222,7 +222,7 @@ class _Extreme:
     @classmethod
     def backward(cls, a, out, needs):
         winners = [i for i, x in enumerate(a) if num.cmp(x, out) == 0]
-        share = num.Fraction(1, len(winners))
+        share = num.fmpq(1, len(winners))
         partials = [ZERO] * len(a)
         for i in winners:
             partials[i] = share

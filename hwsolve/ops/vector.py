@@ -12,30 +12,35 @@ without cancellation where σ(z) or tanh(z) lies close to ±1 (v1's softplus for
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from hwsolve import num
 from hwsolve.num import HALF, ONE, ZERO
 
 PYTORCH = "PyTorch's convention"
-TWO = Fraction(2)
+TWO = num.fmpq(2)
 
 
 class _Last:
-    """The result of the last call for the very same argument objects (kept alive, so that
-    identity means the same values): calls that repeat with one argument list -- the entries of
-    one softmax node, a loss's value and then its local derivatives -- compute once."""
+    """The result of the last call for the very same argument objects at the same precision.
+
+    Safe by construction: the arguments are kept alive (so identity means the same immutable
+    values: FLINT numbers never change), the key includes the precision of the computation,
+    and the result is a function of the arguments and the precision only.  Calls that repeat
+    with one argument list -- the entries of one softmax node, a loss's value and then its
+    local derivatives -- compute once."""
 
     def __init__(self, compute):
         self.compute = compute
         self.args: tuple = ()
+        self.bits = 0
         self.result = None
 
     def __call__(self, *args):
-        if len(args) == len(self.args) and all(x is y for x, y in zip(args, self.args)):
+        bits = num.working_bits()
+        if bits == self.bits and len(args) == len(self.args) and \
+                all(x is y for x, y in zip(args, self.args)):
             return self.result
         self.result = self.compute(*args)
-        self.args = args
+        self.args, self.bits = args, bits
         return self.result
 
 
@@ -49,7 +54,7 @@ def _softmax_all(v: list) -> list:
 def _softmax_fresh(*v) -> list:
     top = v[0]
     for x in v[1:]:
-        if num.cmp(x, top) > 0:
+        if num.larger(x, top):  # the shift: any choice is exact, the largest is stable
             top = x
     shifted = [num.exp(num.sub(x, top)) for x in v]
     total = ZERO
@@ -59,14 +64,37 @@ def _softmax_fresh(*v) -> list:
 
 
 def _logsumexp(v: list) -> object:
-    top = v[0]
-    for x in v[1:]:
-        if num.cmp(x, top) > 0:
-            top = x
+    """top + log1p(Σ over the others of e^(x - top)): the top's own term is exactly 1, so the
+    rest is never lost in 1 + (something tiny) (log_softmax([-2e6, 0])[2] = -e^-2e6, not 0)."""
+    best = 0
+    for i in range(1, len(v)):
+        if num.larger(v[i], v[best]):  # the shift: any choice is exact, the largest is stable
+            best = i
+    top = v[best]
     total = ZERO
-    for x in v:
-        total = num.add(total, num.exp(num.sub(x, top)))
-    return num.add(top, num.log(total))
+    for i, x in enumerate(v):
+        if i != best:
+            total = num.add(total, num.exp(num.sub(x, top)))
+    return num.add(top, num.log1p(total))
+
+
+def _complements(*v) -> list:
+    """1 - p_i for every entry, as the sum of the other entries (prefix and suffix sums, linear
+    in the length): 1 - p_i cancels where p_i is within 1e-868589 of 1, the others' sum does
+    not."""
+    p = _softmax_all(list(v))
+    prefix = [ZERO]
+    for x in p:
+        prefix.append(num.add(prefix[-1], x))
+    suffix = [ZERO]
+    for x in reversed(p):
+        suffix.append(num.add(suffix[-1], x))
+    n = len(p)
+    return [num.add(prefix[i], suffix[n - 1 - i]) for i in range(n)]
+
+
+def _one_minus(a: list, i: int):
+    return _complements_memo(*a)[i]
 
 
 class Softmax:
@@ -78,7 +106,8 @@ class Softmax:
     def backward(a, out, needs, index):
         p = _softmax_all(a)
         i = index - 1
-        return [num.mul(out, num.sub(ONE if j == i else ZERO, p[j])) for j in range(len(a))], None
+        return [num.mul(out, _one_minus(a, i) if j == i else num.neg(p[j]))
+                for j in range(len(a))], None
 
 
 class LogSoftmax:
@@ -90,7 +119,7 @@ class LogSoftmax:
     def backward(a, out, needs, index):
         p = _softmax_all(a)
         i = index - 1
-        return [num.sub(ONE if j == i else ZERO, p[j]) for j in range(len(a))], None
+        return [_one_minus(a, i) if j == i else num.neg(p[j]) for j in range(len(a))], None
 
 
 class Mean:
@@ -99,11 +128,11 @@ class Mean:
         total = ZERO
         for x in a:
             total = num.add(total, x)
-        return num.div(total, Fraction(len(a)))
+        return num.div(total, len(a))
 
     @staticmethod
     def backward(a, out, needs):
-        return [Fraction(1, len(a))] * len(a), None
+        return [num.fmpq(1, len(a))] * len(a), None
 
 
 class Softplus:
@@ -147,7 +176,7 @@ def _residuals_fresh(activation: str, k: int, *a) -> list:
 def residual(activation: str, yhat, z, y):
     """Ŷ - Y without cancellation: from z where the activation is sigmoid or tanh."""
     if activation == "sigmoid":
-        return num.sub(num.mul(ONE - y, yhat), num.mul(y, num.sigmoid(num.neg(z))))
+        return num.sub(num.mul(num.sub(ONE, y), yhat), num.mul(y, num.sigmoid(num.neg(z))))
     if activation == "tanh":
         if y == 1:
             return num.mul(-TWO, num.sigmoid(num.mul(-TWO, z)))
@@ -183,7 +212,7 @@ class Bce:
         total = ZERO
         for t in range(k):
             total = num.add(total, num.add(num.mul(y[t], num.softplus(num.neg(z[t]))),
-                                           num.mul(ONE - y[t], num.softplus(z[t]))))
+                                           num.mul(num.sub(ONE, y[t]), num.softplus(z[t]))))
         return total
 
     @staticmethod
@@ -262,6 +291,7 @@ class Hinge:
 
 _softmax_memo = _Last(_softmax_fresh)
 _residuals_memo = _Last(_residuals_fresh)
+_complements_memo = _Last(_complements)
 
 RULES = {
     "softmax": Softmax, "log_softmax": LogSoftmax, "mean": Mean, "softplus": Softplus,

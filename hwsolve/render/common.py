@@ -152,4 +152,20 @@ def to_json(solution: Solution) -> dict:
         "grad": {} if forward_only(solution) else
         {name: _json_value(v, f"grad {name}", notes) for name, v in solution.grad.items()},
         "warnings": list(solution.warnings) + numbers.summarized(notes),
+        "accuracy": {"values": _accuracy(solution.values), "grad": _accuracy(solution.grad)},
     }
+
+
+def _accuracy(table: dict) -> dict:
+    """name -> the certified bound on the relative error of its value, for every name whose
+    value (or, for a tensor, any entry: the largest bound over them) is not exact."""
+    found = {}
+    for name, value in table.items():
+        bound = None
+        for entry in (flatten(value) if isinstance(value, (list, tuple)) else (value,)):
+            error = num.relative_error(entry)
+            if error is not None and (bound is None or error > bound):
+                bound = error
+        if bound is not None:
+            found[name] = bound
+    return found

@@ -93,8 +93,8 @@ def test_undecided_zero_is_taken_as_zero_with_a_note_naming_the_node(monkeypatch
     monkeypatch.setattr(precision, "MAX_PROOF_POSITIONS", 0)  # no proof allowed
     solution = api.solve_text(spec("{H: W + relu(sqrt(X1) * sqrt(X1) - X1)}"))
     assert solution.values["H"] == 1.5
-    assert any(w.startswith("H: a difference of irrational values cancels below rounding "
-                            "even at 1624 bits and could not be proved zero")
+    assert any(w.startswith("H: a sign, tie or branch of irrational values is not decided "
+                            f"even at {precision.TOP_BITS} bits and could not be proved exact")
                for w in solution.warnings), solution.warnings
 
 
