@@ -38,7 +38,7 @@ def test_key_text_is_kept_as_written():
     (spec("{a: X1}", inputs="{X1: abc}"), "inputs.X1", "plain decimal"),
     (spec("{a: X1}", inputs="{X1: }"), "inputs.X1", "empty"),
     (spec("{a: X1}", inputs="{X1: []}"), "inputs.X1", "at least one entry"),
-    (spec("{a: X1}", inputs="{X1: [[[[[1]]]]]}"), "inputs.X1[1][1][1]", "not nested deeper"),
+    (spec("{a: X1}", inputs="{X1: [[[[[1]]]]]}"), "inputs.X1[1, 1, 1]", "not nested deeper"),
     (spec("{a: X1}", inputs="{X1: [[1, 2], [3]]}"), "inputs.X1[2]", "ragged: row 2 has 1"),
     (spec("{a: X1}", inputs="{X1: [[1, 2], 3]}"), "inputs.X1[2]", "row 2 of the matrix"),
     (spec("{a: X1}", params="{X1: 1}"), "params.X1", "already defined in inputs"),

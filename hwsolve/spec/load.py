@@ -108,6 +108,12 @@ def build_problem(tree: Node, *, name: str, file: str, source: str = "") -> Prob
     return problem
 
 
+
+def _at(where: str, index: tuple) -> str:
+    """The name of an entry or part of a value: X, X[2], X[2, 1] (never X[2][1])."""
+    return f"{where}[{', '.join(map(str, index))}]" if index else where
+
+
 class _Builder(KeyReader):
     """Validates one spec; keeps the file name and the line of every key path it has seen."""
 
@@ -220,46 +226,53 @@ class _Builder(KeyReader):
                         + ("quoted text" if isinstance(node, Scalar) else "a list or mapping"),
                         where, node.line)
 
-    def value(self, node: Node, where: str, depth: int = 0) -> Value:
+    def value(self, node: Node, where: str, depth: int = 0, index: tuple = ()) -> Value:
         """A number, a vector [a, b], a matrix [[a, b], [c, d]] (rectangular, rows first) or a
-        tensor of rank 3 or 4 ([[[...]]], channels first)."""
+        tensor of rank 3 or 4 ([[[...]]], channels first).  ``where`` is the value's name;
+        ``index`` the position of this part in it, so entries are named X[i, j, k]."""
+        at = _at(where, index)
         if not isinstance(node, Sequence):
-            return self.number(node, where)
+            return self.number(node, at)
         if not node.items:
-            raise self.fail("a vector needs at least one entry", where, node.line)
+            raise self.fail("a vector needs at least one entry", at, node.line)
         if isinstance(node.items[0], Sequence):
             if depth + 2 > MAX_RANK:
                 raise self.fail(f"values may be tensors of rank at most {MAX_RANK}, not nested "
-                                "deeper", where, node.line)
+                                "deeper", at, node.line)
             rows = []
             for i, row in enumerate(node.items, start=1):
                 if not isinstance(row, Sequence):
                     raise self.fail(f"row {i} of the matrix is not a list: every row of a "
-                                    "matrix [[a, b], [c, d]] is a list", f"{where}[{i}]",
-                                    row.line)
-                rows.append(self.value(row, f"{where}[{i}]", depth + 1))
+                                    "matrix [[a, b], [c, d]] is a list",
+                                    _at(where, (*index, i)), row.line)
+                rows.append(self.value(row, where, depth + 1, (*index, i)))
                 a, b = shape_of(rows[-1]), shape_of(rows[0])
                 if a != b:
                     what = f"has {a[0]} entries, row 1 has {b[0]}" if len(a) == len(b) == 1 \
                         else f"is {describe(a)}, row 1 {describe(b)}"
                     raise self.fail(f"the {'matrix' if depth == 0 else 'tensor'} is ragged: "
-                                    f"row {i} {what}", f"{where}[{i}]", row.line)
+                                    f"row {i} {what}", _at(where, (*index, i)), row.line)
             if len(rows) * len(flatten(rows[0])) > MAX_VECTOR:
-                raise self.fail(f"a matrix may have at most {MAX_VECTOR} entries", where,
+                raise self.fail(f"a matrix may have at most {MAX_VECTOR} entries", at,
                                 node.line)
             return tuple(rows)
-        return self.vector(node, where)
+        return self.vector(node, where, index=index)
 
-    def vector(self, node: Sequence, where: str, row: tuple | None = None) -> tuple:
-        """A list of numbers; ``row`` (matrix where, row number) names entries X[i, j]."""
+    def vector(self, node: Sequence, where: str, row: tuple | None = None,
+               index: tuple = ()) -> tuple:
+        """A list of numbers; ``row`` (matrix where, row number) or ``index`` (the position
+        of this row in a tensor) names entries X[i, j]."""
+        if row is not None:
+            where, index = row[0], (row[1],)
+        at = _at(where, index)
         if not node.items:
-            raise self.fail("a vector needs at least one entry", where, node.line)
+            raise self.fail("a vector needs at least one entry", at, node.line)
         if len(node.items) > MAX_VECTOR:
-            raise self.fail(f"a vector may have at most {MAX_VECTOR} entries", where, node.line)
+            raise self.fail(f"a vector may have at most {MAX_VECTOR} entries", at, node.line)
         if any(isinstance(item, Sequence) for item in node.items):
-            raise self.fail("a matrix must list every row as a list [[a, b], [c, d]]", where,
+            raise self.fail("a matrix must list every row as a list [[a, b], [c, d]]", at,
                             node.line)
-        return tuple(self.number(item, f"{row[0]}[{row[1]}, {i}]" if row else f"{where}[{i}]")
+        return tuple(self.number(item, _at(where, (*index, i)))
                      for i, item in enumerate(node.items, start=1))
 
     def check_name(self, name: str, where: str, line: int) -> None:
