@@ -105,6 +105,11 @@ def _header(column: str) -> str:
 def _blank(shape: tuple) -> tuple:
     """A blank cell big enough to write ``shape``'s entries in by hand: (TeX, width)."""
     limit = texlayout.TEXT_WIDTH - texlayout.CELL_PAD
+    if len(shape) > 2:  # a tensor: room for each of its matrices, one under another
+        leading = 1
+        for n in shape[:-2]:
+            leading *= n
+        shape = (leading * shape[-2], shape[-1])
     rows, cols = (1, 1) if not shape else ((1, shape[0]) if len(shape) == 1 else shape)
     per_line = max(int(limit // _BLANK_ENTRY), 1)
     if cols > per_line:  # a long vector or a wide matrix: more lines of the same entries

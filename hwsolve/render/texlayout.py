@@ -54,10 +54,21 @@ def _lines_cell(lines: list) -> tuple:
 
 
 def cell(value, digits: int, limit: float = TEXT_WIDTH - CELL_PAD) -> tuple:
-    """(math-mode TeX, width in pt) of a scalar, a vector or a matrix (a list of rows)."""
+    """(math-mode TeX, width in pt) of a scalar, a vector, a matrix (a list of rows), or a
+    tensor of rank 3 or 4: its matrices stacked, each labelled with its leading index."""
     if not isinstance(value, (list, tuple)):
         text = _number(value, digits)
         return text, text_width(text)
+    if value and isinstance(value[0], (list, tuple)) and value[0] and \
+            isinstance(value[0][0], (list, tuple)):
+        lines, width = [], 0.0
+        for index, part in _matrices(value, ()):
+            label = r"\text{[" + ", ".join(map(str, index)) + r"]: }"
+            tex, part_width = cell(part, digits, limit - 40.0)
+            lines.append(label + tex)
+            width = max(width, part_width + 40.0)
+        body = r" \\[2pt] ".join(lines)
+        return r"\begin{array}[t]{@{}l@{}}" + body + r"\end{array}", width
     if value and isinstance(value[0], (list, tuple)):
         rows = [[_number(x, digits) for x in row] for row in value]
         cols = len(rows[0])
@@ -72,6 +83,16 @@ def cell(value, digits: int, limit: float = TEXT_WIDTH - CELL_PAD) -> tuple:
                       for k, part in enumerate(_folded(row, limit - 40.0))]
         return _lines_cell(lines)
     return _lines_cell(_folded([_number(x, digits) for x in value], limit))
+
+
+def _matrices(value, index: tuple):
+    """(leading index, matrix) of every matrix of a tensor of rank 3 or more, in order."""
+    if value and isinstance(value[0], (list, tuple)) and value[0] and \
+            isinstance(value[0][0], (list, tuple)):
+        for i, part in enumerate(value, start=1):
+            yield from _matrices(part, (*index, i))
+    else:
+        yield index, value
 
 
 def pack(widths: list, limit: float = TEXT_WIDTH, most: int = 7) -> list:
