@@ -364,3 +364,41 @@ def test_values_table_shows_exact_rational_gradients(write):
     assert rows["X2"][-2:] == ["-0.105", "-36/343"]
     assert rows["z"][-4:] == ["0.857", "6/7", "0.857", "6/7"]
     assert rows["L"][-2:] == ["0.367", "18/49"]
+
+
+# ------------------------------------------------------------------ first contact (issue 21)
+
+def test_hwsolve_alone_prints_the_help_and_succeeds():
+    import subprocess
+    done = subprocess.run([sys.executable, "-m", "hwsolve"], capture_output=True, text=True,
+                          cwd=ROOT)
+    assert done.returncode == 0
+    assert "Commands:" in done.stdout and "check" in done.stdout
+    assert run_cli().exit_code == 0
+
+
+def test_a_typo_of_a_command_names_the_command():
+    result = run_cli("chek", "q3a")
+    assert result.exit_code == 2
+    assert "did you mean the command 'check'" in result.output
+    result = run_cli("lst")
+    assert result.exit_code == 2 and "did you mean the command 'list'" in result.output
+
+
+def test_help_command_and_short_version():
+    assert "Usage: hwsolve grade" in run_cli("help", "grade").output
+    result = run_cli("help", "grde")
+    assert result.exit_code == 2 and "did you mean 'grade'" in result.output
+    assert "Commands:" in run_cli("help").output
+    assert "version" in run_cli("-V").output
+
+
+def test_problem_lookup_case_local_file_and_nearest_names(tmp_path, monkeypatch):
+    assert run_cli("Q3a").exit_code == 0   # one problem differs only in case
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hw1.yaml").write_text((PROBLEMS / "q3a.yaml").read_text())
+    result = run_cli("hw1")
+    assert result.exit_code == 0 and "Ŷ" in result.output
+    result = run_cli("mazur222")
+    assert result.exit_code == 2
+    assert "did you mean 'mazur_2_2_2'" in result.output

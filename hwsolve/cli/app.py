@@ -27,6 +27,7 @@ class _Cli(click.Group):
 
     def resolve_command(self, ctx, args):
         if args and args[0] not in self.commands and not args[0].startswith("-"):
+            _no_command_typo(args[0], list(self.commands))
             args = ["solve", *args]
         return super().resolve_command(ctx, args)
 
@@ -57,6 +58,23 @@ class _Cli(click.Group):
                 raise  # HWSOLVE_DEBUG=1: the traceback, for a bug report or a test
             _fail(f"internal error ({type(exc).__name__}: {exc}); this is a bug in hwsolve, "
                   "please report it with the problem file")
+
+
+def _no_command_typo(word: str, commands: list) -> None:
+    """``hwsolve chek q3a``: a word that is no problem but is close to a command name is a
+    typo of the command, not a problem name (which would end in 'unexpected extra argument')."""
+    import difflib
+
+    from hwsolve.spec.problems import find
+
+    close = difflib.get_close_matches(word.lower(), commands, n=1, cutoff=0.6)
+    if not close:
+        return
+    try:
+        find(word)
+    except HwsolveError:
+        raise click.UsageError(f"no command or problem named {word!r}; did you mean the "
+                               f"command '{close[0]}'? ('hwsolve --help' lists the commands)")
 
 
 def _names_the_problem(command):
@@ -100,9 +118,11 @@ def _console(width: int | None):
     return Console(width=width, highlight=False, soft_wrap=False)
 
 
-@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="hwsolve")
-def cli():
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]},
+             invoke_without_command=True)
+@click.version_option(__version__, "-V", "--version", prog_name="hwsolve")
+@click.pass_context
+def cli(ctx):
     """Solve neural-network homework exactly: forward pass, loss, every gradient.
 
     \b
@@ -114,6 +134,33 @@ def cli():
 
     Exit codes: 0 done, 1 a check found a difference, 2 an error.
     """
+    if ctx.invoked_subcommand is None:  # `hwsolve` alone: the help, and success
+        click.echo(ctx.get_help())
+
+
+@cli.command(name="help")
+@click.argument("command", required=False)
+@click.pass_context
+def help_command(ctx, command):
+    """Show the help of hwsolve, or of COMMAND.
+
+    \b
+      hwsolve help           the commands
+      hwsolve help grade     the options of grade
+    """
+    group = ctx.parent.command
+    if command is None:
+        click.echo(group.get_help(ctx.parent))
+        return
+    sub = group.get_command(ctx.parent, command)
+    if sub is None:
+        import difflib
+
+        close = difflib.get_close_matches(command, list(group.commands), n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise click.UsageError(f"no command named {command!r}{hint}")
+    with click.Context(sub, info_name=command, parent=ctx.parent) as sub_ctx:
+        click.echo(sub.get_help(sub_ctx))
 
 
 @cli.command()

@@ -12,7 +12,7 @@ import os
 import sys
 
 GROUP_HELP = """\
-Usage: hwsolve [OPTIONS] COMMAND [ARGS]...
+Usage: hwsolve [OPTIONS] [COMMAND] [ARGS]...
 
   Solve neural-network homework exactly: forward pass, loss, every gradient.
 
@@ -25,8 +25,8 @@ Usage: hwsolve [OPTIONS] COMMAND [ARGS]...
   Exit codes: 0 done, 1 a check found a difference, 2 an error.
 
 Options:
-  --version   Show the version and exit.
-  -h, --help  Show this message and exit.
+  -V, --version  Show the version and exit.
+  -h, --help     Show this message and exit.
 
 Commands:
   check     Check answer keys: solve each problem and variant and compare...
@@ -34,6 +34,7 @@ Commands:
   generate  Write a random practice problem of NODES nodes (deterministic...
   grade     Grade ANSWERS (a YAML file, a folder of them, or a CSV...
   graph     Draw PROBLEM's computational graph with every value and gradient.
+  help      Show the help of hwsolve, or of COMMAND.
   info      Which quantities of PROBLEM are parameters, hyper-parameters,...
   list      List every problem with its title.
   prove     Prove LEFT = RIGHT with the steps shown; exit 0 proved, 1...
@@ -46,7 +47,7 @@ def main() -> None:
     args = sys.argv[1:]
     if "_HWSOLVE_COMPLETE" in os.environ:  # shell completion: click answers (see README)
         args = None
-    if args in (["--help"], ["-h"]):
+    if args in ([], ["--help"], ["-h"]):  # `hwsolve` alone is a request for the help
         sys.stdout.write(GROUP_HELP)
         return
     if args == ["list"]:

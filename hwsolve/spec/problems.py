@@ -31,16 +31,40 @@ def search_dirs() -> list:
 
 
 def find(name: str) -> str:
-    """A path if ``name`` looks like one, otherwise the first problems/NAME.yaml found."""
+    """A path if ``name`` looks like one; otherwise problems/NAME.yaml, then ./NAME.yaml, then
+    the packaged NAME.yaml; then a unique match that differs only in case (``Q3a``).  A name
+    that matches nothing gets the nearest problem names in its message."""
     if name.endswith(SUFFIXES) or "/" in name or os.sep in name or os.path.isfile(name):
         return name
-    for directory in search_dirs():
+    order = ["problems"] if os.path.isdir("problems") else []
+    order.append(".")
+    packaged = packaged_dir()
+    if os.path.isdir(packaged) and all(not os.path.samefile(packaged, d) for d in order):
+        order.append(packaged)
+    for directory in order:
         for suffix in SUFFIXES:
             path = os.path.join(directory, name + suffix)
             if os.path.isfile(path):
-                return path
-    raise HwsolveError(f"no problem named {name!r}; 'hwsolve list' shows the problems, and a "
-                       "path to a .yaml file works too", file=name)
+                return os.path.normpath(path) if directory == "." else path
+    stems = {}
+    for path in all_problems():
+        stems.setdefault(os.path.splitext(os.path.basename(path))[0], path)
+    folded = [stem for stem in stems if stem.lower() == name.lower()]
+    if len(folded) == 1:
+        return stems[folded[0]]
+    raise HwsolveError(f"no problem named {name!r}{_nearest(name, list(stems))}; 'hwsolve "
+                       "list' shows the problems, and a path to a .yaml file works too",
+                       file=name)
+
+
+def _nearest(name: str, names: list) -> str:
+    """' (did you mean 'q3a'?)' for the closest names, or nothing."""
+    import difflib
+
+    close = difflib.get_close_matches(name.lower(), names, n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
 
 
 def all_problems() -> list:
