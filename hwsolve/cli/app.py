@@ -372,3 +372,7 @@ from hwsolve.cli.grade import grade as _grade, vary as _vary  # noqa: E402  (tea
 
 cli.add_command(_grade)
 cli.add_command(_vary)
+
+from hwsolve.cli.export import export as _export  # noqa: E402  (course platforms)
+
+cli.add_command(_export)
