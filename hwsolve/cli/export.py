@@ -65,3 +65,75 @@ def moodle(problem, count, seed, tolerance, keep, force, output, no_work):
     click.echo(f"wrote {len(built.variants)} variant(s) x {len(built.variants[0].entries)} "
                f"entries to {output} ({good}/{built.windows} windows separate)", err=True)
     sys.exit(_report(built))
+
+
+# ----------------------------------------------------------------------------- grade --format
+
+def platform_options(command):
+    """The options of ``grade --format gradescope|canvas|moodle`` (hwsolve/cli/grade.py)."""
+    from hwsolve.tools.export.results import VISIBILITIES
+    for decorator in reversed([
+        click.option("--visibility", type=click.Choice(VISIBILITIES), default="visible",
+                     show_default=True, help="gradescope: when students see each test."),
+        click.option("--hide-key", "hide_key", is_flag=True,
+                     help="gradescope and --feedback: no correct value (nor any rounding of "
+                     "one) appears in what a student sees."),
+        click.option("--points", type=click.FloatRange(0, 1e6, min_open=True),
+                     help="The points the problem is worth (canvas, moodle: default 100; "
+                     "gradescope: default one per asked entry)."),
+        click.option("--id-column", "id_column", default="Email address", show_default=True,
+                     help="moodle: the header of the id column, mapped on import to the "
+                     "user field (email address, ID number, username)."),
+        click.option("--column", help="canvas, moodle: the grade column's header "
+                     "(default: hwsolve PROBLEM)."),
+        click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False),
+                     help="Also write one Markdown feedback file per student into this "
+                     "folder."),
+        click.option("-o", "--output", "output", type=click.Path(dir_okay=False),
+                     help="Write the results.json or CSV here instead of to stdout."),
+        click.option("--force", is_flag=True, help="Replace existing output files."),
+    ]):
+        command = decorator(command)
+    return command
+
+
+def grade_output(book, fmt, *, single, inputs, visibility, hide_key, points, id_column,
+                 column, feedback_dir, output, force) -> int:
+    """Write ``book`` for a course platform; the grade command's exit code."""
+    from hwsolve import fileio, num
+    from hwsolve.errors import HwsolveError
+    from hwsolve.render import grade as render
+    from hwsolve.tools.export import results
+
+    files = results.feedback_files(book, hide_key=hide_key, points=points) \
+        if feedback_dir else {}
+    if feedback_dir:
+        fileio.check_folder_writable(feedback_dir, files, force=force, inputs=inputs,
+                                     option="--feedback")
+    if output:
+        fileio.check_writable(output, force=force, inputs=inputs, option="--output")
+    if fmt == "gradescope":
+        if len(book.rows) != 1:
+            raise HwsolveError(f"gradescope's results.json is one submission's; ANSWERS holds "
+                               f"{len(book.rows)} (grade each submission, as run_autograder "
+                               "does, or use --format canvas|moodle for a class)",
+                               where="--format")
+        text = num.json_dumps(results.gradescope(book.rows[0], visibility=visibility,
+                                                 hide_key=hide_key, points=points),
+                              indent=2) + "\n"
+    else:
+        text = results.lms_csv(book, fmt, points=points or 100.0, column=column,
+                               id_column=id_column)
+    if output:
+        fileio.write_file(output, text, force=force, inputs=inputs, option="--output")
+    else:
+        click.echo(text, nl=False)
+    if feedback_dir:
+        from pathlib import Path
+        Path(feedback_dir).mkdir(parents=True, exist_ok=True)
+        for name, body in files.items():
+            fileio.write_file(Path(feedback_dir) / name, body, force=force, inputs=inputs,
+                              option="--feedback")
+    for line in render.flagged_lines(book):
+        click.echo(line, err=True)
+    return book.exit_code()
