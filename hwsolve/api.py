@@ -164,3 +164,12 @@ def export_moodle(problem: str | Path, *, count: int = 1, seed: int = 0,
     from hwsolve.tools.export import moodle
     built = quiz(problem, count=count, seed=seed, tolerance=tolerance, redraw=redraw)
     return moodle.document(built, work=work), built
+
+
+def export_prairielearn(problem: str | Path, *, count: int = 10, seed: int = 0,
+                        tolerance: str | None = None, redraw: bool = True):
+    """(relative path -> text, quiz): a PrairieLearn question folder whose server.py grades
+    with hwsolve, and the instructions to install hwsolve in serverFilesCourse."""
+    from hwsolve.tools.export import prairielearn
+    built = quiz(problem, count=count, seed=seed, tolerance=tolerance, redraw=redraw)
+    return prairielearn.files(built), built

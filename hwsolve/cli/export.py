@@ -67,6 +67,30 @@ def moodle(problem, count, seed, tolerance, keep, force, output, no_work):
     sys.exit(_report(built))
 
 
+@export.command()
+@click.argument("problem")
+@_common
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="The folder to write the question folder into (the course's questions/).")
+def prairielearn(problem, count, seed, tolerance, keep, force, output):
+    """PrairieLearn: a question folder (info.json, question.html with one pl-number-input
+    per asked entry, server.py whose grade() runs hwsolve's grader) and HWSOLVE_INSTALL.md."""
+    from pathlib import Path
+
+    from hwsolve import api, fileio
+
+    files, built = api.export_prairielearn(problem, count=count, seed=seed,
+                                           tolerance=tolerance, redraw=not keep)
+    fileio.check_folder_writable(output, files, force=force, option="--output")
+    for name, text in files.items():
+        target = Path(output) / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fileio.write_file(target, text, force=force, option="--output")
+    click.echo(f"wrote {len(files)} files ({len(built.variants)} variants) to {output}",
+               err=True)
+    sys.exit(_report(built))
+
+
 # ----------------------------------------------------------------------------- grade --format
 
 def platform_options(command):
