@@ -173,3 +173,12 @@ def export_prairielearn(problem: str | Path, *, count: int = 10, seed: int = 0,
     from hwsolve.tools.export import prairielearn
     built = quiz(problem, count=count, seed=seed, tolerance=tolerance, redraw=redraw)
     return prairielearn.files(built), built
+
+
+def export_canvas(problem: str | Path, *, count: int = 10, seed: int = 0,
+                  tolerance: str | None = None, work: bool = True, redraw: bool = True):
+    """(QTI 1.2 zip bytes, quiz) for Canvas: a question group per asked entry drawing one of
+    the ``count`` variants per student."""
+    from hwsolve.tools.export import canvas
+    built = quiz(problem, count=count, seed=seed, tolerance=tolerance, redraw=redraw)
+    return canvas.package(built, work=work), built

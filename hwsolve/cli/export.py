@@ -70,6 +70,27 @@ def moodle(problem, count, seed, tolerance, keep, force, output, no_work):
 @export.command()
 @click.argument("problem")
 @_common
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The QTI zip to write (quiz.zip).")
+@click.option("--no-work", "no_work", is_flag=True,
+              help="Leave the worked steps out of the feedback (faster).")
+def canvas(problem, count, seed, tolerance, keep, force, output, no_work):
+    """Canvas: a QTI 1.2 zip with a question group per asked entry (one variant drawn per
+    student) of numerical questions with the tolerance window of the rule."""
+    from hwsolve import api, fileio
+
+    fileio.check_writable(output, force=force, option="--output")
+    data, built = api.export_canvas(problem, count=count, seed=seed, tolerance=tolerance,
+                                    work=not no_work, redraw=not keep)
+    fileio.write_file(output, data, force=force, option="--output")
+    click.echo(f"wrote {len(built.variants)} variant(s) x {len(built.variants[0].entries)} "
+               f"entries to {output}", err=True)
+    sys.exit(_report(built))
+
+
+@export.command()
+@click.argument("problem")
+@_common
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
               help="The folder to write the question folder into (the course's questions/).")
 def prairielearn(problem, count, seed, tolerance, keep, force, output):
