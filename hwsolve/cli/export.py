@@ -112,6 +112,51 @@ def prairielearn(problem, count, seed, tolerance, keep, force, output):
     sys.exit(_report(built))
 
 
+@export.command()
+@click.argument("problem")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The autograder zip to write (autograder.zip).")
+@click.option("--tolerance", help="The grading rule (default: the problem's, else "
+              "sigfigs:3).")
+@click.option("--visibility", type=click.Choice(("visible", "hidden", "after_due_date",
+                                                 "after_published")), default="visible",
+              show_default=True, help="When students see the tests.")
+@click.option("--hide-key", "hide_key", is_flag=True,
+              help="No correct value in anything a student sees.")
+@click.option("--points", type=click.FloatRange(0, 1e6, min_open=True),
+              help="The points the problem is worth (default: one per asked entry).")
+@click.option("--wheel", type=click.Path(dir_okay=False, exists=True),
+              help="Use this hwsolve wheel instead of building one from the source.")
+@click.option("--force", is_flag=True, help="Replace an existing output.")
+def gradescope(problem, output, tolerance, visibility, hide_key, points, wheel, force):
+    """Gradescope: an autograder zip (setup.sh, run_autograder, the problem, hwsolve's wheel)
+    that grades a YAML answers file or a one-row CSV into results/results.json."""
+    from pathlib import Path
+
+    from hwsolve import api, fileio
+    from hwsolve.errors import HwsolveError
+    from hwsolve.teach.gradebook import problem_kind_error
+    from hwsolve.tools.export import gradescope_zip as gz
+
+    fileio.check_writable(output, force=force, option="--output")
+    path = api.find(problem)
+    problem_kind_error(path)
+    api.load(path)   # a broken problem is reported now, not by every student's run
+    text = fileio.read_text(path, limit=16 * fileio.MiB, what="problem file")
+    if wheel:
+        built = (Path(wheel).name, Path(wheel).read_bytes())
+    else:
+        root = gz.project_root()
+        if root is None:
+            raise HwsolveError("the hwsolve source (pyproject.toml) is not here to build the "
+                               "wheel from; give --wheel FILE", where="--wheel")
+        built = gz.build_wheel(root)
+    data = gz.package(text, built, tolerance=tolerance, visibility=visibility,
+                      hide_key=hide_key, points=points)
+    fileio.write_file(output, data, force=force, option="--output")
+    click.echo(f"wrote {output} (setup.sh, run_autograder, problem.yaml, {built[0]})", err=True)
+
+
 # ----------------------------------------------------------------------------- grade --format
 
 def platform_options(command):
