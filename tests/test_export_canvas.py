@@ -11,7 +11,7 @@ import zipfile
 from decimal import Decimal
 
 from hwsolve import api
-from tests.conftest import run_cli
+from conftest import run_cli
 
 Q = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
 CP = "{http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1}"

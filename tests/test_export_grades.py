@@ -15,8 +15,8 @@ import pytest
 
 from hwsolve import api, num
 from hwsolve.render.grade import md
-from tests.conftest import run_cli
-from tests.grading_fixtures import write_class
+from conftest import run_cli
+from grading_fixtures import write_class
 
 SCHEMA = json.loads((Path(__file__).parent / "gradescope_results.schema.json").read_text())
 

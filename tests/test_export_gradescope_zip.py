@@ -13,8 +13,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from tests.conftest import run_cli
-from tests.grading_fixtures import Q3A_NUMBERS, q3a, submission_yaml
+from conftest import run_cli
+from grading_fixtures import Q3A_NUMBERS, q3a, submission_yaml
 
 SCHEMA = json.loads((Path(__file__).parent / "gradescope_results.schema.json").read_text())
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from hwsolve import api
-from tests.conftest import run_cli
+from conftest import run_cli
 
 QUESTION_TAGS = ["name", "questiontext", "generalfeedback", "defaultgrade", "penalty", "hidden",
                  "idnumber", "answer", "unitgradingtype", "unitpenalty", "showunits",

@@ -16,7 +16,7 @@ import pytest
 from hwsolve import api, num
 from hwsolve.teach import worlds as building
 from hwsolve.tools.export import pl_runtime
-from tests.conftest import run_cli
+from conftest import run_cli
 
 SCHEMA = json.loads((Path(__file__).parent / "vendor" / "prairielearn_infoQuestion.json")
                     .read_text(encoding="utf-8"))

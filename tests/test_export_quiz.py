@@ -14,7 +14,7 @@ import pytest
 from hwsolve import api
 from hwsolve.teach.tolerance import Rule, parse_option
 from hwsolve.tools.export import quiz as Q
-from tests.conftest import network_problems
+from conftest import network_problems
 
 
 def _one_example(path) -> bool:
