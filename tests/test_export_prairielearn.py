@@ -154,3 +154,17 @@ def test_fraction_key_needs_the_exact_value():
                             "variant_seed": 0, "options": {}}, {"a1": raw})
         pl_runtime.grade(data, question)
         assert data["partial_scores"]["a1"]["score"] == score, raw
+
+
+@pytest.mark.parametrize("option, attributes", [
+    ("sigfigs:4", 'comparison="sigfig" digits="4"'),
+    ("places", 'comparison="decdig" digits="'),
+    ("rel:0.02", 'comparison="relabs" rtol="0.02" atol="0"'),
+    ("abs:0.005", 'comparison="relabs" rtol="0" atol="0.005"'),
+    ("rel_abs:0.01,0.001", 'comparison="relabs" rtol="0.01" atol="0.001"'),
+])
+def test_tolerance_mapping(option, attributes):
+    from hwsolve.tools.export import prairielearn
+    quiz = api.quiz("q3b", count=2, tolerance=option)
+    html = prairielearn.question_html(quiz)
+    assert html.count(attributes) == 13, html[:400]

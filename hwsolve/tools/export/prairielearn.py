@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from decimal import Decimal
 
 from hwsolve import num
 from hwsolve.tools.export import html as H
@@ -52,7 +53,7 @@ def _input_attributes(quiz: Quiz, item) -> str:
     if item.fraction is not None:
         return 'comparison="relabs" rtol="1e-12" atol="0" allow-fractions="true"'
     if rule.kind == "places":
-        places = max(-Decimal_exponent(item.shown_key), 0)
+        places = max(-Decimal(_key(item.correct)).as_tuple().exponent, 0)
         return f'comparison="decdig" digits="{places}" allow-fractions="false"'
     if rule.kind == "sigfigs":
         return f'comparison="sigfig" digits="{rule.sigfigs}" allow-fractions="false"'
@@ -61,16 +62,10 @@ def _input_attributes(quiz: Quiz, item) -> str:
     return f'comparison="relabs" rtol="{rtol}" atol="{atol}" allow-fractions="false"'
 
 
-def Decimal_exponent(text: str) -> int:
-    from decimal import Decimal
-    return Decimal(text).as_tuple().exponent
-
-
 def question_html(quiz: Quiz) -> str:
     first = quiz.variants[0]
     rows = []
     for i, item in enumerate(first.entries, start=1):
-        item.shown_key = _key(item.correct)
         label = f"\\({H.esc(H.entry_tex(item.entry))} =\\)"
         rows.append(f'  <p><pl-number-input answers-name="a{i}" label="{label}" '
                     f'{_input_attributes(quiz, item)}></pl-number-input>'
