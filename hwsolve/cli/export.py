@@ -12,6 +12,8 @@ import sys
 
 import click
 
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")  # Gradescope's
+
 
 @click.group()
 def export():
@@ -118,8 +120,7 @@ def prairielearn(problem, count, seed, tolerance, keep, force, output):
               help="The autograder zip to write (autograder.zip).")
 @click.option("--tolerance", help="The grading rule (default: the problem's, else "
               "sigfigs:3).")
-@click.option("--visibility", type=click.Choice(("visible", "hidden", "after_due_date",
-                                                 "after_published")), default="visible",
+@click.option("--visibility", type=click.Choice(VISIBILITIES), default="visible",
               show_default=True, help="When students see the tests.")
 @click.option("--hide-key", "hide_key", is_flag=True,
               help="No correct value in anything a student sees.")
@@ -161,7 +162,6 @@ def gradescope(problem, output, tolerance, visibility, hide_key, points, wheel, 
 
 def platform_options(command):
     """The options of ``grade --format gradescope|canvas|moodle`` (hwsolve/cli/grade.py)."""
-    from hwsolve.tools.export.results import VISIBILITIES
     for decorator in reversed([
         click.option("--visibility", type=click.Choice(VISIBILITIES), default="visible",
                      show_default=True, help="gradescope: when students see each test."),
