@@ -184,3 +184,54 @@ def derive(target: str, wrt: list | None = None, *, shapes: dict | None = None,
     from hwsolve.derive import derive as _derive
     return _derive(target, wrt, shapes=shapes, layout=layout, seed=seed, points=points,
                    variant=variant, activation=activation, loss=loss)
+
+
+# ----------------------------------------------------------------------------- course platforms
+
+def quiz(problem: str | Path, *, count: int = 1, seed: int = 0, tolerance: str | None = None,
+         redraw: bool = True):
+    """The quiz model of ``count`` variants of ``problem`` (drawn as ``hwsolve vary --seed``):
+    a :class:`hwsolve.tools.export.quiz.Quiz` with each variant's asked entries, correct
+    values, absolute tolerance windows and the values of the diagnosed mistakes.  The rule is
+    ``tolerance`` (as ``--tolerance`` takes it), else the problem's, else the course file's,
+    else 3 significant figures."""
+    from hwsolve.teach import course as courses, tolerance as tol
+    from hwsolve.tools.export import quiz as quizzes
+
+    from hwsolve.teach.gradebook import problem_kind_error
+    if not isinstance(problem, Problem):
+        problem_kind_error(find(problem))
+    loaded = problem if isinstance(problem, Problem) else load(problem)
+    try:
+        rule, source = tol.for_grading(tolerance, loaded.tolerance, courses.load())
+    except ValueError as exc:
+        from hwsolve.errors import HwsolveError
+        raise HwsolveError(str(exc), where="--tolerance") from None
+    return quizzes.build(loaded, count, seed=seed, rule=rule,
+                         rule_text=f"{rule.describe()} ({source})", redraw=redraw)
+
+
+def export_moodle(problem: str | Path, *, count: int = 1, seed: int = 0,
+                  tolerance: str | None = None, work: bool = True, redraw: bool = True):
+    """(Moodle XML text, quiz) for ``count`` variants of ``problem``."""
+    from hwsolve.tools.export import moodle
+    built = quiz(problem, count=count, seed=seed, tolerance=tolerance, redraw=redraw)
+    return moodle.document(built, work=work), built
+
+
+def export_prairielearn(problem: str | Path, *, count: int = 10, seed: int = 0,
+                        tolerance: str | None = None, redraw: bool = True):
+    """(relative path -> text, quiz): a PrairieLearn question folder whose server.py grades
+    with hwsolve, and the instructions to install hwsolve in serverFilesCourse."""
+    from hwsolve.tools.export import prairielearn
+    built = quiz(problem, count=count, seed=seed, tolerance=tolerance, redraw=redraw)
+    return prairielearn.files(built), built
+
+
+def export_canvas(problem: str | Path, *, count: int = 10, seed: int = 0,
+                  tolerance: str | None = None, work: bool = True, redraw: bool = True):
+    """(QTI 1.2 zip bytes, quiz) for Canvas: a question group per asked entry drawing one of
+    the ``count`` variants per student."""
+    from hwsolve.tools.export import canvas
+    built = quiz(problem, count=count, seed=seed, tolerance=tolerance, redraw=redraw)
+    return canvas.package(built, work=work), built

@@ -417,3 +417,6 @@ from hwsolve.cli.checking import check as _check, key as _key  # noqa: E402  (an
 cli.add_command(_derive)
 cli.add_command(_check)
 cli.add_command(_key)
+from hwsolve.cli.export import export as _export  # noqa: E402  (course platforms)
+
+cli.add_command(_export)

@@ -10,14 +10,19 @@ import sys
 
 import click
 
+from hwsolve.cli.export import platform_options   # --visibility, --hide-key, --points, ...
+
 GRADE_FORMATS = ("table", "json", "csv", "markdown")
+PLATFORM_FORMATS = ("gradescope", "canvas", "moodle")   # hwsolve.cli.export.grade_output
 
 
 @click.command()
 @click.argument("problem")
 @click.argument("answers")
-@click.option("-f", "--format", "fmt", type=click.Choice(GRADE_FORMATS), default="table",
-              show_default=True, help="Output format (csv: a gradebook, one row a student).")
+@click.option("-f", "--format", "fmt", type=click.Choice(GRADE_FORMATS + PLATFORM_FORMATS),
+              default="table", show_default=True,
+              help="Output format (csv: a gradebook, one row a student; gradescope: "
+              "results.json; canvas, moodle: a gradebook CSV the LMS imports).")
 @click.option("--tolerance", help="The grading rule: sigfigs:N, rel:R, abs:A, rel_abs:R,A or "
               "places.  Default: the problem's tolerance:, else the course file's "
               "(hwsolve.toml), else sigfigs:3 — 3 significant figures relative to the correct "
@@ -35,8 +40,9 @@ GRADE_FORMATS = ("table", "json", "csv", "markdown")
 @click.option("--seed", "course_seed", type=click.IntRange(0, 2 ** 63 - 1),
               help="The course seed for --per-student (default: seed in hwsolve.toml).")
 @click.option("--width", type=click.IntRange(40, 1000), help="Terminal width.")
+@platform_options
 def grade(problem, answers, fmt, tolerance, follow_through, variant, roster, per_student,
-          course_seed, width):
+          course_seed, width, **platform):
     """Grade ANSWERS (a YAML file, a folder of them, or a CSV gradebook) against PROBLEM (a
     problem file, or a folder of exam variants as vary -o writes them).
 
@@ -67,6 +73,9 @@ def grade(problem, answers, fmt, tolerance, follow_through, variant, roster, per
                      per_student=per_student, seed=course_seed, follow_through=follow_through)
     single = not Path(answers).is_dir() and Path(answers).suffix != ".csv" and \
         len(book.reports) == 1 and not book.flagged
+    if fmt in PLATFORM_FORMATS:   # course platforms: hwsolve/cli/export.py
+        from hwsolve.cli.export import grade_output
+        sys.exit(grade_output(book, fmt, single=single, inputs=(problem, answers), **platform))
     if single:
         report = book.reports[0]
         if fmt == "json":
