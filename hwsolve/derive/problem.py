@@ -147,6 +147,10 @@ def _head(problem, setup, act, loss, zshape, shapes, where, deriver):
     if loss in PRESETS:
         dz = H.preset_dz(act, loss, zshape, "Y", where)
         return dz, H.PROSE.get((act, loss), f"{act} + {loss}"), {"Y": loss}
+    if loss in ("huber", "l1", "smooth_l1"):  # issue 19's piecewise losses
+        raise HwsolveError(f"derive has no closed form for the {loss} loss yet (its gradient is "
+                           "piecewise in each entry of Ŷ − Y); 'hwsolve PROBLEM --steps' shows "
+                           "its gradients entry by entry", where="loss")
     # a loss expression over Yhat, Y, the problem's names and the presets' values
     tree_shapes = dict(shapes)
     tree_shapes["Yhat"] = zshape
