@@ -424,3 +424,23 @@ def softplus(x: Number) -> Number:
 from hwsolve.numtext import (MAX_LITERAL_DIGITS, MAX_LITERAL_EXPONENT,  # noqa: E402,F401
                              csv_token, exact_text, fmt_sig, json_dumps, json_token,
                              key_decision, key_matches, parse_decimal, to_decimal)
+
+
+# --- training helpers (h15train) ---
+# Used by hwsolve.engine.train between steps, so that no number of a training run grows
+# without bound.  Written against num's public helpers only (is_exact, to_mpf).
+
+TRAIN_EXACT_BITS = 512
+"""A training run keeps a param or an optimizer state entry exact while its numerator and
+denominator stay within this many bits (a few dozen steps of a rational run); past it the entry
+continues rounded at the working precision, so every step costs the same."""
+
+
+def bounded(x: Number, bits: int | None = None) -> Number:
+    """``x`` itself, unless it is an exact rational whose numerator or denominator is longer
+    than ``bits`` (default TRAIN_EXACT_BITS): then its value rounded at the working precision."""
+    if bits is None:
+        bits = TRAIN_EXACT_BITS
+    if is_exact(x) and (x.numerator.bit_length() > bits or x.denominator.bit_length() > bits):
+        return to_mpf(x)
+    return x

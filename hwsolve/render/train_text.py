@@ -84,8 +84,14 @@ def train_json(run) -> dict:
     for key, value in config.describe().items():
         settings[key] = _jv(notes, list(value)) if isinstance(value, tuple) \
             else _jv(notes, value)
+    losses = run.losses
+    kept = {} if losses.dense else {"loss_steps": list(losses.steps)}
+    if not losses.dense:
+        notes.append(f"loss lists L at {len(losses.steps)} of the {config.steps + 1} steps "
+                     "(loss_steps says which); --history FILE writes every step")
+    notes += run.notes
     return {"optimizer": config.optimizer, **settings, "steps": config.steps,
-            "loss": [_jv(notes, x) for x in run.losses],
+            "loss": [_jv(notes, x) for x in losses], **kept,
             "params": {name: _jv(notes, v) for name, v in run.params.items()},
             **({"notes": notes} if notes else {})}
 
@@ -128,20 +134,30 @@ def batch_csv(batch) -> str:
 def history_csv(run) -> str:
     """``step,L,Yhat…``: step 0 is before training, step t after t updates; one Ŷ column per
     output entry (``Yhat[2]``), with ``@K`` per example in a batch.  ``hwsolve curves`` reads
-    ``step`` as the epoch and ``L`` as the training loss."""
-    first = run.yhats[0]
+    ``step`` as the epoch and ``L`` as the training loss.  (A run too long to keep every step
+    lists the steps it kept; :func:`history_header` and :func:`history_row` write every step
+    as it is computed.)"""
+    rows = [history_header(run.yhats[0])]
+    for (step, loss), (_, yhats) in zip(run.losses.items(), run.yhats.items()):
+        rows.append(history_row(step, loss, yhats))
+    return _csv(rows)
+
+
+def history_header(first: list) -> list:
+    """The column names of the history CSV, from the first step's Ŷ per example."""
     many = len(first) > 1
     names = ["step", "L"]
     for k, yhat in enumerate(first, start=1):
         for name in entry_names("Yhat", yhat):
             names.append(at(name, k) if many else name)
-    rows = [names]
-    for step, (loss, yhats) in enumerate(zip(run.losses, run.yhats)):
-        row = [str(step)] + _floats(loss)
-        for yhat in yhats:
-            row += _floats(yhat)
-        rows.append(row)
-    return _csv(rows)
+    return names
+
+
+def history_row(step: int, loss, yhats: list) -> list:
+    row = [str(step)] + _floats(loss)
+    for yhat in yhats:
+        row += _floats(yhat)
+    return row
 
 
 def _floats(value) -> list:
@@ -198,6 +214,7 @@ def train_markdown(run, digits: int = 3) -> str:
                      f" | {fmt(value, digits)} |")
     lines += ["", f"L: {fmt(run.losses[0], digits)} → {fmt(run.losses[-1], digits)} after "
               f"{config.steps} step{'s' if config.steps != 1 else ''}"]
+    lines += [f"\n*note: {note}*" for note in run.notes]
     return "\n".join(lines) + "\n"
 
 
