@@ -7,4 +7,4 @@ FUNCTIONS = ("min", "max", "abs", "exp", "log", "sqrt", "sigmoid", "tanh", "relu
              "leaky_relu", "softplus", "dot", "sum", "mean", "softmax", "log_softmax",
              "transpose", "outer", "conv2d")
 FORMATS = ("table", "json", "markdown", "csv", "latex")
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adam")
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adam", "adamw")

@@ -11,7 +11,9 @@ import random
 from hwsolve.spec.vocab import OPTIMIZERS
 
 TRAIN_LR = {"sgd": "0.05", "momentum": "0.02", "nesterov": "0.02", "rmsprop": "0.005",
-            "adagrad": "0.05", "adam": "0.01"}
+            "adagrad": "0.05", "adam": "0.01", "adamw": "0.05"}
+# adamw's decoupled decay is large enough to tell it from adam's coupled one in 20 steps
+TRAIN_DECAY = {"adamw": "0.5"}
 
 
 def _value(rng: random.Random, old: str) -> str:
@@ -52,4 +54,4 @@ def add_train(text: str, optimizer: str, steps: int = 20) -> str:
         raise ValueError(f"unknown optimizer {optimizer!r}; the optimizers are "
                          + ", ".join(OPTIMIZERS))
     return text + (f"train:\n  optimizer: {optimizer}\n  lr: {TRAIN_LR[optimizer]}\n"
-                   f"  weight_decay: 0.01\n  steps: {steps}\n")
+                   f"  weight_decay: {TRAIN_DECAY.get(optimizer, '0.01')}\n  steps: {steps}\n")

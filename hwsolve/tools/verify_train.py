@@ -32,6 +32,9 @@ def torch_optimizer(torch, name: str, tensors: list, config):
                                    momentum=f(config.momentum), weight_decay=wd)
     if name == "adagrad":
         return torch.optim.Adagrad(tensors, lr=lr, eps=f(config.eps), weight_decay=wd)
+    if name == "adamw":
+        return torch.optim.AdamW(tensors, lr=lr, betas=tuple(f(b) for b in config.betas),
+                                 eps=f(config.eps), weight_decay=wd)
     return torch.optim.Adam(tensors, lr=lr, betas=tuple(f(b) for b in config.betas),
                             eps=f(config.eps), weight_decay=wd)
 
