@@ -115,7 +115,14 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
         if not problem.params:
             from hwsolve.engine.train import no_params
             raise no_params(problem)
-        train_run = train(batch, config_of(problem, training))
+        from hwsolve.cli.train_stream import StepSink
+        config = config_of(problem, training)
+        streamed = fmt == "csv" and config.steps > 1 and not verify
+        sink = StepSink(config.steps, None if verify else training.get("history"), streamed)
+        try:
+            train_run = train(batch, config, on_step=sink)
+        finally:
+            sink.close()
         solution = train_run.first
     else:
         solution = batch.solve()
@@ -124,9 +131,6 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
         text, ok = verify_report(problem, setup, solution, train_run)
         click.echo(text, nl=False)
         return 0 if ok else 1
-    if training.get("history") and train_run is not None:
-        with open(training["history"], "w", encoding="utf-8", newline="") as handle:
-            handle.write(train_text.history_csv(train_run))
     if training.get("plot_file") and train_run is not None:
         from hwsolve.render.plot import write_file
         from hwsolve.render.train_table import loss_panels
@@ -143,7 +147,7 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     elif fmt == "csv":
         if train_run is not None and train_run.config.steps > 1:
-            click.echo(train_text.history_csv(train_run), nl=False)
+            pass  # written row by row while training (StepSink)
         elif single or example is not None:
             from hwsolve.render.common import csv_text
             click.echo(csv_text(solution.example(example or 1)), nl=False)
