@@ -46,7 +46,7 @@ class Optimizer:
         self.decayed: dict = {}  # adamw: param name -> p·(1 − η·λ) of the last step
         self.powers = (ONE, ONE)  # β₁ᵗ and β₂ᵗ (adam, adamw)
         betas = self.config.betas
-        self._keep = (ONE - betas[0], ONE - betas[1]) if betas else None  # 1 − β₁, 1 − β₂
+        self._keep = (num.sub(ONE, betas[0]), num.sub(ONE, betas[1])) if betas else None
         self._name = ""
 
     def step(self, params: dict, grads: dict) -> dict:
@@ -58,7 +58,7 @@ class Optimizer:
             self.powers = (num.bounded(num.mul(self.powers[0], b1)),
                            num.bounded(num.mul(self.powers[1], b2)))
         rule = getattr(self, "_" + c.optimizer)
-        coupled = c.weight_decay and c.optimizer != "adamw"
+        coupled = bool(num.sign(c.weight_decay)) and c.optimizer != "adamw"
         out = {}
         for name, p in params.items():  # num works at its own precision: no context needed
             g = grads[name]
@@ -95,12 +95,12 @@ class Optimizer:
     def _rmsprop(self, p, g, state):
         c = self.config
         v = state.get("v", [ZERO] * len(p))
-        keep = ONE - c.alpha
+        keep = num.sub(ONE, c.alpha)
         v = [num.add(num.mul(c.alpha, vi), num.mul(keep, num.mul(gi, gi)))
              for vi, gi in zip(v, g)]
         state["v"] = v
         ratio = [self._ratio(gi, vi, i, "v") for i, (gi, vi) in enumerate(zip(g, v))]
-        if c.momentum:
+        if num.sign(c.momentum):
             b = state.get("b", [ZERO] * len(p))
             b = [num.add(num.mul(c.momentum, bi), ri) for bi, ri in zip(b, ratio)]
             state["b"] = b
@@ -130,16 +130,16 @@ class Optimizer:
         eps = c.eps
         out = []
         for i, (pi, mi, vi) in enumerate(zip(p, m, v)):
-            denominator = num.add(num.div(num.sqrt(vi), root), eps) if vi else eps
+            denominator = num.add(num.div(num.sqrt(vi), root), eps) if num.sign(vi) else eps
             if not num.sign(denominator):
                 raise self._by_zero(i, "√v/√(1 − β₂ᵗ) + ε", "v", vi)
             out.append(num.sub(pi, num.mul(step_size, num.div(mi, denominator)))
-                       if mi else pi)
+                       if num.sign(mi) else pi)
         return out
 
     def _adamw(self, p, g, state):
         c = self.config
-        if c.weight_decay:
+        if num.sign(c.weight_decay):
             shrink = num.sub(ONE, num.mul(c.lr, c.weight_decay))
             p = [num.mul(pi, shrink) for pi in p]
         self.decayed[self._name] = p
@@ -152,7 +152,7 @@ class Optimizer:
         denominator = num.add(num.sqrt(second), self.config.eps)
         if not num.sign(denominator):
             raise self._by_zero(i, f"√{name} + ε", name, second)
-        return num.div(g, denominator) if g else ZERO
+        return num.div(g, denominator) if num.sign(g) else ZERO
 
     def _by_zero(self, i: int, division: str, name: str, value) -> HwsolveError:
         c = self.config
