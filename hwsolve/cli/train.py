@@ -120,7 +120,7 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
         streamed = fmt == "csv" and config.steps > 1 and not verify
         sink = StepSink(config.steps, None if verify else training.get("history"), streamed)
         try:
-            train_run = train(batch, config, on_step=sink)
+            train_run = train(batch, config, on_step=sink if sink.active else None)
         finally:
             sink.close()
         solution = train_run.first

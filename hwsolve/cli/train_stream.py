@@ -28,6 +28,7 @@ class StepSink:
         if stdout_csv:
             self.writers.append(csv.writer(sys.stdout, lineterminator="\n"))
         self.progress = progress if progress is not None else _terminal(sys.stderr)
+        self.active = bool(self.writers) or self.progress is not None
         self.started = time.monotonic()
         self.shown = None
         self.next_check = 0
