@@ -144,7 +144,8 @@ class Batch:
         self._runners: dict = {}
         self.runners = [self._runner(s) for s in self.setups]
         n = len(self.examples)
-        self.scale = Fraction(1, n) if self.reduction == "mean" else Fraction(1)
+        # num.ONE itself when nothing is scaled: num.mul passes it through untouched
+        self.scale = Fraction(1, n) if self.reduction == "mean" and n > 1 else num.ONE
         self.param_names = list(problem.params)
 
     def _runner(self, setup: Setup) -> Runner:
