@@ -47,6 +47,8 @@ class Optimizer:
         self.powers = (ONE, ONE)  # β₁ᵗ and β₂ᵗ (adam, adamw)
         betas = self.config.betas
         self._keep = (num.sub(ONE, betas[0]), num.sub(ONE, betas[1])) if betas else None
+        alpha = self.config.alpha
+        self._alpha_keep = num.sub(ONE, alpha) if alpha is not None else None
         self._name = ""
 
     def step(self, params: dict, grads: dict) -> dict:
@@ -95,25 +97,23 @@ class Optimizer:
     def _rmsprop(self, p, g, state):
         c = self.config
         v = state.get("v", [ZERO] * len(p))
-        keep = num.sub(ONE, c.alpha)
-        v = [num.add(num.mul(c.alpha, vi), num.mul(keep, num.mul(gi, gi)))
-             for vi, gi in zip(v, g)]
+        keep = self._alpha_keep
+        v = [num.moment(c.alpha, keep, vi, gi, square=True) for vi, gi in zip(v, g)]
         state["v"] = v
+        if not num.sign(c.momentum):
+            return self._scaled(p, c.lr, g, v, None, "v", "√v + ε")
         ratio = [self._ratio(gi, vi, i, "v") for i, (gi, vi) in enumerate(zip(g, v))]
-        if num.sign(c.momentum):
-            b = state.get("b", [ZERO] * len(p))
-            b = [num.add(num.mul(c.momentum, bi), ri) for bi, ri in zip(b, ratio)]
-            state["b"] = b
-            ratio = b
-        return [num.sub(pi, num.mul(c.lr, ri)) for pi, ri in zip(p, ratio)]
+        b = state.get("b", [ZERO] * len(p))
+        b = [num.add(num.mul(c.momentum, bi), ri) for bi, ri in zip(b, ratio)]
+        state["b"] = b
+        return [num.sub(pi, num.mul(c.lr, bi)) for pi, bi in zip(p, b)]
 
     def _adagrad(self, p, g, state):
         c = self.config
         s = state.get("s", [ZERO] * len(p))
         s = [num.add(si, num.mul(gi, gi)) for si, gi in zip(s, g)]
         state["s"] = s
-        return [num.sub(pi, num.mul(c.lr, self._ratio(gi, si, i, "s")))
-                for i, (pi, gi, si) in enumerate(zip(p, g, s))]
+        return self._scaled(p, c.lr, g, s, None, "s", "√s + ε")
 
     def _adam(self, p, g, state):
         c = self.config
@@ -121,20 +121,18 @@ class Optimizer:
         keep1, keep2 = self._keep
         m = state.get("m", [ZERO] * len(p))
         v = state.get("v", [ZERO] * len(p))
-        m = [num.add(num.mul(b1, mi), num.mul(keep1, gi)) for mi, gi in zip(m, g)]
-        v = [num.add(num.mul(b2, vi), num.mul(keep2, num.mul(gi, gi)))
-             for vi, gi in zip(v, g)]
-        state["m"], state["v"] = m, v
         step_size = num.div(c.lr, num.sub(ONE, self.powers[0]))
         root = num.sqrt(num.sub(ONE, self.powers[1]))
-        eps = c.eps
-        out = []
-        for i, (pi, mi, vi) in enumerate(zip(p, m, v)):
-            denominator = num.add(num.div(num.sqrt(vi), root), eps) if num.sign(vi) else eps
-            if not num.sign(denominator):
+        out, m2, v2 = [], [], []
+        for i, (pi, mi, vi, gi) in enumerate(zip(p, m, v, g)):
+            new, mi, vi = num.adam_entry(pi, mi, vi, gi, b1, keep1, b2, keep2, step_size,
+                                         root, c.eps)
+            if new is None:
                 raise self._by_zero(i, "√v/√(1 − β₂ᵗ) + ε", "v", vi)
-            out.append(num.sub(pi, num.mul(step_size, num.div(mi, denominator)))
-                       if num.sign(mi) else pi)
+            out.append(new)
+            m2.append(mi)
+            v2.append(vi)
+        state["m"], state["v"] = m2, v2
         return out
 
     def _adamw(self, p, g, state):
@@ -146,6 +144,17 @@ class Optimizer:
         return self._adam(p, g, state)
 
     # ------------------------------------------------------------------------- helpers
+
+    def _scaled(self, p, rate, top, second, scale, name: str, division: str) -> list:
+        """p − rate·top/(√second/scale + ε) per entry, refusing a zero denominator."""
+        eps = self.config.eps
+        out = []
+        for i, (pi, ti, si) in enumerate(zip(p, top, second)):
+            new = num.scaled_step(pi, rate, ti, si, scale, eps)
+            if new is None:
+                raise self._by_zero(i, division, name, si)
+            out.append(new)
+        return out
 
     def _ratio(self, g, second, i: int, name: str):
         """g / (√second + ε), refusing a zero denominator (0/0 included: torch gives NaN)."""

@@ -35,8 +35,9 @@ class History:
     (:meth:`items` says which steps are kept; indexing a step that was not kept is an
     IndexError)."""
 
-    def __init__(self, total: int, capacity: int):
+    def __init__(self, total: int, capacity: int, first: int | None = None):
         self.total = total
+        self.first = KEEP_FIRST if first is None else max(first, KEEP_FIRST)
         self.every = 1 if total < capacity else -(-total // capacity)
         self.tenth = max(1, total // 10)
         self.steps: list = []
@@ -47,7 +48,7 @@ class History:
         return self.every == 1
 
     def keeps(self, step: int) -> bool:
-        return self.every == 1 or step <= KEEP_FIRST or step % self.every == 0 \
+        return self.every == 1 or step <= self.first or step % self.every == 0 \
             or step % self.tenth == 0 or step == self.total
 
     def add(self, step: int, value) -> None:
@@ -100,10 +101,12 @@ class TrainRun:
     notes: list = field(default_factory=list)   # kinks landed on by a training step
 
 
-def train(batch, config: TrainConfig, keep_steps: int = 3, on_step=None) -> TrainRun:
+def train(batch, config: TrainConfig, keep_steps: int = 3, on_step=None,
+          keep_first: int = 0) -> TrainRun:
     """Run ``config.steps`` steps of the optimizer on ``batch`` (a :class:`Batch`).
 
-    ``on_step(t, L, Ŷs)`` is called for step 0 (before training) and after every step."""
+    ``on_step(t, L, Ŷs)`` is called for step 0 (before training) and after every step; L and Ŷ
+    of steps 0 to ``keep_first`` are kept however long the run (a key listing every L)."""
     shapes = {name: batch.runners[0].graph.shapes[name] for name in batch.param_names}
     optimizer = Optimizer(config, shapes)
     total = config.steps
@@ -112,7 +115,8 @@ def train(batch, config: TrainConfig, keep_steps: int = 3, on_step=None) -> Trai
     params = {name: flatten(solution.params[name]) for name in batch.param_names}
     per_step = 1 + sum(len(flatten(run.value_of("Yhat"))) for run in solution.runs)
     capacity = max(KEEP_FIRST, HISTORY_NUMBERS // per_step)
-    losses, yhats = History(total, capacity), History(total, capacity)
+    losses = History(total, capacity, keep_first)
+    yhats = History(total, capacity, keep_first)
     notes: list = []
     extra = 0
     _record(0, solution, losses, yhats, on_step)

@@ -34,7 +34,8 @@ def compare_problem(problem) -> list:
     if needs_train and problem.train is None:
         raise HwsolveError("answers.train needs a train block", file=problem.file,
                            where="answers.train", line=answers.train.line)
-    run = train(batch, problem.train) if needs_train else None
+    listed = len(answers.train.losses or ()) if needs_train else 0
+    run = train(batch, problem.train, keep_first=listed) if needs_train else None
     solution = run.first if run else batch.solve()
     values = {**{n: solution.runs[0].value_of(n) for n in problem.constants}, **solution.params}
     if answers.yhat is not None:
