@@ -40,7 +40,7 @@ def hwsolve(*args: str) -> list:
 
 
 def run_once(command: list) -> tuple:
-    """(wall seconds, CPU seconds) of one whole process."""
+    """(wall seconds, CPU seconds, peak MB) of one whole process."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -50,20 +50,21 @@ def run_once(command: list) -> tuple:
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{child.stderr.read().decode()}")
     child.stderr.close()
-    return wall, usage.ru_utime + usage.ru_stime
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def interleaved(commands: dict, rounds: int) -> dict:
-    """label -> (median wall, median CPU), every command once per round."""
+    """label -> (median wall, median CPU, peak MB), every command once per round."""
     samples: dict = {label: [] for label in commands}
     for _ in range(rounds):
         for label, command in commands.items():
             samples[label].append(run_once(command))
     out = {}
     for label, runs in samples.items():
-        out[label] = (statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs))
-        print(f"  {label:<44} wall {out[label][0]:7.2f} s   cpu {out[label][1]:7.2f} s",
-              flush=True)
+        out[label] = (statistics.median(r[0] for r in runs),
+                      statistics.median(r[1] for r in runs), max(r[2] for r in runs))
+        print(f"  {label:<44} wall {out[label][0]:7.2f} s   cpu {out[label][1]:7.2f} s   "
+              f"peak {out[label][2]:6.1f} MB", flush=True)
     return out
 
 

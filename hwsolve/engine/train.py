@@ -19,9 +19,9 @@ from hwsolve.spec.shapes import flatten, nest
 from hwsolve.spec.trainconfig import (DEFAULTS, OPTIMIZERS, SETTINGS,  # noqa: F401  (re-exported)
                                       TrainConfig, check_config)
 
-HISTORY_NUMBERS = 400_000
+HISTORY_NUMBERS = 150_000
 """A run keeps every step's L and Ŷ in memory (and in JSON) while that is at most this many
-numbers in all (about 130,000 steps of a 2-output network; tens of megabytes)."""
+numbers in all (50,000 steps of a 2-output network, about 50 MB at 60 digits a number)."""
 KEEP_FIRST = 1_000
 """A longer run keeps the first KEEP_FIRST steps, every k-th step (as many as the budget
 allows), every tenth of the run and the last step."""
