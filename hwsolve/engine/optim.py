@@ -47,6 +47,7 @@ class Optimizer:
         self.powers = (ONE, ONE)  # β₁ᵗ and β₂ᵗ (adam, adamw)
         betas = self.config.betas
         self._keep = (num.sub(ONE, betas[0]), num.sub(ONE, betas[1])) if betas else None
+        self._rounded: dict = {}  # the rule's constants rounded once (see _constants)
         alpha = self.config.alpha
         self._alpha_keep = num.sub(ONE, alpha) if alpha is not None else None
         self._name = ""
@@ -97,8 +98,8 @@ class Optimizer:
     def _rmsprop(self, p, g, state):
         c = self.config
         v = state.get("v", [ZERO] * len(p))
-        keep = self._alpha_keep
-        v = [num.moment(c.alpha, keep, vi, gi, square=True) for vi, gi in zip(v, g)]
+        alpha, keep = self._constants(g, "alpha", c.alpha, self._alpha_keep)
+        v = [num.moment(alpha, keep, vi, gi, square=True) for vi, gi in zip(v, g)]
         state["v"] = v
         if not num.sign(c.momentum):
             return self._scaled(p, c.lr, g, v, None, "v", "√v + ε")
@@ -117,16 +118,16 @@ class Optimizer:
 
     def _adam(self, p, g, state):
         c = self.config
-        b1, b2 = c.betas
-        keep1, keep2 = self._keep
         m = state.get("m", [ZERO] * len(p))
         v = state.get("v", [ZERO] * len(p))
         step_size = num.div(c.lr, num.sub(ONE, self.powers[0]))
         root = num.sqrt(num.sub(ONE, self.powers[1]))
+        b1, keep1, b2, keep2, eps = self._constants(
+            g, "adam", c.betas[0], self._keep[0], c.betas[1], self._keep[1], c.eps)
         out, m2, v2 = [], [], []
         for i, (pi, mi, vi, gi) in enumerate(zip(p, m, v, g)):
             new, mi, vi = num.adam_entry(pi, mi, vi, gi, b1, keep1, b2, keep2, step_size,
-                                         root, c.eps)
+                                         root, eps)
             if new is None:
                 raise self._by_zero(i, "√v/√(1 − β₂ᵗ) + ε", "v", vi)
             out.append(new)
@@ -145,9 +146,19 @@ class Optimizer:
 
     # ------------------------------------------------------------------------- helpers
 
+    def _constants(self, g, key: str, *values) -> tuple:
+        """A rule's constants (β, 1 − β, ε, ...) as given while the gradients are exact (a
+        rational step stays rational), else rounded once for the whole run: converting a
+        rational at every use costs as much as the operation."""
+        if all(num.is_exact(x) for x in g):
+            return values
+        if key not in self._rounded:
+            self._rounded[key] = tuple(num.bounded(x, 0) for x in values)
+        return self._rounded[key]
+
     def _scaled(self, p, rate, top, second, scale, name: str, division: str) -> list:
         """p − rate·top/(√second/scale + ε) per entry, refusing a zero denominator."""
-        eps = self.config.eps
+        (eps,) = self._constants(top, "eps", self.config.eps)
         out = []
         for i, (pi, ti, si) in enumerate(zip(p, top, second)):
             new = num.scaled_step(pi, rate, ti, si, scale, eps)
