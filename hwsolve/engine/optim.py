@@ -139,7 +139,8 @@ class Optimizer:
     def _adamw(self, p, g, state):
         c = self.config
         if num.sign(c.weight_decay):
-            shrink = num.sub(ONE, num.mul(c.lr, c.weight_decay))
+            (shrink,) = self._constants(g, "shrink",
+                                        num.sub(ONE, num.mul(c.lr, c.weight_decay)))
             p = [num.mul(pi, shrink) for pi in p]
         self.decayed[self._name] = p
         return self._adam(p, g, state)
