@@ -107,7 +107,7 @@ def _flat(v):
      "examples[2].inputs.y", "not an input of example 1"),
     ("examples:\n  - {inputs: {x: 2}, label: 1}\n  - {inputs: {x: [1, 2]}, label: 1}\n",
      "examples[2].inputs.x", "a scalar in example 1"),
-    ("inputs: {x: 1}\nlabel: 1\ntrain: {optimizer: adamw}\n", "train.optimizer", "adamw"),
+    ("inputs: {x: 1}\nlabel: 1\ntrain: {optimizer: lamb}\n", "train.optimizer", "lamb"),
     ("inputs: {x: 1}\nlabel: 1\ntrain: {optimizer: sgd, betas: [0.9, 0.99]}\n",
      "train.betas", "has no setting"),
     ("inputs: {x: 1}\nlabel: 1\ntrain: {steps: 1.5}\n", "train.steps", "whole number"),

@@ -23,9 +23,10 @@ def options(command):
                      help="Train with this torch.optim rule (default sgd)."),
         click.option("--lr", help="Learning rate η (a plain decimal); trains one step."),
         click.option("--momentum", help="Momentum μ (momentum, nesterov, rmsprop)."),
-        click.option("--weight-decay", "weight_decay", help="Weight decay λ: g ← g + λ·p."),
-        click.option("--betas", help="Adam's β₁,β₂, e.g. 0.9,0.999."),
-        click.option("--eps", help="ε of rmsprop, adagrad and adam."),
+        click.option("--weight-decay", "weight_decay",
+                     help="Weight decay λ: g ← g + λ·p (adamw: p ← p·(1 − η·λ))."),
+        click.option("--betas", help="β₁,β₂ of adam and adamw, e.g. 0.9,0.999."),
+        click.option("--eps", help="ε of rmsprop, adagrad, adam and adamw."),
         click.option("--alpha", help="rmsprop's smoothing constant α (default 0.99)."),
         click.option("--train-steps", "train_steps", type=click.IntRange(0, 10_000_000),
                      help="Train this many steps: L per step, final params, the curve."),
@@ -63,24 +64,32 @@ def config_of(problem, training: dict):
         except ValueError as exc:
             raise HwsolveError(str(exc), where=option) from None
 
+    given: dict = {}  # setting -> the option that gave it
     if training.get("optimizer"):
         config.optimizer = training["optimizer"]
+        given["optimizer"] = "--optimizer"
         if base.optimizer != config.optimizer:  # the spec's settings were for another rule
             for key in ("momentum", "betas", "eps", "alpha"):
                 setattr(config, key, None)
     for key in ("lr", "momentum", "weight_decay", "eps", "alpha"):
         if training.get(key) is not None:
-            setattr(config, key, number("--" + key.replace("_", "-"), training[key]))
+            option = "--" + key.replace("_", "-")
+            setattr(config, key, number(option, training[key]))
+            given[key] = option
     if training.get("betas") is not None:
         parts = training["betas"].split(",")
         if len(parts) != 2:
             raise HwsolveError("give two numbers, like 0.9,0.999", where="--betas")
         config.betas = tuple(number("--betas", p) for p in parts)
+        given["betas"] = "--betas"
     if training.get("train_steps") is not None:
         config.steps = training["train_steps"]
 
     def fail(message, key):
-        return HwsolveError(message, file=problem.file, where=f"train.{key}")
+        if key in given:  # a command-line option: name it, not the file
+            return HwsolveError(message, where=given[key])
+        return HwsolveError(message, file=problem.file, where=f"train.{key}",
+                            line=problem.lines.get(f"train.{key}"))
     check_config(config, fail)
     return config
 
@@ -107,7 +116,14 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
         if not problem.params:
             from hwsolve.engine.train import no_params
             raise no_params(problem)
-        train_run = train(batch, config_of(problem, training))
+        from hwsolve.cli.train_stream import StepSink
+        config = config_of(problem, training)
+        streamed = fmt == "csv" and config.steps > 1 and not verify
+        sink = StepSink(config.steps, None if verify else training.get("history"), streamed)
+        try:
+            train_run = train(batch, config, on_step=sink if sink.active else None)
+        finally:
+            sink.close()
         solution = train_run.first
     else:
         solution = batch.solve()
@@ -116,11 +132,6 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
         text, ok = verify_report(problem, setup, solution, train_run)
         click.echo(text, nl=False)
         return 0 if ok else 1
-    if training.get("history") and train_run is not None:
-        from hwsolve import fileio
-        fileio.write_file(training["history"], train_text.history_csv(train_run),
-                          force=bool(training.get("force")), inputs=(problem.file,),
-                          option="--history")
     if training.get("plot_file") and train_run is not None:
         from hwsolve.render.plot import write_file
         from hwsolve.render.train_table import loss_panels
@@ -139,7 +150,7 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
         click.echo(numbers.dumps(document))
     elif fmt == "csv":
         if train_run is not None and train_run.config.steps > 1:
-            click.echo(train_text.history_csv(train_run, notes), nl=False)
+            pass  # written row by row while training (StepSink)
         elif single or example is not None:
             from hwsolve.render.common import csv_text
             click.echo(csv_text(solution.example(example or 1), notes), nl=False)

@@ -201,7 +201,9 @@ class Batch:
         self._runners[structure_of(self.setups[0], shape)] = first
         self.runners += [self._runner(s, shape) for s in self.setups[1:]]
         n = len(self.examples)
-        self.scale = Fraction(1, n) if self.reduction == "mean" else Fraction(1)
+        # num.ONE itself when nothing is scaled: num.mul passes it through untouched
+        self.scale = Fraction(1, n) if self.reduction == "mean" and n > 1 else num.ONE
+        self.param_names = list(problem.params)
 
     # ------------------------------------------------------------------ the work bound
     def work(self, steps: int = 0) -> int:

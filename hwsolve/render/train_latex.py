@@ -155,6 +155,10 @@ def train_parts(run, digits: int = 3, show_steps: bool = False) -> list:
     parts += [rf"\noindent After step {k}: ${shown}$.",
               rf"\par\noindent $L$: ${fmt(run.losses[0], digits)} \to "
               rf"{fmt(run.losses[-1], digits)}$."]
+    if run.notes:
+        from hwsolve.render.latex import tex_escape
+        parts += [r"\par\noindent\textit{Note: " + tex_escape(note) + "}"
+                  for note in run.notes]
     return parts
 
 

@@ -115,6 +115,7 @@ def update_table(run, digits: int = 3, show_steps: bool = False) -> Group:
     parts.append(Text(f"after step {k}: {prefix}{shown}"))
     parts.append(Text(f"L: {fmt(run.losses[0], digits)} → {fmt(run.losses[-1], digits)}",
                       style="bold"))
+    parts += [Text(f"note: {note}", style="yellow") for note in run.notes]
     return Group(*parts)
 
 
@@ -137,7 +138,7 @@ def loss_table(run, digits: int = 3) -> Table:
 def loss_panels(run) -> list:
     """The curve as plot panels (floats for drawing only; the table holds the numbers)."""
     from hwsolve import num
-    points = [(step, num.to_float(loss)) for step, loss in enumerate(run.losses)]
+    points = [(step, num.to_float(loss)) for step, loss in run.losses.items()]
     return [Panel("training loss", [Series("L", points)], y_label="L")]
 
 

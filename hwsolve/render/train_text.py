@@ -86,10 +86,16 @@ def train_json(run) -> dict:
     for key, value in config.describe().items():
         settings[key] = _jv(notes, list(value) if isinstance(value, tuple) else value,
                             f"train.{key}")
-    losses = [_jv(notes, x, f"train.loss: L after step {step}" if step else
-                  "train.loss: L before training") for step, x in enumerate(run.losses)]
+    losses = run.losses
+    kept = {} if losses.dense else {"loss_steps": list(losses.steps)}
+    if not losses.dense:
+        notes.append(f"loss lists L at {len(losses.steps)} of the {config.steps + 1} steps "
+                     "(loss_steps says which); --history FILE writes every step")
+    notes += run.notes
+    loss = [_jv(notes, x, f"train.loss: L after step {step}" if step else
+                "train.loss: L before training") for step, x in losses.items()]
     return {"optimizer": config.optimizer, **settings, "steps": config.steps,
-            "loss": losses,
+            "loss": loss, **kept,
             "params": {name: _jv(notes, v, f"train.params.{name}")
                        for name, v in run.params.items()},
             **({"notes": numbers.summarized(notes)} if notes else {})}
@@ -136,21 +142,33 @@ def batch_csv(batch, notes: list | None = None) -> str:
 def history_csv(run, notes: list | None = None) -> str:
     """``step,L,Yhat…``: step 0 is before training, step t after t updates; one Ŷ column per
     output entry (``Yhat[2]``), with ``@K`` per example in a batch.  ``hwsolve curves`` reads
-    ``step`` as the epoch and ``L`` as the training loss."""
-    first = run.yhats[0]
+    ``step`` as the epoch and ``L`` as the training loss.  (A run too long to keep every step
+    lists the steps it kept; :func:`history_header` and :func:`history_row` write every step
+    as it is computed.)"""
+    rows = [history_header(run.yhats[0])]
+    for (step, loss), (_, yhats) in zip(run.losses.items(), run.yhats.items()):
+        rows.append(history_row(step, loss, yhats, notes))
+    return _csv(rows)
+
+
+def history_header(first: list) -> list:
+    """The column names of the history CSV, from the first step's Ŷ per example."""
     many = len(first) > 1
     names = ["step", "L"]
     for k, yhat in enumerate(first, start=1):
         for name in entry_names("Yhat", yhat):
             names.append(at(name, k) if many else name)
-    rows = [names]
-    for step, (loss, yhats) in enumerate(zip(run.losses, run.yhats)):
-        row = [str(step)] + _cells(loss, "L", notes, f" at step {step}")
-        for k, yhat in enumerate(yhats, start=1):
-            row += _cells(yhat, "Yhat", notes, f"@{k} at step {step}" if many else
-                          f" at step {step}")
-        rows.append(row)
-    return _csv(rows)
+    return names
+
+
+def history_row(step: int, loss, yhats: list, notes: list | None = None) -> list:
+    """One step's row: a value beyond float range in exponent form, with a note naming it."""
+    many = len(yhats) > 1
+    row = [str(step)] + _cells(loss, "L", notes, f" at step {step}")
+    for k, yhat in enumerate(yhats, start=1):
+        row += _cells(yhat, "Yhat", notes, f"@{k} at step {step}" if many else
+                      f" at step {step}")
+    return row
 
 
 def history_notes(run) -> list:
@@ -215,6 +233,7 @@ def train_markdown(run, digits: int = 3) -> str:
                      f" | {fmt(value, digits)} |")
     lines += ["", f"L: {fmt(run.losses[0], digits)} → {fmt(run.losses[-1], digits)} after "
               f"{config.steps} step{'s' if config.steps != 1 else ''}"]
+    lines += [f"\n*note: {note}*" for note in run.notes]
     return "\n".join(lines) + "\n"
 
 

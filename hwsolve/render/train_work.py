@@ -104,13 +104,22 @@ class Tex(Plain):
 
 
 def entry_equations(w: Plain, config, entry: str, p, g, used, a, before: dict, after: dict,
-                    t: int) -> list:
-    """The equations of one param entry in one step (``before``/``after``: its state)."""
+                    t: int, decayed=None) -> list:
+    """The equations of one param entry in one step (``before``/``after``: its state;
+    ``decayed``: adamw's p·(1 − η·λ))."""
     f, s, m, x = w.factor, w.sym, w.minus, w.dot
     me = w.entry(entry)
     lr = f(config.lr)
     out = []
-    if config.weight_decay:
+    if config.optimizer == "adamw":
+        if config.weight_decay:  # decoupled: the param shrinks, the gradient is left alone
+            out.append(w.equation(me, me + x + w.paren("1" + m + s("eta") + x + s("lambda"))
+                                  + w.note("decoupled weight decay"),
+                                  f(p) + x + w.paren("1" + m + lr + x + f(config.weight_decay)),
+                                  w.num(decayed)))
+            p = decayed
+        gs, gv = w.grad(entry), g
+    elif config.weight_decay:
         out.append(w.equation("g", w.grad(entry) + w.plus + s("lambda") + x + me,
                               w.num(g) + w.plus + f(config.weight_decay) + x + f(p),
                               w.num(used)))
@@ -192,6 +201,7 @@ def update_equations(run, w: Plain) -> list:
             flat = {key: flatten(v) for key, v in (
                 ("p", step.before[name]), ("g", step.grad[name]), ("a", step.after[name]),
                 ("u", step.used.get(name, step.grad[name])))}
+            flat["d"] = flatten(step.decayed[name]) if name in step.decayed else None
             before = {k: flatten(v) for k, v in (step.state_before or {}).get(name, {}).items()}
             after = {k: flatten(v) for k, v in step.state.get(name, {}).items()}
             for i, index in enumerate(indices(shape)):
@@ -199,7 +209,8 @@ def update_equations(run, w: Plain) -> list:
                 entries.append((entry, entry_equations(
                     w, config, entry, flat["p"][i], flat["g"][i], flat["u"][i], flat["a"][i],
                     {k: v[i] for k, v in before.items()},
-                    {k: v[i] for k, v in after.items()}, step.step)))
+                    {k: v[i] for k, v in after.items()}, step.step,
+                    flat["d"][i] if flat["d"] else None)))
         out.append((step.step, entries))
     return out
 

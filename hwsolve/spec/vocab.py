@@ -11,4 +11,4 @@ FUNCTIONS = ("min", "max", "abs", "exp", "log", "sqrt", "sigmoid", "tanh", "relu
              "var", "layer_norm", "batch_norm", "gelu", "gelu_tanh", "dropout", "concat",
              "max_pool2d", "avg_pool2d")
 FORMATS = ("table", "json", "markdown", "csv", "latex")
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adam")
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adam", "adamw")

@@ -127,7 +127,9 @@ def _compare(problem, answers, variant, rule) -> list:
     if keys is not None and keep > problem.train.steps:
         add.fail(f"step {keep} is keyed, but the run has {problem.train.steps} steps", "train."
                  "steps", keys.steps[keep].line)
-    run = train(batch, problem.train, keep_steps=keep) if keys is not None else None
+    listed = len(keys.losses) if keys is not None and keys.losses is not None else 0
+    run = train(batch, problem.train, keep_steps=keep, keep_first=listed) \
+        if keys is not None else None
     solution = run.first if run else batch.solve()
     single = None if problem.examples else solution.runs[0]
     consts = {n: solution.runs[0].value_of(n) for n in problem.constants}

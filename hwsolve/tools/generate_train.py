@@ -12,7 +12,9 @@ import re
 from hwsolve.spec.vocab import OPTIMIZERS
 
 TRAIN_LR = {"sgd": "0.05", "momentum": "0.02", "nesterov": "0.02", "rmsprop": "0.005",
-            "adagrad": "0.05", "adam": "0.01"}
+            "adagrad": "0.05", "adam": "0.01", "adamw": "0.05"}
+# adamw's decoupled decay is large enough to tell it from adam's coupled one in 20 steps
+TRAIN_DECAY = {"adamw": "0.5"}
 
 
 def _value(rng: random.Random, old: str) -> str:
@@ -70,7 +72,7 @@ def add_train(text: str, optimizer: str, steps: int = 20) -> str:
                          + ", ".join(OPTIMIZERS))
     text = trainable(text)
     text += (f"train:\n  optimizer: {optimizer}\n  lr: {TRAIN_LR[optimizer]}\n"
-             f"  weight_decay: 0.01\n  steps: {steps}\n")
+             f"  weight_decay: {TRAIN_DECAY.get(optimizer, '0.01')}\n  steps: {steps}\n")
     check_work(text, steps)
     return text
 

@@ -107,7 +107,7 @@ def _batch(problem, digits: int, lines: list, entries: dict, variant=None) -> No
     run = None
     if problem.train is not None:
         from hwsolve.engine.train import train
-        run = train(batch, problem.train)
+        run = train(batch, problem.train, keep_first=MAX_LOSSES)
     solution = run.first if run else batch.solve()
     lines.append(f"  L: {number(solution.loss, digits)}")
     entries["L"] = number(solution.loss, digits)
@@ -124,7 +124,7 @@ def _batch(problem, digits: int, lines: list, entries: dict, variant=None) -> No
             entries[f"Yhat@{k}"], entries[f"L@{k}"] = yhat, loss
     if run is not None:
         last = number(run.losses[-1], digits)
-        shown = run.losses[:MAX_LOSSES]
+        shown = [run.losses[s] for s in range(min(MAX_LOSSES, run.config.steps + 1))]
         losses = "[" + ", ".join(number(x, digits) for x in shown) + "]"
         lines += ["  train:", f"    L: {last}", f"    loss: {losses}", "    params:"]
         entries[f"L after step {run.config.steps}"] = last
