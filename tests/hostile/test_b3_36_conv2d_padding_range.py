@@ -21,7 +21,10 @@ loss: none
 def test_out_of_range_gets_the_range(write, stride, padding):
     result = run_cli(str(write(PROBLEM.format(stride=stride, padding=padding))))
     assert result.exit_code == 2
-    assert "conv2d() takes a stride from 1 to 64 and a padding from 0 to 64" in result.stderr
+    # the argument at fault, its range and the value given (-1 is a literal too)
+    what, low = ("padding", 0) if stride == 1 else ("stride", 1)
+    assert f"the {what} of conv2d() must be from {low} to 64, not " \
+        f"{padding if what == 'padding' else stride}" in result.stderr
     assert "literal" not in result.stderr
 
 

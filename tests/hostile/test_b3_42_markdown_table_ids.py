@@ -22,4 +22,5 @@ def test_one_report_heading_stays_one_line(tmp_path):
     path = tmp_path / "a.yaml"
     path.write_text('student: "x\\n# injected"\nYhat: 0.69\n', encoding="utf-8")
     result = run_cli("grade", str(PROBLEMS / "q3a.yaml"), str(path), "-f", "markdown")
-    assert "\n# injected" not in result.stdout and "### x \\# injected" in result.stdout
+    # one heading line: the new line of the id cannot start a heading of its own
+    assert "\n# injected" not in result.stdout and "### x # injected\n" in result.stdout
