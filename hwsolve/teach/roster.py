@@ -45,12 +45,13 @@ def variant_seed(student_id: str, course_seed: int) -> int:
 def sniff_delimiter(text: str, file: str, single: tuple = ()) -> str:
     """The delimiter of a CSV file's header line: a comma, a semicolon or a tab (the ones
     spreadsheets write).  A header with none of them gets a sentence naming what was expected,
-    unless it is one of the ``single`` column names (a roster of student ids alone)."""
+    unless ``single`` names the one column such a file may have (a roster of student ids
+    alone): then it is read as one column, and the caller judges its header."""
     header = text.split("\n", 1)[0]
     counts = {d: header.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
-    if not counts[best] and header.strip().lower() in single:
-        return ","
+    if not counts[best] and single:
+        return ","  # a file of one column: its header is judged by the caller
     if not counts[best]:
         raise HwsolveError("the header row has no comma, semicolon or tab between its column "
                            "names; a CSV file separates its columns with one of them",
