@@ -86,11 +86,14 @@ class Runner:
         return Run(self, values, evaluation.local, evaluation.kinks, grads)
 
 
-MAX_RUN_WORK = MAX_GRAPH_WORK
-"""Scalar operations a batch or a training run may take: examples × evaluations × the tape,
-the budget of one graph.  Measured on a shared 2-core machine: 40,000-60,000 a second (1,000
-examples of a 246-operation tape in 3.5 s); 289 such examples with 20 Adam steps, just under
-the bound, took 37 s."""
+MAX_RUN_WORK = 20_000_000
+"""Weighted scalar operations a batch or a training run may take (about half a minute).
+Measured after the FLINT core and one graph per batch, on a shared 2-core machine: one example
+trains at about 700,000 operations a second (10,000 SGD steps of mazur_2_2_2, 1.6 million, in
+2.3 s), a batch at about 100,000 (289 examples of a 247-operation tape, 20 Adam steps, in 14 s):
+so each operation of a batch of several examples counts BATCH_WEIGHT times."""
+BATCH_WEIGHT = 6
+"""How many times an operation of a batch of several examples counts (see MAX_RUN_WORK)."""
 OPTIMIZER_WORK = 12
 """Scalar operations of one optimizer update of one param entry (Adam's, the most)."""
 
@@ -98,7 +101,8 @@ OPTIMIZER_WORK = 12
 def run_work(examples: int, tape: int, entries: int, steps: int) -> int:
     """Scalar operations of ``examples`` examples of a ``tape``-operation evaluation, solved
     once and after each of ``steps`` updates of ``entries`` param entries."""
-    return examples * tape * (steps + 1) + steps * entries * OPTIMIZER_WORK
+    weight = BATCH_WEIGHT if examples > 1 else 1
+    return examples * tape * (steps + 1) * weight + steps * entries * OPTIMIZER_WORK
 
 
 @dataclass
@@ -227,13 +231,15 @@ class Batch:
             return
         n, runs = len(self.examples), steps + 1
         tape, entries = self.sizes()
-        fits = max(0, (MAX_RUN_WORK - steps * entries * OPTIMIZER_WORK) // (tape * runs))
+        fits = max(0, (MAX_RUN_WORK - steps * entries * OPTIMIZER_WORK)
+                   // (tape * runs * BATCH_WEIGHT))
         what = f"{n:,} example{'s' * (n != 1)} × {runs:,} evaluation{'s' * (runs != 1)} × " \
             f"{tape:,} operations" + (f": one evaluation before training and one after each "
                                       f"of {steps:,} steps" if steps else "")
         options = []
         if steps:
-            most = max(0, MAX_RUN_WORK // (n * tape + entries * OPTIMIZER_WORK) - 1)
+            weight = BATCH_WEIGHT if n > 1 else 1
+            most = max(0, MAX_RUN_WORK // (n * tape * weight + entries * OPTIMIZER_WORK) - 1)
             options.append(f"at most about {most:,} steps (train.steps or --train-steps)")
         if n > 1 and fits:
             options.append(f"at most about {fits:,} examples")

@@ -81,7 +81,8 @@ def check_work(text: str, steps: int) -> None:
     """Never write a batch or a training run that the solver refuses as too long (its work
     bound, :func:`hwsolve.engine.batch.run_work`): the work is that of the first example
     (read back from the text) times the examples and the evaluations."""
-    from hwsolve.engine.batch import MAX_RUN_WORK, OPTIMIZER_WORK, Batch, run_work
+    from hwsolve.engine.batch import (BATCH_WEIGHT, MAX_RUN_WORK, OPTIMIZER_WORK, Batch,
+                                      run_work)
     from hwsolve.engine.solve import resolve_setup
     from hwsolve.spec.load import load_problem_text
 
@@ -99,7 +100,8 @@ def check_work(text: str, steps: int) -> None:
     work = run_work(n, tape, entries, steps)
     if work <= MAX_RUN_WORK:
         return
-    fits = max(0, (MAX_RUN_WORK - steps * entries * OPTIMIZER_WORK) // (tape * (steps + 1)))
+    fits = max(0, (MAX_RUN_WORK - steps * entries * OPTIMIZER_WORK)
+               // (tape * (steps + 1) * BATCH_WEIGHT))
     examples = f"{n:,} example{'s' * (n != 1)}"
     what = f"{examples} and {steps} training steps" if steps else examples
     nodes = max(1, int(len(problem.nodes) * MAX_RUN_WORK / work * 0.9))
