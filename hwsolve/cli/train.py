@@ -123,7 +123,8 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
         try:
             train_run = train(batch, config, on_step=sink if sink.active else None)
         finally:
-            sink.close()
+            sink.close(done=train_run is not None)
+        row_notes = numbers.summarized(sink.notes)   # every step's, not the thinned record's
         solution = train_run.first
     else:
         solution = batch.solve()
@@ -150,7 +151,7 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
         click.echo(numbers.dumps(document))
     elif fmt == "csv":
         if train_run is not None and train_run.config.steps > 1:
-            pass  # written row by row while training (StepSink)
+            notes += row_notes  # written row by row while training (StepSink)
         elif single or example is not None:
             from hwsolve.render.common import csv_text
             click.echo(csv_text(solution.example(example or 1), notes), nl=False)
@@ -173,8 +174,7 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
     else:
         _terminal(problem, solution, train_run, example, digits, show_steps, console)
     if training.get("history") and train_run is not None:
-        notes += [f"{training['history']}: {note}"
-                  for note in numbers.summarized(train_text.history_notes(train_run))]
+        notes += [f"{training['history']}: {note}" for note in row_notes]
     for note in notes:
         click.echo(f"hwsolve: note: {note}", err=True)
     if training.get("history") and train_run is not None and fmt == "table":

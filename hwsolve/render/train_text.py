@@ -171,13 +171,6 @@ def history_row(step: int, loss, yhats: list, notes: list | None = None) -> list
     return row
 
 
-def history_notes(run) -> list:
-    """The notes of :func:`history_csv` (values beyond float range), without the text."""
-    notes: list = []
-    history_csv(run, notes)
-    return notes
-
-
 def _cells(value, where: str, notes: list | None, suffix: str = "") -> list:
     """Every entry as a CSV cell (:mod:`hwsolve.render.numbers`: exponent form beyond float
     range, with a note)."""

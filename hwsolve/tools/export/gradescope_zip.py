@@ -48,13 +48,14 @@ CONFIG = json.loads((ROOT / "source" / "hwsolve_config.json").read_text(encoding
 
 
 def write(document):
+    from hwsolve import num   # exponent form for a value beyond float range, never inf/0.0
     out = ROOT / "results" / "results.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    out.write_text(num.json_dumps(document, indent=2) + "\n", encoding="utf-8")
 
 
 def main():
-    from hwsolve import api, num
+    from hwsolve import api
     from hwsolve.errors import HwsolveError
     from hwsolve.tools.export import results
 
@@ -73,7 +74,7 @@ def main():
             raise HwsolveError(f"the CSV has {len(book.rows)} rows; submit one row")
         document = results.gradescope(book.rows[0], visibility=CONFIG["visibility"],
                                       hide_key=CONFIG["hide_key"], points=CONFIG.get("points"))
-        write(json.loads(num.json_dumps(document)))
+        write(document)
     except HwsolveError as exc:
         write({"score": 0, "output_format": "md", "tests": [],
                "output": f"Your file could not be graded: {exc.message}"

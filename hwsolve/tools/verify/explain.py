@@ -122,7 +122,8 @@ def _loss_consequence(solution, lost: list) -> list:
 def explain_run(batch_solution, losses: list, reference: list) -> list:
     """The same for a batch or a training run (:mod:`hwsolve.tools.verify_train`): the kinks
     the exact run lands on, the step where PyTorch's L leaves float range, and a Ŷ of an
-    example that float64 loses.  ``losses``: hwsolve's L per step; ``reference``: PyTorch's."""
+    example that float64 loses.  ``losses``: hwsolve's (step, L) pairs (a long run keeps a
+    thinned record); ``reference``: PyTorch's L per step, indexed by the step."""
     from hwsolve.render.train_text import batch_warnings
     lines = []
     notes = [w for w in batch_warnings(batch_solution) if any(m in w for m in _KINK_MARKS)]
@@ -132,7 +133,10 @@ def explain_run(batch_solution, losses: list, reference: list) -> list:
                      "can reach it a rounding error off and take the other branch, so the "
                      "gradients through it, and every step after, differ (a rounding of the "
                      "reference, not a different rule)")
-    for step, (ours, theirs) in enumerate(zip(losses, reference)):
+    for step, ours in losses:
+        if step >= len(reference):
+            break
+        theirs = reference[step]
         if not math.isfinite(theirs):
             lines.append(f"PyTorch's L after step {step} is {theirs:g} where the exact L is "
                          f"{_exact(ours)}: float64 left its range there")
