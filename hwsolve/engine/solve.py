@@ -75,6 +75,20 @@ class Solution:
     head_slots: object = None
     full: Evaluation | None = None   # the graph with its head: Yhat, Y and L as slots
 
+    # Jupyter and the REPL: the renderer is imported when a display is asked for, never at
+    # import time (the engine does not depend on the renderers).
+    def __repr__(self):
+        from hwsolve.render import notebook
+        return notebook.solution_repr(self)
+
+    def _repr_html_(self):
+        from hwsolve.render import notebook
+        return notebook.solution_html(self)
+
+    def _repr_markdown_(self):
+        from hwsolve.render import notebook
+        return notebook.solution_markdown(self)
+
     @property
     def graph(self) -> Graph:
         return self.evaluation.graph

@@ -134,6 +134,14 @@ class TrainRun:
     steps: list = field(default_factory=list)   # TrainStep for the first few steps
     params: dict = field(default_factory=dict)  # name -> nested params after step K
 
+    def __repr__(self):
+        from hwsolve.render import notebook
+        return notebook.train_repr(self)
+
+    def _repr_markdown_(self):
+        from hwsolve.render import notebook
+        return notebook.train_markdown(self)
+
 
 def train(batch, config: TrainConfig, keep_steps: int = 3) -> TrainRun:
     """Run ``config.steps`` steps of the optimizer on ``batch`` (a :class:`Batch`)."""

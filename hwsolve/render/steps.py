@@ -321,7 +321,8 @@ def _with_closed_forms(steps: Steps) -> list:
 # ----------------------------------------------------------------------------- markdown
 
 def markdown(steps: Steps, digits: int = 3, work: bool = True) -> str:
-    """The work in GitHub Markdown: ```math blocks of ``aligned`` rows, and a ``$…$`` line
+    """The work in Markdown: ``$$`` blocks of ``aligned`` rows (display math that GitHub,
+    Jupyter and VS Code all render; GitHub's ```math fences show raw in the other two), a ``$…$`` line
     before each sum over several consumers; without ``work``, only the closed forms."""
     d = _Tex(digits)
     out = []
@@ -330,7 +331,7 @@ def markdown(steps: Steps, digits: int = 3, work: bool = True) -> str:
         for step, rows in blocks:
             if step is not None and len(step.terms) > 1:
                 out.append(_fan_in(step, d))
-            out.append("```math\n\\begin{aligned}\n" + _aligned(rows) + "\n\\end{aligned}\n```")
+            out.append("$$\n\\begin{aligned}\n" + _aligned(rows) + "\n\\end{aligned}\n$$")
     if work:
         out += [f"> **Note:** {w}" for w in steps.warnings]
     return "\n\n" + "\n\n".join(out) + "\n"

@@ -64,6 +64,10 @@ class Diagnosis:
     smoothed: dict               # metric -> smoothed list (for the plot)
     rules: dict                  # window, patience: what the output states
 
+    def __repr__(self):
+        from hwsolve.render import notebook
+        return notebook.diagnosis_repr(self)
+
     def _repr_markdown_(self):
         from hwsolve.render.teach import diagnosis_markdown
         return diagnosis_markdown(self)

@@ -38,6 +38,14 @@ class Gradebook:
     follow_through: Fraction = Fraction(1)
     notes: list = field(default_factory=list)
 
+    def __repr__(self):
+        from hwsolve.render import notebook
+        return notebook.book_repr(self)
+
+    def _repr_markdown_(self):
+        from hwsolve.render import notebook
+        return notebook.book_markdown(self)
+
     @property
     def reports(self) -> list:
         return [r for r in self.rows if not isinstance(r, Flagged)]

@@ -66,6 +66,10 @@ class Proof:
     def proved(self) -> bool:
         return self.verdict == "proved"
 
+    def __repr__(self):
+        from hwsolve.render import notebook
+        return notebook.proof_repr(self)
+
     def _repr_markdown_(self):
         from hwsolve.render.teach import proof_markdown
         return proof_markdown(self)
