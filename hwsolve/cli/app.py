@@ -114,8 +114,8 @@ def _fail(message: str) -> None:
 
 
 def _console(width: int | None):
-    from rich.console import Console
-    return Console(width=width, highlight=False, soft_wrap=False)
+    from hwsolve.cli.console import make
+    return make(width)
 
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]},
@@ -276,7 +276,7 @@ def graph(problem, output, edges, digits, variant, example):
 
     solution, note = train_cli.graph_solution(api.load(problem), variant, example)
     graphviz.write(solution, output, edges=edges, digits=digits, note=note)
-    click.echo(f"wrote {output}")
+    click.echo(f"wrote {output}", err=True)
 
 
 @cli.command()

@@ -52,8 +52,6 @@ def check(problems, show_all, quiet, digits, width, tolerance, demos):
     ./problems).  Batches, training runs and variants are judged under the same rule.  Exit 1
     when a key differs, 2 when a problem cannot be solved.
     """
-    from rich.console import Console
-
     from hwsolve.render import check_report
     from hwsolve.teach import course
     from hwsolve.tools.check import check_file
@@ -73,7 +71,8 @@ def check(problems, show_all, quiet, digits, width, tolerance, demos):
         from hwsolve.tools.check import course_files
         files = course_files(demos)
     results = [check_file(Path(p), rule, default) for p in files]
-    console = Console(width=width, highlight=False)
+    from hwsolve.cli.console import make
+    console = make(width, soft_wrap=True)
     for line in check_report.lines(results, show_all, digits, quiet):
         console.print(line, soft_wrap=True)
     for result in results:  # the report stays on stdout; errors go to stderr
@@ -138,4 +137,4 @@ def key(file, digits, dry_run):
     fileio.write_file(os.path.realpath(file), edit.text.encode("utf-8"), force=True)
     for line in lines:
         click.echo(line)
-    click.echo(f"wrote the answers block of {os.fspath(file)}")
+    click.echo(f"wrote the answers block of {os.fspath(file)}", err=True)

@@ -100,8 +100,8 @@ def render_json(document) -> str:
 
 
 def _print(renderable, width) -> None:
-    from rich.console import Console
-    Console(width=width, highlight=False, soft_wrap=False).print(renderable)
+    from hwsolve.cli.console import make
+    make(width).print(renderable)
 
 
 from hwsolve.cli.vary import vary  # noqa: E402,F401  (its own module; registered by app)

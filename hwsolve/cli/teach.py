@@ -75,7 +75,7 @@ def show_diagnosis(diagnosis, fmt: str, plot_file, no_plot: bool, width) -> None
             click.echo(plot.terminal(render.diagnosis_panels(diagnosis),
                                      min(width or _width(), 100)))
     if plot_file:
-        click.echo(f"wrote {plot_file}", err=fmt == "json")
+        click.echo(f"wrote {plot_file}", err=True)
 
 
 @click.command()
@@ -133,8 +133,8 @@ def _width() -> int:
 
 
 def _console(width):
-    from rich.console import Console
-    return Console(width=width, highlight=False, soft_wrap=False)
+    from hwsolve.cli.console import make
+    return make(width)
 
 
 COMMANDS = (info, curves, prove)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import click
 
+from hwsolve.words import plural
+
 SHEETS = ("sheet.md", "sheet.tex", "answers.md", "answers.tex")
 ROSTER_OUT = "roster.csv"
 
@@ -78,7 +80,7 @@ def vary(problem, seed, count, out_dir, grid, kinks, sheet, roster, force):
     folder.mkdir(parents=True, exist_ok=True)
     for name, v in zip(names, variants):
         fileio.write_file(folder / name, v.text, force=force, inputs=inputs, option="-o")
-    written = [f"{n} variant(s)"]
+    written = [plural(n, "variant")]
     if students:
         rows = ["student,variant"] + [f"{_csv_cell(s)},{k}" for k, s in
                                       enumerate(students, start=1)]
@@ -93,7 +95,7 @@ def vary(problem, seed, count, out_dir, grid, kinks, sheet, roster, force):
                                        sheets.latex_answers(variants))):
             fileio.write_file(folder / name, text, force=force, inputs=inputs, option="-o")
         written.append(", ".join(SHEETS))
-    click.echo(f"wrote {' and '.join(written)} to {folder}")
+    click.echo(f"wrote {' and '.join(written)} to {folder}", err=True)
 
 
 def _per_student(problem, students: list, course_seed: int, grids, kinks, varying) -> list:

@@ -14,6 +14,7 @@ import io
 from hwsolve import num
 from hwsolve.errors import printable
 from hwsolve.teach.answers import Flagged
+from hwsolve.words import plural
 
 MARK = {"right": "✓", "wrong": "✗", "follows": "→", "missing": "–"}
 FLAG = "needs review"
@@ -111,7 +112,7 @@ def table(report):
                            ")"))
     parts += [_text(note) for note in report.notes]
     follows = report.count("follows")
-    note = f" ({follows} follow(s) from a root, each worth {_n(report.follow_through)})" \
+    note = f" ({plural(follows, 'follows', 'follow')} from a root, each worth {_n(report.follow_through)})" \
         if follows else ""
     parts.append(_text(f"score {_score(report)}{note}; rule: {report.rule}", "bold"))
     return Group(*parts)
@@ -219,7 +220,7 @@ def summary_lines(book) -> list:
         kind, count = kinds.most_common(1)[0]
         lines.append(f"most common root: {kind} ({count})")
     if book.flagged:
-        lines.append(f"{len(book.flagged)} submission(s) flagged for review (0 points): "
+        lines.append(f"{plural(len(book.flagged), 'submission')} flagged for review (0 points): "
                      + ", ".join(printable(f.student) for f in book.flagged[:8])
                      + (" ..." if len(book.flagged) > 8 else ""))
     if not wrong and not missing and not book.flagged and book.reports:

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from hwsolve import num
 from hwsolve.errors import HwsolveError
+from hwsolve.words import plural
 
 METRICS = ("train_loss", "val_loss", "train_accuracy", "val_accuracy")
 ALIASES = {"epoch": "epoch", "step": "epoch", "l": "train_loss", "loss": "train_loss",
@@ -212,7 +213,7 @@ def diagnose(curves: Curves, *, window: int | None = None, patience: int | None 
     patience = patience or max(2, n // 10)
     epochs = curves.epochs
     smoothed = {name: _smooth(values, window) for name, values in curves.series.items()}
-    rules = {"smoothing": f"centred moving average over {window} point(s); the best epoch is "
+    rules = {"smoothing": f"centred moving average over {plural(window, 'point')}; the best epoch is "
              "the best raw value within that window around the smoothed best",
              "window": window, "patience": patience}
     evidence: dict = {"epochs": n, "first_epoch": epochs[0], "last_epoch": epochs[-1]}

@@ -29,6 +29,7 @@ from hwsolve.errors import HwsolveError
 from hwsolve.spec.expr import _FORBIDDEN_OPERATORS, _WHY_NOT, MAX_DEPTH, _check_bracket_depth, \
     ExprError
 from hwsolve.work.symbolic import Sigmoid, latex, size_ok, text
+from hwsolve.words import plural
 
 MAX_TEXT = 2000
 MAX_EXPONENT = 64
@@ -290,7 +291,7 @@ def _numeric(proof: Proof) -> None:
             "difference": (lv - rv) if exact else difference, "exact": bool(exact)}
         return
     if agreed:
-        proof.reason += (f"; the sides agree to 45 digits at the {agreed} sample point(s) where "
+        proof.reason += (f"; the sides agree to 45 digits at {plural(agreed, 'sample point')} where "
                          "both are real, which is evidence, not a proof")
     else:
         proof.reason += "; no sample point gave both sides a real value"
