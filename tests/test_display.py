@@ -9,6 +9,7 @@ import sys
 
 from conftest import PROBLEMS, ROOT, run_cli
 
+from hwsolve import api
 from hwsolve.words import plural
 
 
@@ -38,3 +39,31 @@ def test_wrote_goes_to_stderr(tmp_path):
     result = run_cli("graph", "q3a", "-o", str(out))
     assert result.exit_code == 0 and out.exists()
     assert result.stdout == "" and f"wrote {out}" in result.stderr
+
+
+def test_a_packaged_problem_is_shown_by_its_short_path(tmp_path):
+    # from another folder, q3a is the packaged problem: its error names problems/q3a.yaml,
+    # not the installation's full path
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "hwsolve", "q3a", "--label", "5"],
+                            capture_output=True, text=True, env=environment, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("hwsolve: error: problems/q3a.yaml, at --label:")
+    assert str(ROOT) not in result.stderr
+
+
+def test_info_at_80_columns_wraps_at_word_boundaries():
+    info = api.info("q3a")
+    result = run_cli("info", "q3a", "--width", "80")
+    shown = result.stdout.split()
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+    for row in info.parameters + info.hyperparameters + info.inputs + info.constants:
+        for word in row["reason"].split():       # e.g. "classification", never split in two
+            assert word in shown, word
+
+
+def test_a_table_title_is_kept_whole():
+    result = run_cli("batch_xor_momentum", "--width", "80")
+    lines = result.stdout.splitlines()
+    assert any(line.strip() == "batch of 4: L = mean of the examples' losses; every ∇ is of "
+               "that L" for line in lines), result.stdout

@@ -43,6 +43,8 @@ class _Cli(click.Group):
         try:
             return super().invoke(ctx)
         except HwsolveError as exc:
+            from hwsolve.spec.problems import shown_path
+            exc.file = shown_path(exc.file)
             _fail(f"error: {exc}")
         except RecursionError:
             _fail("error: the input is nested too deeply to process")

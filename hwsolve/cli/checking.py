@@ -77,6 +77,8 @@ def check(problems, show_all, quiet, digits, width, tolerance, demos):
         console.print(line, soft_wrap=True)
     for result in results:  # the report stays on stdout; errors go to stderr
         if result.error is not None:
+            from hwsolve.spec.problems import shown_path
+            result.error.file = shown_path(result.error.file)
             click.echo(f"hwsolve: error: {result.error}", err=True)
     if any(r.error is not None for r in results):
         sys.exit(EXIT_ERROR)

@@ -105,15 +105,16 @@ def table(report):
         grid.add_row(_text(entry), _text(e.written.text if e.written else ""),
                      _n(e.correct, report.digits), MARK[e.status], _text(_reason(e)),
                      style=style)
-    parts = [grid]
+    from hwsolve.render.titles import titled
+    parts = [titled(grid)]
     for i, root in enumerate(report.roots, start=1):
         parts.append(_text(f"root {i}: {root.kind} at {root.where}: {root.explanation} "
                            f"({len(root.entries)} entr{'y' if len(root.entries) == 1 else 'ies'}"
                            ")"))
     parts += [_text(note) for note in report.notes]
     follows = report.count("follows")
-    note = f" ({plural(follows, 'follows', 'follow')} from a root, each worth {_n(report.follow_through)})" \
-        if follows else ""
+    note = (f" ({plural(follows, 'follows', 'follow')} from a root, each worth "
+            f"{_n(report.follow_through)})") if follows else ""
     parts.append(_text(f"score {_score(report)}{note}; rule: {report.rule}", "bold"))
     return Group(*parts)
 
