@@ -67,3 +67,15 @@ def test_a_table_title_is_kept_whole():
     lines = result.stdout.splitlines()
     assert any(line.strip() == "batch of 4: L = mean of the examples' losses; every ∇ is of "
                "that L" for line in lines), result.stdout
+
+
+def test_shown_arithmetic_adds_up():
+    from hwsolve.render.shown import digits_text
+    from fractions import Fraction
+    assert digits_text(Fraction(2999, 10000), 3) == "0.300"      # 3 digits, not "0.3"
+    assert digits_text(Fraction(3, 2), 3) == "1.5" and digits_text(Fraction(2), 3) == "2"
+    out = run_cli("q3b", "--steps", "--width", "200").stdout
+    # by hand: (-1.24)·(-2) = 2.48, so the unrounded 2.487 shown as 2.49 is ≈
+    assert "so dL/dX3 = -1.24·(-2) ≈ 2.49" in out
+    # 0.622·(-2) = -1.244 rounds to the -1.24 shown: =
+    assert "so dL/dH2 = 0.622·(-2) = -1.24" in out

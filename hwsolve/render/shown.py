@@ -1,0 +1,37 @@
+"""Numbers in shown work, so that the arithmetic a reader checks adds up.
+
+* :func:`digits_text` keeps the digits asked for: a rounded 0.29996 is ``0.300``, not ``0.3``
+  (which claims one digit); a value that is that short decimal exactly stays short (``1.5``).
+* :func:`follows` says whether a result printed with rounded operands follows from the
+  operands as printed; where it does not, the work writes ``≈`` instead of ``=``.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from hwsolve import num
+
+
+def digits_text(value, digits: int) -> str:
+    text = num.fmt_sig(value, digits)
+    if "e" in text or text == "0" or num.fmt_sig(value, 40) == text:
+        return text                       # exactly this decimal (or too small/large to pad)
+    body = text.lstrip("-")
+    if "." in body:
+        significant = len(body.replace(".", "").lstrip("0"))
+    else:
+        significant = len(body)
+    if significant >= digits:
+        return text
+    return text + ("" if "." in text else ".") + "0" * (digits - significant)
+
+
+def value_of(text: str) -> Fraction:
+    """The exact value of a printed decimal (``-0.622``, ``1.2e-7``)."""
+    return Fraction(text)
+
+
+def follows(result: str, exact: Fraction, digits: int) -> bool:
+    """Is ``result`` what ``exact`` (computed from the printed operands) prints as?"""
+    return value_of(result) == value_of(num.fmt_sig(exact, digits))
