@@ -79,3 +79,12 @@ def test_shown_arithmetic_adds_up():
     assert "so dL/dX3 = -1.24·(-2) ≈ 2.49" in out
     # 0.622·(-2) = -1.244 rounds to the -1.24 shown: =
     assert "so dL/dH2 = 0.622·(-2) = -1.24" in out
+
+
+def test_a_small_update_shows_its_change():
+    # Mazur's walkthrough: w1 = 0.15 becomes 0.149780716 after one step (published); at 3
+    # digits that printed "0.15 → 0.15"
+    out = run_cli("mazur_2_2_2_train", "--width", "100").stdout
+    row = next(line for line in out.splitlines() if "W1[1, 1]" in line)
+    assert "0.15" in row and "0.1498" in row
+    assert "L: 0.298 → 0.291" in out

@@ -35,3 +35,14 @@ def value_of(text: str) -> Fraction:
 def follows(result: str, exact: Fraction, digits: int) -> bool:
     """Is ``result`` what ``exact`` (computed from the printed operands) prints as?"""
     return value_of(result) == value_of(num.fmt_sig(exact, digits))
+
+
+def change(before, after, digits: int) -> tuple:
+    """``before`` and ``after`` of an update as texts that show the change: at ``digits``
+    significant figures (trailing zeros kept), more where a small step would print
+    ``0.15 → 0.15`` (up to 12)."""
+    for wide in range(digits, 13):
+        a, b = digits_text(before, wide), digits_text(after, wide)
+        if value_of(a) != value_of(b) or before == after:   # 0.15 → 0.150 is no change
+            return a, b
+    return a, b

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from hwsolve.render.common import fmt, head_summary
 from hwsolve.render.plot import Panel, Series, terminal
+from hwsolve.render.shown import change as shown_change
 from hwsolve.render.titles import titled
 from hwsolve.spec.shapes import flatten, indices, label as entry_label, shape_of
 
@@ -96,8 +97,8 @@ def update_table(run, digits: int = 3, show_steps: bool = False) -> Group:
             for b, g, a, index in zip(flatten(step.before[name]), flatten(step.grad[name]),
                                       flatten(step.after[name]),
                                       indices(shape_of(step.before[name]))):
-                table.add_row(entry_label(name, index), fmt(b, digits), fmt(g, digits),
-                              fmt(a, digits))
+                b_text, a_text = shown_change(b, a, digits)   # never 0.15 → 0.15
+                table.add_row(entry_label(name, index), b_text, fmt(g, digits), a_text)
         parts.append(titled(table))
     if show_steps:
         parts.append(update_work(run, digits))
@@ -114,7 +115,8 @@ def update_table(run, digits: int = 3, show_steps: bool = False) -> Group:
         ", ".join(f"Ŷ@{i} = {fmt(y, digits)}" for i, y in enumerate(yhat, start=1))
     prefix = "Ŷ = " if len(yhat) == 1 else ""
     parts.append(Text(f"after step {k}: {prefix}{shown}"))
-    parts.append(Text(f"L: {fmt(run.losses[0], digits)} → {fmt(run.losses[-1], digits)}",
+    first, last = shown_change(run.losses[0], run.losses[-1], digits)
+    parts.append(Text(f"L: {first} → {last}",
                       style="bold"))
     return Group(*parts)
 
