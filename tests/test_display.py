@@ -88,3 +88,10 @@ def test_a_small_update_shows_its_change():
     row = next(line for line in out.splitlines() if "W1[1, 1]" in line)
     assert "0.15" in row and "0.1498" in row
     assert "L: 0.298 → 0.291" in out
+
+
+def test_sigmoid_with_bce_says_dl_dz_is_yhat_minus_y():
+    # q3b: Ŷ = 0.378, Y = 1, so dL/dR = 0.378 - 1 = -0.622 (the seed's Q3b table)
+    out = run_cli("q3b", "--steps", "--width", "200").stdout
+    assert "that is dL/dR = Ŷ - Y = 0.378 - 1 = -0.622" in out
+    assert "sigmoid with binary cross-entropy" in out
