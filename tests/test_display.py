@@ -95,3 +95,22 @@ def test_sigmoid_with_bce_says_dl_dz_is_yhat_minus_y():
     out = run_cli("q3b", "--steps", "--width", "200").stdout
     assert "that is dL/dR = Ŷ - Y = 0.378 - 1 = -0.622" in out
     assert "sigmoid with binary cross-entropy" in out
+
+
+def test_label_takes_a_vector():
+    for text in ("0,1,0", "[0, 1, 0]"):
+        result = run_cli("softmax_3x2", "--label", text, "--format", "json")
+        assert result.exit_code == 0, result.output
+        assert json_of(result)["label"] == [0, 1, 0]
+    # Ŷ of softmax_3x2 is [0.0986…, 0.659…, 0.242…] (its key): with Y = e2, dL/dz = Ŷ - Y
+    steps = run_cli("softmax_3x2", "--label", "0,1,0", "--steps", "--width", "200").stdout
+    assert "that is dL/dz[2] = Ŷ[2] - Y[2] = 0.659 - 1 = -0.341" in steps
+    bad = run_cli("softmax_3x2", "--label", "0,,1")
+    assert bad.exit_code == 2 and "empty entry" in bad.stderr
+    short = run_cli("softmax_3x2", "--label", "0,1")
+    assert short.exit_code == 2 and "vector of 2" in short.stderr
+
+
+def json_of(result):
+    import json
+    return json.loads(result.stdout)

@@ -174,7 +174,8 @@ def help_command(ctx, command):
 @click.option("--act", "--activation", "activation", type=click.Choice(ACTIVATIONS),
               help="Override the output activation.")
 @click.option("--loss", type=click.Choice(LOSSES), help="Override the loss.")
-@click.option("--label", help="Override the label Y (a plain decimal).")
+@click.option("--label", help="Override the label Y: a plain decimal, or a vector as 0,1,0 "
+              "or \"[0, 1, 0]\".")
 @click.option("--variant", help="Use one of the problem's variants.")
 @click.option("--values", "show_values", is_flag=True,
               help="Also print every forward value with its exact form and gradient.")
