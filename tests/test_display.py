@@ -114,3 +114,19 @@ def test_label_takes_a_vector():
 def json_of(result):
     import json
     return json.loads(result.stdout)
+
+
+def test_quiet_says_nothing_about_files_written(tmp_path):
+    import shutil
+    out = tmp_path / "g.dot"
+    result = run_cli("graph", "q3a", "-o", str(out), "-q")
+    assert result.exit_code == 0 and out.exists() and result.output == ""
+    result = run_cli("vary", "q3a", "-o", str(tmp_path / "v"), "--count", "2", "-q")
+    assert result.exit_code == 0 and result.output == ""
+    assert len(list((tmp_path / "v").glob("*.yaml"))) == 2
+    copy = tmp_path / "q3a.yaml"
+    shutil.copy(PROBLEMS / "q3a.yaml", copy)
+    loud = run_cli("key", str(copy))
+    assert loud.exit_code == 0 and loud.output
+    quiet = run_cli("key", str(copy), "-q")
+    assert quiet.exit_code == 0 and quiet.output == ""

@@ -271,15 +271,17 @@ def _work(solution, show_steps, exact: bool):
 @click.option("--variant", help="Use one of the problem's variants.")
 @click.option("--example", type=click.IntRange(1, None),
               help="In a mini-batch: draw example K (default 1).")
+@click.option("-q", "--quiet", is_flag=True, help="Say nothing about the files written.")
 @_names_the_problem
-def graph(problem, output, edges, digits, variant, example):
+def graph(problem, output, edges, digits, variant, example, quiet):
     """Draw PROBLEM's computational graph with every value and gradient."""
     from hwsolve import api
     from hwsolve.render import graphviz
 
     solution, note = train_cli.graph_solution(api.load(problem), variant, example)
     graphviz.write(solution, output, edges=edges, digits=digits, note=note)
-    click.echo(f"wrote {output}", err=True)
+    if not quiet:
+        click.echo(f"wrote {output}", err=True)
 
 
 @cli.command()

@@ -91,7 +91,9 @@ def check(problems, show_all, quiet, digits, width, tolerance, demos):
 @click.option("-d", "--digits", type=click.IntRange(1, 30), help="Significant figures of each "
               "key (default: the course's digits, else 4).")
 @click.option("--dry-run", is_flag=True, help="Print the new answers block; write nothing.")
-def key(file, digits, dry_run):
+@click.option("-q", "--quiet", is_flag=True, help="Say nothing about what changed or was "
+              "written.")
+def key(file, digits, dry_run, quiet):
     """Write or refresh the answers: block of FILE from its solution.
 
     Only that block changes; every other byte of FILE (comments, order, quoting) is kept.  The
@@ -123,20 +125,24 @@ def key(file, digits, dry_run):
                 "as written" if edit.skipped else "")
         raise HwsolveError(f"the new key would not pass hwsolve check ({why}){left}; try more "
                            "--digits, or a looser tolerance", file=file)
-    lines = keywriter.summary(edit)
+    lines = lines_all = keywriter.summary(edit)
     if edit.skipped:
         lines.append(f"left as written (flow style): the answers of {', '.join(edit.skipped)}")
+    if quiet:
+        lines = []
     if dry_run:
         click.echo(edit.block, nl=False)
         for line in lines:
             click.echo(line, err=True)
         return
     if not edit.changed:
-        click.echo(f"{file}: the answers block is up to date ({lines[-1]})")
+        if not quiet:
+            click.echo(f"{file}: the answers block is up to date ({lines_all[-1]})")
         return
     # A link is followed: the file it names is edited (replacing the link would leave the
     # real file unchanged).
     fileio.write_file(os.path.realpath(file), edit.text.encode("utf-8"), force=True)
     for line in lines:
         click.echo(line)
-    click.echo(f"wrote the answers block of {os.fspath(file)}", err=True)
+    if not quiet:
+        click.echo(f"wrote the answers block of {os.fspath(file)}", err=True)

@@ -32,7 +32,8 @@ ROSTER_OUT = "roster.csv"
               "column: each student gets an own variant, drawn from the id and the course "
               "seed (needs -o; writes roster.csv with student,variant).")
 @click.option("--force", is_flag=True, help="Replace files that already exist in the folder.")
-def vary(problem, seed, count, out_dir, grid, kinks, sheet, roster, force):
+@click.option("-q", "--quiet", is_flag=True, help="Say nothing about the files written.")
+def vary(problem, seed, count, out_dir, grid, kinks, sheet, roster, force, quiet):
     """Write new versions of PROBLEM with nice numbers and the solver's full key.
 
     A variant keeps the question text and the original's branches: the same relu units off,
@@ -95,7 +96,8 @@ def vary(problem, seed, count, out_dir, grid, kinks, sheet, roster, force):
                                        sheets.latex_answers(variants))):
             fileio.write_file(folder / name, text, force=force, inputs=inputs, option="-o")
         written.append(", ".join(SHEETS))
-    click.echo(f"wrote {' and '.join(written)} to {folder}", err=True)
+    if not quiet:
+        click.echo(f"wrote {' and '.join(written)} to {folder}", err=True)
 
 
 def _per_student(problem, students: list, course_seed: int, grids, kinks, varying) -> list:
