@@ -130,3 +130,11 @@ def test_quiet_says_nothing_about_files_written(tmp_path):
     assert loud.exit_code == 0 and loud.output
     quiet = run_cli("key", str(copy), "-q")
     assert quiet.exit_code == 0 and quiet.output == ""
+
+
+def test_every_subcommand_help_shows_examples():
+    for command in ("check", "key", "vary", "grade", "info", "curves", "graph", "prove",
+                    "derive"):
+        text = run_cli(command, "--help").output
+        usage = text.split("Options:")[0]
+        assert f"    hwsolve {command} " in usage, command

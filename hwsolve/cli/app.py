@@ -274,7 +274,12 @@ def _work(solution, show_steps, exact: bool):
 @click.option("-q", "--quiet", is_flag=True, help="Say nothing about the files written.")
 @_names_the_problem
 def graph(problem, output, edges, digits, variant, example, quiet):
-    """Draw PROBLEM's computational graph with every value and gradient."""
+    """Draw PROBLEM's computational graph with every value and gradient.
+
+    \b
+      hwsolve graph q3a -o q3a.svg
+      hwsolve graph q3b -o q3b.dot --edges
+    """
     from hwsolve import api
     from hwsolve.render import graphviz
 

@@ -51,6 +51,11 @@ def check(problems, show_all, quiet, digits, width, tolerance, demos):
     With no PROBLEMS: the course's problems folder (problems = ... in hwsolve.toml, default
     ./problems).  Batches, training runs and variants are judged under the same rule.  Exit 1
     when a key differs, 2 when a problem cannot be solved.
+
+    \b
+      hwsolve check
+      hwsolve check q3a q3b --all
+      hwsolve check keys/ --tolerance rel:1e-3
     """
     from hwsolve.render import check_report
     from hwsolve.teach import course
@@ -99,6 +104,10 @@ def key(file, digits, dry_run, quiet):
     Only that block changes; every other byte of FILE (comments, order, quoting) is kept.  The
     new key is checked before FILE is replaced (atomically), and a summary of what changed is
     printed.  Exit 2 when the key would not pass `hwsolve check` (raise --digits).
+
+    \b
+      hwsolve key hw1.yaml --dry-run
+      hwsolve key hw1.yaml
     """
     import os
     import tempfile

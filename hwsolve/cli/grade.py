@@ -51,6 +51,11 @@ def grade(problem, answers, fmt, tolerance, follow_through, variant, roster, per
 
     Exit 0: every entry right; 1: some entry not right; 3: graded, but some submissions were
     flagged (listed on stderr); 2: nothing could be graded (a bad problem, roster or file).
+
+    \b
+      hwsolve grade q3a alice.yaml
+      hwsolve grade q3a submissions/ -f csv > grades.csv
+      hwsolve grade exam/ submissions/ --roster class.csv
     """
     from pathlib import Path
 

@@ -23,7 +23,12 @@ EXIT_DIFFERENCE = 1
 @click.option("--variant", help="Use one of the problem's variants.")
 @click.option("--width", type=click.IntRange(40, 1000), help="Terminal width.")
 def info(problem, fmt, activation, loss, variant, width):
-    """Which quantities of PROBLEM are parameters, hyper-parameters, inputs and constants."""
+    """Which quantities of PROBLEM are parameters, hyper-parameters, inputs and constants.
+
+    \b
+      hwsolve info q3a
+      hwsolve info q3a --format json
+    """
     from hwsolve import api
     from hwsolve.render import teach as render
 
@@ -53,6 +58,10 @@ def curves(file, fmt, window, patience, plot_file, no_plot, width):
 
     FILE is a CSV with a column epoch (or step) and any of train_loss (or L), val_loss,
     train_accuracy, val_accuracy; or a problem of kind: curves.
+
+    \b
+      hwsolve curves history.csv
+      hwsolve curves q2a --plot q2a.svg
     """
     from hwsolve import api
 

@@ -38,6 +38,11 @@ def vary(problem, seed, count, out_dir, grid, kinks, sheet, roster, force, quiet
 
     A variant keeps the question text and the original's branches: the same relu units off,
     the same max winners.
+
+    \b
+      hwsolve vary q3a
+      hwsolve vary q3a --count 30 -o exam/ --sheet
+      hwsolve vary q3a --roster class.csv -o exam/
     """
     from pathlib import Path
 
