@@ -138,3 +138,39 @@ def test_every_subcommand_help_shows_examples():
         text = run_cli(command, "--help").output
         usage = text.split("Options:")[0]
         assert f"    hwsolve {command} " in usage, command
+
+
+class _Terminal:
+    """A stderr that says it is a terminal, keeping what is written."""
+    def __init__(self):
+        import io
+        self.buffer = io.StringIO()
+
+    def isatty(self):
+        return True
+
+    def write(self, text):
+        return self.buffer.write(text)
+
+    def flush(self):
+        pass
+
+
+def test_progress_shows_on_a_terminal_only_past_its_delay():
+    from hwsolve.cli.console import progress
+    terminal = _Terminal()
+    with progress(3, "checking", after=0, stream=terminal) as bar:
+        for _ in range(3):
+            bar.advance()
+    assert "checking" in terminal.buffer.getvalue()
+    quick = _Terminal()
+    with progress(3, "checking", after=60, stream=quick) as bar:
+        for _ in range(3):
+            bar.advance()
+    assert quick.buffer.getvalue() == ""          # a quick run prints nothing extra
+    import io
+    pipe = io.StringIO()
+    with progress(3, "checking", after=0, stream=pipe) as bar:
+        for _ in range(3):
+            bar.advance()
+    assert pipe.getvalue() == ""                  # never bar frames in a pipe or a log

@@ -75,7 +75,12 @@ def check(problems, show_all, quiet, digits, width, tolerance, demos):
     else:
         from hwsolve.tools.check import course_files
         files = course_files(demos)
-    results = [check_file(Path(p), rule, default) for p in files]
+    from hwsolve.cli.console import progress
+    results = []
+    with progress(len(files), "checking") as bar:   # on a terminal, past a second
+        for p in files:
+            results.append(check_file(Path(p), rule, default))
+            bar.advance()
     from hwsolve.cli.console import make
     console = make(width, soft_wrap=True)
     for line in check_report.lines(results, show_all, digits, quiet):

@@ -25,3 +25,56 @@ def message(text: str) -> None:
     can be piped."""
     import click
     click.echo(text, err=True)
+
+
+class progress:
+    """A progress bar on stderr for long work (``check`` of a course, ``vary --count 30``):
+    shown only on a terminal, and only once the work has taken ``after`` seconds, so a quick
+    run prints nothing extra and a pipe or a log never gets bar frames.
+
+        with progress(len(files), "checking") as bar:
+            for f in files:
+                ...
+                bar.advance()
+    """
+
+    def __init__(self, total: int, label: str, *, after: float = 1.0, stream=None):
+        import sys
+        import time
+        self.total, self.label, self.after = total, label, after
+        self.stream = stream or sys.stderr
+        self.start = time.monotonic()
+        self.done = 0
+        self.bar = None
+        self.task = None
+
+    def __enter__(self):
+        return self
+
+    def advance(self, n: int = 1) -> None:
+        import time
+        self.done += n
+        if self.bar is None and self.done < self.total and self._terminal() and \
+                time.monotonic() - self.start >= self.after:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, \
+                TextColumn, TimeRemainingColumn
+            plain = {"color_system": None, "no_color": True} if no_color() else {}
+            console = Console(file=self.stream, force_terminal=True, **plain)
+            self.bar = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(),
+                                TimeRemainingColumn(), console=console, transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(self.label, total=self.total, completed=self.done)
+        elif self.bar is not None:
+            self.bar.update(self.task, completed=self.done)
+
+    def _terminal(self) -> bool:
+        try:
+            return self.stream.isatty()
+        except (AttributeError, ValueError):
+            return False
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False

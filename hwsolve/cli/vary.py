@@ -72,11 +72,14 @@ def vary(problem, seed, count, out_dir, grid, kinks, sheet, roster, force, quiet
     inputs = [path] + ([roster] if roster else [])
     if out_dir:
         fileio.check_folder_writable(out_dir, names, force=force, inputs=inputs, option="-o")
+    from hwsolve.cli.console import progress
     try:
-        if students:
-            variants = _per_student(loaded, students, seed, grids, kinks, varying)
-        else:
-            variants = varying.vary(loaded, count, seed, grids, kinks)
+        with progress(n, "drawing variants") as bar:   # on a terminal, past a second
+            if students:
+                variants = _per_student(loaded, students, seed, grids, kinks, varying,
+                                        bar.advance)
+            else:
+                variants = varying.vary(loaded, count, seed, grids, kinks, bar.advance)
     except ValueError as exc:
         raise HwsolveError(str(exc), where="--grid") from None
     if not out_dir:
@@ -105,7 +108,8 @@ def vary(problem, seed, count, out_dir, grid, kinks, sheet, roster, force, quiet
         click.echo(f"wrote {' and '.join(written)} to {folder}", err=True)
 
 
-def _per_student(problem, students: list, course_seed: int, grids, kinks, varying) -> list:
+def _per_student(problem, students: list, course_seed: int, grids, kinks, varying,
+                 advance=None) -> list:
     from dataclasses import replace
 
     from hwsolve.teach.roster import variant_seed
@@ -115,6 +119,8 @@ def _per_student(problem, students: list, course_seed: int, grids, kinks, varyin
         v = varying.vary(problem, 1, own, grids, kinks)[0]
         text = varying.variant_yaml(problem, v.solution, v.values, k, own)
         out.append(replace(v, number=k, text=text, student=student))
+        if advance is not None:
+            advance()
     return out
 
 
