@@ -174,3 +174,9 @@ def test_progress_shows_on_a_terminal_only_past_its_delay():
         for _ in range(3):
             bar.advance()
     assert pipe.getvalue() == ""                  # never bar frames in a pipe or a log
+
+
+def test_the_formulas_keep_their_digits_too():
+    # q3a: Ŷ = σ(0.8) = 0.68997… (the seed's 0.690): every place it is shown reads 0.690
+    out = run_cli("q3a", "--steps", "--width", "200").stdout
+    assert "dL/dŶ = (Ŷ - Y)/(Ŷ·(1 - Ŷ)) = (0.690 - 0)/(0.690·(1 - 0.690)) = 3.23" in out

@@ -14,17 +14,11 @@ from hwsolve import num
 
 
 def digits_text(value, digits: int) -> str:
-    text = num.fmt_sig(value, digits)
-    if "e" in text or text == "0" or num.fmt_sig(value, 40) == text:
-        return text                       # exactly this decimal (or too small/large to pad)
-    body = text.lstrip("-")
-    if "." in body:
-        significant = len(body.replace(".", "").lstrip("0"))
-    else:
-        significant = len(body)
-    if significant >= digits:
-        return text
-    return text + ("" if "." in text else ".") + "0" * (digits - significant)
+    """See :func:`hwsolve.work.printing.digits_text` (the work's formulas print the same way);
+    imported when called: the training renderers load this module early."""
+    from hwsolve.work import symbolic  # noqa: F401 (loads printing: they import each other)
+    from hwsolve.work.printing import digits_text as text
+    return text(value, digits)
 
 
 def value_of(text: str) -> Fraction:
