@@ -2,8 +2,9 @@
 
     >>> from hwsolve import api
     >>> solution = api.solve_file("problems/q3b.yaml")
-    >>> api.to_json(solution)["grad"]["X1"]          # doctest: +SKIP
+    >>> api.to_dict(solution)["grad"]["X1"]          # doctest: +SKIP
     -0.9336887...
+    >>> print(api.to_json(solution))                 # the --format json text  # doctest: +SKIP
 
 ``Solution.values`` and ``Solution.grad`` map names to exact numbers: ``fractions.Fraction``
 while rational, otherwise a ``flint.arb`` ball that encloses the true value with a certified
@@ -19,13 +20,27 @@ from pathlib import Path
 
 from hwsolve.spec import problems as _problems
 from hwsolve.tools.check import ProblemCheck, check_file
-from hwsolve.render.common import to_json
+from hwsolve.render.common import to_json as to_dict
 from hwsolve.engine.solve import Setup, Solution, resolve_setup, solve
 from hwsolve.spec.load import Problem, load_problem, load_problem_text
 
-__all__ = ["find", "load", "solve_problem", "solve_file", "solve_text", "to_json", "check",
+__all__ = ["find", "load", "solve_problem", "solve_file", "solve_text", "to_json", "to_dict",
+           "check",
            "verify", "Solution", "Problem", "ProblemCheck", "Setup", "info", "curves", "prove",
            "run", "show", "derive"]
+
+
+def to_json(solution: Solution, *, steps: bool = False, exact: bool = False,
+            digits: int = 3) -> str:
+    """The ``--format json`` text of ``solution`` (with ``steps``/``exact``, its work as
+    ``hwsolve --format json --steps`` writes it); :func:`to_dict` is the same as a dict."""
+    from hwsolve.render import as_json
+    from hwsolve.render.formats import Options
+    work = None
+    if steps or exact:
+        from hwsolve.work import steps as build_work
+        work = build_work.build(solution, exact=exact)
+    return as_json.render(solution, work, Options(digits=digits, show_steps=steps))
 
 
 def find(name: str | Path) -> Path:

@@ -145,7 +145,7 @@ def test_tanh_replaces_label_zero_and_says_so():
     assert s.setup.label == -1 and s.setup.label_given == 0
     assert close(s.values["L"], (mpmath.tanh(0.5) + 1) ** 2 / 2)
     assert any("replaced by -1" in w for w in s.warnings)
-    assert api.to_json(s)["label"] == -1
+    assert api.to_dict(s)["label"] == -1
 
 
 @pytest.mark.parametrize("choices, message", [

@@ -260,7 +260,7 @@ def test_notebook_displays():
     solution = api.solve_file(PROBLEMS / "q3a.yaml")
     shown = api.show(solution)
     assert "<table>" in shown._repr_html_() and "∇W3" in shown._repr_markdown_()
-    assert "```math" in api.show(solution, steps=True)._repr_markdown_()
+    assert "$$\n\\begin{aligned}" in api.show(solution, steps=True)._repr_markdown_()
     assert "<table>" in api.info("q3a")._repr_html_()
     assert "Diagnosis: overfitting" in api.curves(PROBLEMS / "q2a.yaml")._repr_markdown_()
     assert r"\begin{align*}" in api.prove("tanh(x)", "2*sigmoid(2*x) - 1")._repr_latex_()

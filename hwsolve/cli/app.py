@@ -44,6 +44,8 @@ class _Cli(click.Group):
         try:
             return super().invoke(ctx)
         except HwsolveError as exc:
+            from hwsolve.spec.problems import shown_path
+            exc.file = shown_path(exc.file)
             _fail(f"error: {exc}")
         except RecursionError:
             _fail("error: the input is nested too deeply to process")
@@ -124,8 +126,8 @@ def _fail(message: str) -> None:
 
 
 def _console(width: int | None):
-    from rich.console import Console
-    return Console(width=width, highlight=False, soft_wrap=False)
+    from hwsolve.cli.console import make
+    return make(width)
 
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]},
@@ -182,7 +184,8 @@ def help_command(ctx, command):
 @click.option("--act", "--activation", "activation", type=click.Choice(ACTIVATIONS),
               help="Override the output activation.")
 @click.option("--loss", type=click.Choice(LOSSES), help="Override the loss.")
-@click.option("--label", help="Override the label Y (a plain decimal).")
+@click.option("--label", help="Override the label Y: a plain decimal, or a vector as 0,1,0 "
+              "or \"[0, 1, 0]\".")
 @click.option("--variant", help="Use one of the problem's variants.")
 @click.option("--conventions", type=click.Choice(CONVENTIONS),
               help="A course's conventions (mse reduction, ties, norms); default: the spec's, "
@@ -334,9 +337,15 @@ def _work(solution, show_steps, exact: bool):
 @click.option("--example", type=click.IntRange(1, None),
               help="In a mini-batch: draw example K (default 1).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("-q", "--quiet", is_flag=True, help="Say nothing about the files written.")
 @_names_the_problem
-def graph(problem, output, edges, digits, variant, example, force):
-    """Draw PROBLEM's computational graph with every value and gradient."""
+def graph(problem, output, edges, digits, variant, example, force, quiet):
+    """Draw PROBLEM's computational graph with every value and gradient.
+
+    \b
+      hwsolve graph q3a -o q3a.svg
+      hwsolve graph q3b -o q3b.dot --edges
+    """
     from hwsolve import api, fileio
     from hwsolve.render import graphviz
 
@@ -345,7 +354,8 @@ def graph(problem, output, edges, digits, variant, example, force):
     solution, note = train_cli.graph_solution(api.load(path), variant, example)
     graphviz.write(solution, output, edges=edges, digits=digits, note=note, force=force,
                    inputs=(path,))
-    click.echo(f"wrote {output}")
+    if not quiet:
+        click.echo(f"wrote {output}", err=True)
 
 
 @cli.command()

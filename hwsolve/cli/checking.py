@@ -51,9 +51,12 @@ def check(problems, show_all, quiet, digits, width, tolerance, demos):
     With no PROBLEMS: the course's problems folder (problems = ... in hwsolve.toml, default
     ./problems).  Batches, training runs and variants are judged under the same rule.  Exit 1
     when a key differs, 2 when a problem cannot be solved.
-    """
-    from rich.console import Console
 
+    \b
+      hwsolve check
+      hwsolve check q3a q3b --all
+      hwsolve check keys/ --tolerance rel:1e-3
+    """
     from hwsolve.render import check_report
     from hwsolve.teach import course
     from hwsolve.tools.check import check_file
@@ -72,12 +75,20 @@ def check(problems, show_all, quiet, digits, width, tolerance, demos):
     else:
         from hwsolve.tools.check import course_files
         files = course_files(demos)
-    results = [check_file(Path(p), rule, default) for p in files]
-    console = Console(width=width, highlight=False)
+    from hwsolve.cli.console import progress
+    results = []
+    with progress(len(files), "checking") as bar:   # on a terminal, past a second
+        for p in files:
+            results.append(check_file(Path(p), rule, default))
+            bar.advance()
+    from hwsolve.cli.console import make
+    console = make(width, soft_wrap=True)
     for line in check_report.lines(results, show_all, digits, quiet):
         console.print(line, soft_wrap=True)
     for result in results:  # the report stays on stdout; errors go to stderr
         if result.error is not None:
+            from hwsolve.spec.problems import shown_path
+            result.error.file = shown_path(result.error.file)
             click.echo(f"hwsolve: error: {result.error}", err=True)
     if any(r.error is not None for r in results):
         sys.exit(EXIT_ERROR)
@@ -90,12 +101,18 @@ def check(problems, show_all, quiet, digits, width, tolerance, demos):
 @click.option("-d", "--digits", type=click.IntRange(1, 30), help="Significant figures of each "
               "key (default: the course's digits, else 4).")
 @click.option("--dry-run", is_flag=True, help="Print the new answers block; write nothing.")
-def key(file, digits, dry_run):
+@click.option("-q", "--quiet", is_flag=True, help="Say nothing about what changed or was "
+              "written.")
+def key(file, digits, dry_run, quiet):
     """Write or refresh the answers: block of FILE from its solution.
 
     Only that block changes; every other byte of FILE (comments, order, quoting) is kept.  The
     new key is checked before FILE is replaced (atomically), and a summary of what changed is
     printed.  Exit 2 when the key would not pass `hwsolve check` (raise --digits).
+
+    \b
+      hwsolve key hw1.yaml --dry-run
+      hwsolve key hw1.yaml
     """
     import os
     import tempfile
@@ -122,20 +139,24 @@ def key(file, digits, dry_run):
                 "as written" if edit.skipped else "")
         raise HwsolveError(f"the new key would not pass hwsolve check ({why}){left}; try more "
                            "--digits, or a looser tolerance", file=file)
-    lines = keywriter.summary(edit)
+    lines = lines_all = keywriter.summary(edit)
     if edit.skipped:
         lines.append(f"left as written (flow style): the answers of {', '.join(edit.skipped)}")
+    if quiet:
+        lines = []
     if dry_run:
         click.echo(edit.block, nl=False)
         for line in lines:
             click.echo(line, err=True)
         return
     if not edit.changed:
-        click.echo(f"{file}: the answers block is up to date ({lines[-1]})")
+        if not quiet:
+            click.echo(f"{file}: the answers block is up to date ({lines_all[-1]})")
         return
     # A link is followed: the file it names is edited (replacing the link would leave the
     # real file unchanged).
     fileio.write_file(os.path.realpath(file), edit.text.encode("utf-8"), force=True)
     for line in lines:
         click.echo(line)
-    click.echo(f"wrote the answers block of {os.fspath(file)}")
+    if not quiet:
+        click.echo(f"wrote the answers block of {os.fspath(file)}", err=True)

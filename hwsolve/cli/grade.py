@@ -57,6 +57,11 @@ def grade(problem, answers, fmt, tolerance, follow_through, variant, roster, per
 
     Exit 0: every entry right; 1: some entry not right; 3: graded, but some submissions were
     flagged (listed on stderr); 2: nothing could be graded (a bad problem, roster or file).
+
+    \b
+      hwsolve grade q3a alice.yaml
+      hwsolve grade q3a submissions/ -f csv > grades.csv
+      hwsolve grade exam/ submissions/ --roster class.csv
     """
     from pathlib import Path
 
@@ -109,8 +114,8 @@ def render_json(document) -> str:
 
 
 def _print(renderable, width) -> None:
-    from rich.console import Console
-    Console(width=width, highlight=False, soft_wrap=False).print(renderable)
+    from hwsolve.cli.console import make
+    make(width).print(renderable)
 
 
 from hwsolve.cli.vary import vary  # noqa: E402,F401  (its own module; registered by app)

@@ -23,7 +23,12 @@ EXIT_DIFFERENCE = 1
 @click.option("--variant", help="Use one of the problem's variants.")
 @click.option("--width", type=click.IntRange(40, 1000), help="Terminal width.")
 def info(problem, fmt, activation, loss, variant, width):
-    """Which quantities of PROBLEM are parameters, hyper-parameters, inputs and constants."""
+    """Which quantities of PROBLEM are parameters, hyper-parameters, inputs and constants.
+
+    \b
+      hwsolve info q3a
+      hwsolve info q3a --format json
+    """
     from hwsolve import api
     from hwsolve.errors import HwsolveError
     from hwsolve.render import teach as render
@@ -69,6 +74,7 @@ def curves(file, fmt, window, patience, plot_file, no_plot, columns, force, widt
     \b
       hwsolve curves q2a --plot q2a.svg
       hwsolve curves training.log --column acc=train_accuracy
+      hwsolve curves history.csv
     """
     from hwsolve import api
 
@@ -96,7 +102,7 @@ def show_diagnosis(diagnosis, fmt: str, plot_file, no_plot: bool, width,
             click.echo(plot.terminal(render.diagnosis_panels(diagnosis),
                                      min(width or _width(), 100)))
     if plot_file:
-        click.echo(f"wrote {plot_file}", err=fmt == "json")
+        click.echo(f"wrote {plot_file}", err=True)
 
 
 @click.command()
@@ -170,8 +176,8 @@ def _width() -> int:
 
 
 def _console(width):
-    from rich.console import Console
-    return Console(width=width, highlight=False, soft_wrap=False)
+    from hwsolve.cli.console import make
+    return make(width)
 
 
 COMMANDS = (info, curves, prove)

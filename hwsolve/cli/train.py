@@ -178,9 +178,9 @@ def run(problem, setup, fmt: str, digits: int, width, show_steps: bool, verify: 
     for note in notes:
         click.echo(f"hwsolve: note: {note}", err=True)
     if training.get("history") and train_run is not None and fmt == "table":
-        console.print(f"wrote {training['history']}")
+        click.echo(f"wrote {training['history']}", err=True)
     if training.get("plot_file") and train_run is not None and fmt == "table":
-        console.print(f"wrote {training['plot_file']}")
+        click.echo(f"wrote {training['plot_file']}", err=True)
     return 0
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import click
 
+from hwsolve.words import plural
+
 SHEETS = ("sheet.md", "sheet.tex", "answers.md", "answers.tex")
 ROSTER_OUT = "roster.csv"
 
@@ -30,11 +32,17 @@ ROSTER_OUT = "roster.csv"
               "column: each student gets an own variant, drawn from the id and the course "
               "seed (needs -o; writes roster.csv with student,variant).")
 @click.option("--force", is_flag=True, help="Replace files that already exist in the folder.")
-def vary(problem, seed, count, out_dir, grid, kinks, sheet, roster, force):
+@click.option("-q", "--quiet", is_flag=True, help="Say nothing about the files written.")
+def vary(problem, seed, count, out_dir, grid, kinks, sheet, roster, force, quiet):
     """Write new versions of PROBLEM with nice numbers and the solver's full key.
 
     A variant keeps the question text and the original's branches: the same relu units off,
     the same max winners.
+
+    \b
+      hwsolve vary q3a
+      hwsolve vary q3a --count 30 -o exam/ --sheet
+      hwsolve vary q3a --roster class.csv -o exam/
     """
     from pathlib import Path
 
@@ -64,11 +72,14 @@ def vary(problem, seed, count, out_dir, grid, kinks, sheet, roster, force):
     inputs = [path] + ([roster] if roster else [])
     if out_dir:
         fileio.check_folder_writable(out_dir, names, force=force, inputs=inputs, option="-o")
+    from hwsolve.cli.console import progress
     try:
-        if students:
-            variants = _per_student(loaded, students, seed, grids, kinks, varying)
-        else:
-            variants = varying.vary(loaded, count, seed, grids, kinks)
+        with progress(n, "drawing variants") as bar:   # on a terminal, past a second
+            if students:
+                variants = _per_student(loaded, students, seed, grids, kinks, varying,
+                                        bar.advance)
+            else:
+                variants = varying.vary(loaded, count, seed, grids, kinks, bar.advance)
     except ValueError as exc:
         raise HwsolveError(str(exc), where="--grid") from None
     if not out_dir:
@@ -78,7 +89,7 @@ def vary(problem, seed, count, out_dir, grid, kinks, sheet, roster, force):
     folder.mkdir(parents=True, exist_ok=True)
     for name, v in zip(names, variants):
         fileio.write_file(folder / name, v.text, force=force, inputs=inputs, option="-o")
-    written = [f"{n} variant(s)"]
+    written = [plural(n, "variant")]
     if students:
         rows = ["student,variant"] + [f"{_csv_cell(s)},{k}" for k, s in
                                       enumerate(students, start=1)]
@@ -93,10 +104,12 @@ def vary(problem, seed, count, out_dir, grid, kinks, sheet, roster, force):
                                        sheets.latex_answers(variants))):
             fileio.write_file(folder / name, text, force=force, inputs=inputs, option="-o")
         written.append(", ".join(SHEETS))
-    click.echo(f"wrote {' and '.join(written)} to {folder}")
+    if not quiet:
+        click.echo(f"wrote {' and '.join(written)} to {folder}", err=True)
 
 
-def _per_student(problem, students: list, course_seed: int, grids, kinks, varying) -> list:
+def _per_student(problem, students: list, course_seed: int, grids, kinks, varying,
+                 advance=None) -> list:
     from dataclasses import replace
 
     from hwsolve.teach.roster import variant_seed
@@ -106,6 +119,8 @@ def _per_student(problem, students: list, course_seed: int, grids, kinks, varyin
         v = varying.vary(problem, 1, own, grids, kinks)[0]
         text = varying.variant_yaml(problem, v.solution, v.values, k, own)
         out.append(replace(v, number=k, text=text, student=student))
+        if advance is not None:
+            advance()
     return out
 
 

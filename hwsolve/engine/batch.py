@@ -124,6 +124,14 @@ class BatchSolution:
     scale: Fraction               # 1/n for mean, 1 for sum
     params: dict = field(default_factory=dict)   # name -> value used (nested)
 
+    def __repr__(self):
+        from hwsolve.render import notebook
+        return notebook.batch_repr(self)
+
+    def _repr_markdown_(self):
+        from hwsolve.render import notebook
+        return notebook.batch_markdown(self)
+
     def example(self, k: int) -> Solution:
         """Example ``k`` (1-based) as a single problem, gradients of its own loss."""
         return self.runs[k - 1].solution(self.problem, self.setups[k - 1])

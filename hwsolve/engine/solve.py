@@ -77,6 +77,20 @@ class Solution:
     head_slots: object = None
     full: Evaluation | None = None   # the graph with its head: Yhat, Y and L as slots
 
+    # Jupyter and the REPL: the renderer is imported when a display is asked for, never at
+    # import time (the engine does not depend on the renderers).
+    def __repr__(self):
+        from hwsolve.render import notebook
+        return notebook.solution_repr(self)
+
+    def _repr_html_(self):
+        from hwsolve.render import notebook
+        return notebook.solution_html(self)
+
+    def _repr_markdown_(self):
+        from hwsolve.render import notebook
+        return notebook.solution_markdown(self)
+
     @property
     def graph(self) -> Graph:
         return self.evaluation.graph
@@ -291,9 +305,22 @@ def _place(problem: Problem, variant: str | None, key: str, option: str | None) 
     return key, problem.lines.get(key)
 
 
-def _exact_label(label) -> Fraction:
+def _exact_label(label):
     """A label from the command line or Python code: a decimal string, a Fraction, an int, or
-    a float taken by its shortest decimal text (0.1 means 1/10, as in a spec)."""
+    a float taken by its shortest decimal text (0.1 means 1/10, as in a spec); a vector as
+    ``0,1,0``, ``[0, 1, 0]`` or a list (a tuple of exact numbers, as a spec's label)."""
+    if isinstance(label, (list, tuple)):
+        return tuple(_exact_label(x) for x in label)
+    if isinstance(label, str) and ("," in label or label.strip().startswith("[")):
+        text = label.strip()
+        if text.startswith("[") != text.endswith("]") or text.count("[") > 1:
+            raise HwsolveError(f"{label!r} is not a vector: write it as 0,1,0 or [0, 1, 0]",
+                               where="--label")
+        parts = [part.strip() for part in text.strip("[]").split(",")]
+        if not all(parts):
+            raise HwsolveError(f"{label!r} has an empty entry: write a vector as 0,1,0 or "
+                               "[0, 1, 0]", where="--label")
+        return tuple(_exact_label(part) for part in parts)
     try:
         if isinstance(label, (str, float)):
             return num.parse_decimal(repr(label) if isinstance(label, float) else label)

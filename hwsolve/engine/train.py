@@ -100,6 +100,14 @@ class TrainRun:
     params: dict = field(default_factory=dict)  # name -> nested params after step K
     notes: list = field(default_factory=list)   # kinks landed on by a training step
 
+    def __repr__(self):
+        from hwsolve.render import notebook
+        return notebook.train_repr(self)
+
+    def _repr_markdown_(self):
+        from hwsolve.render import notebook
+        return notebook.train_markdown(self)
+
 
 def train(batch, config: TrainConfig, keep_steps: int = 3, on_step=None,
           keep_first: int = 0) -> TrainRun:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hwsolve.render.titles import titled
 from hwsolve.render import table as tables
 
 
@@ -12,6 +13,6 @@ def render(solution, work, options) -> list:
     if work is not None:
         from hwsolve.render import steps as render_steps
         parts.append(render_steps.terminal(work, options.digits, options.width)
-                     if options.show_steps else render_steps.closed_forms_table(work,
-                                                                               options.digits))
+                     if options.show_steps else titled(render_steps.closed_forms_table(
+                         work, options.digits)))
     return parts

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from hwsolve import num
 from hwsolve.render.usertext import plain as _user_text
+from hwsolve.words import plural
 
 
 def _sig_digits(text: str) -> int:
@@ -67,8 +68,10 @@ def lines(results: list, show_all: bool = False, digits: int | None = None,
         entries = sum(len(r.comparisons) for r in results)
         wrong = sum(len(r.failures) for r in results)
         errors = sum(r.error is not None for r in results)
-        out.append(Text(f"{len(results)} problem(s), {entries} key entries, {wrong} "
-                        f"difference(s), {errors} error(s)", style="bold"))
+        out.append(Text(f"{plural(len(results), 'problem')}, "
+                        f"{plural(entries, 'key entry', 'key entries')}, "
+                        f"{plural(wrong, 'difference')}, {plural(errors, 'error')}",
+                        style="bold"))
     return out
 
 

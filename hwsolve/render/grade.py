@@ -15,6 +15,7 @@ from hwsolve import num
 from hwsolve.render import usertext
 from hwsolve.errors import printable
 from hwsolve.teach.answers import Flagged
+from hwsolve.words import plural
 
 MARK = {"right": "✓", "wrong": "✗", "follows": "→", "missing": "–"}
 FLAG = "needs review"
@@ -96,15 +97,16 @@ def table(report):
         grid.add_row(_text(entry), _text(e.written.text if e.written else ""),
                      _n(e.correct, report.digits), MARK[e.status], _text(_reason(e)),
                      style=style)
-    parts = [grid]
+    from hwsolve.render.titles import titled
+    parts = [titled(grid)]
     for i, root in enumerate(report.roots, start=1):
         parts.append(_text(f"root {i}: {root.kind} at {root.where}: {root.explanation} "
                            f"({len(root.entries)} entr{'y' if len(root.entries) == 1 else 'ies'}"
                            ")"))
     parts += [_text(note) for note in report.notes]
     follows = report.count("follows")
-    note = f" ({follows} follow(s) from a root, each worth {_n(report.follow_through)})" \
-        if follows else ""
+    note = (f" ({plural(follows, 'follows', 'follow')} from a root, each worth "
+            f"{_n(report.follow_through)})") if follows else ""
     parts.append(_text(f"score {_score(report)}{note}; rule: {report.rule}", "bold"))
     return Group(*parts)
 
@@ -211,7 +213,7 @@ def summary_lines(book) -> list:
         kind, count = kinds.most_common(1)[0]
         lines.append(f"most common root: {kind} ({count})")
     if book.flagged:
-        lines.append(f"{len(book.flagged)} submission(s) flagged for review (0 points): "
+        lines.append(f"{plural(len(book.flagged), 'submission')} flagged for review (0 points): "
                      + ", ".join(printable(f.student) for f in book.flagged[:8])
                      + (" ..." if len(book.flagged) > 8 else ""))
     if not wrong and not missing and not book.flagged and book.reports:

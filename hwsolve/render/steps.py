@@ -17,6 +17,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from hwsolve.render import shown
 from hwsolve import num
 from hwsolve.render import latex as tex
 from hwsolve.work import symbolic
@@ -51,7 +52,11 @@ class _Dialect:
         self.digits = digits
 
     def number(self, value) -> str:
-        return num.fmt_sig(value, self.digits)
+        return shown.digits_text(value, self.digits)   # 0.300, not 0.3, for a rounded value
+
+    def follows(self, result: str, exact) -> str:
+        """``=`` where the printed result follows from the printed operands, else ``≈``."""
+        return "=" if shown.follows(result, exact, self.digits) else self.approx
 
     def factor(self, value) -> str:
         text = self.number(value)
@@ -173,12 +178,23 @@ def backward_rows(step: BackwardStep, d: _Dialect) -> list:
     products = [(d.factor(t.upstream) if i else d.number(t.upstream)) + d.times +
                 d.factor(t.local.value) for i, t in enumerate(step.terms)]
     rows += _sum_rows(Row(1, lhs, "", lead="so"), products, d)
-    tail = [d.sum([d.number(t.contribution) for t in step.terms])] if len(step.terms) > 1 else []
-    tail.append(total)
-    if d.tall and len(step.terms) > 1:
-        rows.append(Row(1, "", " = ".join(tail)))
+    # each relation is = only where the printed result follows from the printed operands
+    # ((-1.24)·2 = -2.48, but -1.2437·2 printed as -2.49 is ≈)
+    terms = [shown.value_of(d.number(t.upstream)) * shown.value_of(d.number(t.local.value))
+             for t in step.terms]
+    contributions = [d.number(t.contribution) for t in step.terms]
+    shown_total = d.number(step.total)
+    if len(step.terms) > 1:
+        first = "=" if all(d.follows(c, e) == "=" for c, e in zip(contributions, terms)) \
+            else d.approx
+        rest = f"{d.sum(contributions)} " \
+               f"{d.follows(shown_total, sum(map(shown.value_of, contributions)))} {total}"
     else:
-        rows[-1].rhs += " = " + " = ".join(tail)
+        first, rest = d.follows(shown_total, terms[0]), total
+    if d.tall and len(step.terms) > 1:
+        rows.append(Row(1, "", rest, rel=first))
+    else:
+        rows[-1].rhs += f" {first} {rest}"
     if step.shortcut is not None:
         rows += _shortcut_rows(step.shortcut, d)
     if step.matrix_form:
@@ -324,7 +340,8 @@ def _with_closed_forms(steps: Steps) -> list:
 # ----------------------------------------------------------------------------- markdown
 
 def markdown(steps: Steps, digits: int = 3, work: bool = True) -> str:
-    """The work in GitHub Markdown: ```math blocks of ``aligned`` rows, and a ``$…$`` line
+    """The work in Markdown: ``$$`` blocks of ``aligned`` rows (display math that GitHub,
+    Jupyter and VS Code all render; GitHub's ```math fences show raw in the other two), a ``$…$`` line
     before each sum over several consumers; without ``work``, only the closed forms."""
     d = _Tex(digits)
     out = []
@@ -333,7 +350,7 @@ def markdown(steps: Steps, digits: int = 3, work: bool = True) -> str:
         for step, rows in blocks:
             if step is not None and len(step.terms) > 1:
                 out.append(_fan_in(step, d))
-            out.append("```math\n\\begin{aligned}\n" + _aligned(rows) + "\n\\end{aligned}\n```")
+            out.append("$$\n\\begin{aligned}\n" + _aligned(rows) + "\n\\end{aligned}\n$$")
     if work:
         out += [f"> **Note:** {w}" for w in steps.warnings]
     return "\n\n" + "\n\n".join(out) + "\n"

@@ -156,4 +156,6 @@ def verify_report(solution: Solution, rows: list) -> Group:
     disagreements = sum(not row[4] for row in rows)
     verdict = (f"{len(rows)} entries, all agree within 1e-9 relative (1e-12 absolute near 0)"
                if not disagreements else f"{disagreements} of {len(rows)} entries disagree")
-    return Group(table, Text(verdict, style="bold green" if not disagreements else "bold red"))
+    from hwsolve.render.titles import titled
+    return Group(titled(table),
+                 Text(verdict, style="bold green" if not disagreements else "bold red"))

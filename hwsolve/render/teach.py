@@ -70,20 +70,49 @@ def _info_rows(info) -> list:
 
 
 def info_table(info):
-    from rich import box
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
 
-    table = Table(box=box.SIMPLE_HEAD, title=f"{ut.rich_markup(info.problem.title)}: "
-                  "parameters and hyper-parameters", title_justify="left")
-    for column in ("quantity", "kind", "value / shape"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("why", overflow="fold", ratio=1)
-    for row in _info_rows(info):
-        table.add_row(*(ut.rich_text(cell) for cell in row))
-    return Group(table, Text(f"{info.learned_scalars} learned scalars in "
-                             f"{len(info.parameters)} parameters"))
+    return Group(_InfoLayout(info), Text(f"{info.learned_scalars} learned scalars in "
+                                         f"{len(info.parameters)} parameters"))
+
+
+_WHY_WIDTH = 36   # the narrowest "why" column that reads as prose
+
+
+class _InfoLayout:
+    """The Q1 table where the "why" column gets room to read as prose; on a narrower terminal,
+    each quantity on one line and its reason below it, wrapped at word boundaries (a table
+    squeezed into 80 columns broke "classification" into ``classificatio`` / ``n``)."""
+
+    def __init__(self, info):
+        self.info = info
+        self.rows = _info_rows(info)
+
+    def __rich_console__(self, console, options):
+        from rich import box
+        from rich.padding import Padding
+        from rich.table import Table
+        from rich.text import Text
+
+        title = Text(ut.plain(f"{self.info.problem.title}: parameters and hyper-parameters"),
+                     style="table.title")
+        widths = [max([len(head)] + [len(row[i]) for row in self.rows])
+                  for i, head in enumerate(("quantity", "kind", "value / shape"))]
+        yield title
+        if sum(widths) + 2 * 4 + 2 + _WHY_WIDTH <= options.max_width:
+            table = Table(box=box.SIMPLE_HEAD)
+            for column in ("quantity", "kind", "value / shape"):
+                table.add_column(column, no_wrap=True)
+            table.add_column("why", ratio=1)
+            for row in self.rows:
+                table.add_row(*(ut.rich_text(cell) for cell in row))
+            yield table
+            return
+        yield Text()
+        for name, kind, value, why in self.rows:
+            yield Text.assemble("  ", (ut.plain(name), "bold"), ut.plain(f"  {kind}: {value}"))
+            yield Padding(Text(ut.plain(why)), (0, 0, 0, 6))
 
 
 def info_markdown(info) -> str:

@@ -11,6 +11,8 @@ from rich.text import Text
 
 from hwsolve.render.common import fmt, head_summary
 from hwsolve.render.plot import Panel, Series, terminal
+from hwsolve.render.shown import change as shown_change
+from hwsolve.render.titles import titled
 from hwsolve.spec.shapes import flatten, indices, label as entry_label, shape_of
 
 
@@ -48,7 +50,7 @@ def batch_table(batch, digits: int = 3) -> Group:
     for name, value in batch.grad.items():
         total.add_row(f"∇{name}", fmt(value, digits))
     summary = head_summary(first.solution(batch.problem, batch.setup))
-    parts = [Text(batch.problem.title, style="bold"), examples, total,
+    parts = [Text(batch.problem.title, style="bold"), titled(examples), titled(total),
              Text(summary.split(", Y = ")[0], style="dim")]
     parts += [Text(f"note: {w}", style="yellow") for w in _warnings(batch)]
     return Group(*parts)
@@ -95,25 +97,26 @@ def update_table(run, digits: int = 3, show_steps: bool = False) -> Group:
             for b, g, a, index in zip(flatten(step.before[name]), flatten(step.grad[name]),
                                       flatten(step.after[name]),
                                       indices(shape_of(step.before[name]))):
-                table.add_row(entry_label(name, index), fmt(b, digits), fmt(g, digits),
-                              fmt(a, digits))
-        parts.append(table)
+                b_text, a_text = shown_change(b, a, digits)   # never 0.15 → 0.15
+                table.add_row(entry_label(name, index), b_text, fmt(g, digits), a_text)
+        parts.append(titled(table))
     if show_steps:
         parts.append(update_work(run, digits))
     if k > 1:
-        parts.append(loss_table(run, digits))
+        parts.append(titled(loss_table(run, digits)))
         final = Table(box=box.SQUARE, title=f"params after step {k}", title_justify="left")
         final.add_column("param", justify="right")
         final.add_column("value", justify="right")
         for name, value in run.params.items():
             final.add_row(name, fmt(value, digits))
-        parts.append(final)
+        parts.append(titled(final))
     yhat = run.yhats[-1]
     shown = fmt(yhat[0], digits) if len(yhat) == 1 else \
         ", ".join(f"Ŷ@{i} = {fmt(y, digits)}" for i, y in enumerate(yhat, start=1))
     prefix = "Ŷ = " if len(yhat) == 1 else ""
     parts.append(Text(f"after step {k}: {prefix}{shown}"))
-    parts.append(Text(f"L: {fmt(run.losses[0], digits)} → {fmt(run.losses[-1], digits)}",
+    first, last = shown_change(run.losses[0], run.losses[-1], digits)
+    parts.append(Text(f"L: {first} → {last}",
                       style="bold"))
     parts += [Text(f"note: {note}", style="yellow") for note in run.notes]
     return Group(*parts)

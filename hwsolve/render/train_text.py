@@ -224,7 +224,9 @@ def train_markdown(run, digits: int = 3) -> str:
         lines.append(f"| {name} | {fmt(_listed(before[name]), digits)} | "
                      f"{fmt(grad, digits) if config.steps == 1 else '(step 1) ' + fmt(grad, digits)}"
                      f" | {fmt(value, digits)} |")
-    lines += ["", f"L: {fmt(run.losses[0], digits)} → {fmt(run.losses[-1], digits)} after "
+    from hwsolve.render import shown
+    first, last = shown.change(run.losses[0], run.losses[-1], digits)
+    lines += ["", f"L: {first} → {last} after "
               f"{config.steps} step{'s' if config.steps != 1 else ''}"]
     lines += [f"\n*note: {note}*" for note in run.notes]
     return "\n".join(lines) + "\n"

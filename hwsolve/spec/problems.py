@@ -22,6 +22,18 @@ def packaged_dir() -> str:
     return inside if os.path.isdir(inside) else os.path.join(os.path.dirname(here), "problems")
 
 
+def shown_path(path: str | None) -> str | None:
+    """A path as a user should read it: a packaged problem as ``problems/q3a.yaml`` (the name
+    in the repository and the README), not its site-packages path; any other path as given."""
+    if not path:
+        return path
+    packaged = os.path.abspath(packaged_dir())
+    full = os.path.abspath(path)
+    if full.startswith(packaged + os.sep) and os.path.relpath(full).startswith(".."):
+        return "problems/" + os.path.relpath(full, packaged).replace(os.sep, "/")
+    return path
+
+
 def search_dirs() -> list:
     unique: list = []
     for directory in ("problems", packaged_dir()):

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from hwsolve import num
 from hwsolve.errors import HwsolveError
+from hwsolve.words import plural
 
 METRICS = ("train_loss", "val_loss", "train_accuracy", "val_accuracy")
 DIAGNOSES = ("overfitting", "underfitting", "good_fit", "diverging", "undetermined")
@@ -63,6 +64,10 @@ class Diagnosis:
     evidence: dict               # name -> number / text, in reading order
     smoothed: dict               # metric -> smoothed list (for the plot)
     rules: dict                  # window, patience: what the output states
+
+    def __repr__(self):
+        from hwsolve.render import notebook
+        return notebook.diagnosis_repr(self)
 
     def _repr_markdown_(self):
         from hwsolve.render.teach import diagnosis_markdown
@@ -125,7 +130,7 @@ def diagnose(curves: Curves, *, window: int | None = None, patience: int | None 
     patience = patience or max(2, n // 10)
     epochs = curves.epochs
     smoothed = {name: _smooth(values, window) for name, values in curves.series.items()}
-    rules = {"smoothing": f"centred moving average over {window} point(s); the best epoch is "
+    rules = {"smoothing": f"centred moving average over {plural(window, 'point')}; the best epoch is "
              "the best raw value within that window around the smoothed best",
              "window": window, "patience": patience}
     evidence: dict = {"epochs": n, "first_epoch": epochs[0], "last_epoch": epochs[-1]}

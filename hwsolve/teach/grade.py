@@ -75,6 +75,14 @@ class Report:
     notes: list = field(default_factory=list)
     digits: int = 4                  # significant digits of the correct values shown
 
+    def __repr__(self):
+        from hwsolve.render import notebook
+        return notebook.report_repr(self)
+
+    def _repr_markdown_(self):
+        from hwsolve.render import notebook
+        return notebook.report_markdown(self)
+
     @property
     def score(self) -> Fraction:
         return self.credit / self.total if self.total else Fraction(0)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from hwsolve.errors import HwsolveError
 from hwsolve.teach.answers import Flagged, Submission
+from hwsolve.words import plural
 
 EXIT_FLAGGED = 3
 _VARIANT_FILE = re.compile(r"-v0*([0-9]{1,6})$")
@@ -37,6 +38,14 @@ class Gradebook:
     rows: list                        # Report or Flagged, one per student
     follow_through: Fraction = Fraction(1)
     notes: list = field(default_factory=list)
+
+    def __repr__(self):
+        from hwsolve.render import notebook
+        return notebook.book_repr(self)
+
+    def _repr_markdown_(self):
+        from hwsolve.render import notebook
+        return notebook.book_markdown(self)
 
     @property
     def reports(self) -> list:
@@ -159,7 +168,7 @@ class _Keys:
 def _ranges(numbers: list) -> str:
     if len(numbers) > 3 and numbers == list(range(numbers[0], numbers[-1] + 1)):
         return f"variants {numbers[0]} to {numbers[-1]}"
-    return "variant(s) " + ", ".join(map(str, numbers[:10])) + (" ..." if len(numbers) > 10
+    return ("variant " if len(numbers) == 1 else "variants ") + ", ".join(map(str, numbers[:10])) + (" ..." if len(numbers) > 10
                                                                   else "")
 
 
@@ -278,7 +287,7 @@ def grade_class(problem_arg, answers, *, tolerance: str | None = None,
     book = Gradebook(keys.name, rule_text, rows, credit)
     book.notes.append(credit_text)
     if missing:
-        book.notes.append(f"{len(missing)} student(s) on the roster submitted nothing: "
+        book.notes.append(f"{plural(len(missing), 'student')} on the roster submitted nothing: "
                           + ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else ""))
     return book
 

@@ -33,6 +33,10 @@ class Info:
     def learned_scalars(self) -> int:
         return sum(p["count"] for p in self.parameters)
 
+    def __repr__(self):
+        from hwsolve.render import notebook
+        return notebook.info_repr(self)
+
     def _repr_markdown_(self):
         from hwsolve.render.teach import info_markdown
         return info_markdown(self)

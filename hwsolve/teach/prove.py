@@ -28,6 +28,7 @@ from hwsolve.spec.expr import _FORBIDDEN_OPERATORS, _WHY_NOT, MAX_DEPTH, _check_
 from hwsolve.teach.limits import MAX_DIGITS, Timeout as _Timeout, in_child as _in_child, \
     magnitude as _magnitude, time_limit as _time_limit  # noqa: F401 (MAX_DIGITS re-exported)
 from hwsolve.work.symbolic import Sigmoid, latex, size_ok, text
+from hwsolve.words import plural
 
 MAX_TEXT = 2000
 MAX_EXPONENT = 64
@@ -64,6 +65,10 @@ class Proof:
     @property
     def proved(self) -> bool:
         return self.verdict == "proved"
+
+    def __repr__(self):
+        from hwsolve.render import notebook
+        return notebook.proof_repr(self)
 
     def _repr_markdown_(self):
         from hwsolve.render.teach import proof_markdown
@@ -294,7 +299,7 @@ def _numeric(proof: Proof) -> None:
             "difference": (lv - rv) if exact else difference, "exact": bool(exact)}
         return
     if agreed:
-        proof.reason += (f"; the sides agree to 45 digits at the {agreed} sample point(s) where "
+        proof.reason += (f"; the sides agree to 45 digits at {plural(agreed, 'sample point')} where "
                          "both are real, which is evidence, not a proof")
     else:
         proof.reason += "; no sample point gave both sides a real value"

@@ -64,7 +64,8 @@ def grid_values(names: list) -> list:
 
 
 def vary(problem: Problem, count: int = 1, seed: int = 0, grids: list | None = None,
-         kinks: bool = False) -> list:
+         kinks: bool = False, on_variant=None) -> list:
+    """``count`` variants; ``on_variant()`` is called after each (a progress bar)."""
     if getattr(problem, "examples", None) or getattr(problem, "train", None):
         raise HwsolveError("vary draws new inputs and params for one example; it does not vary "
                            "mini-batches (examples) or training runs (train) yet",
@@ -106,6 +107,8 @@ def vary(problem: Problem, count: int = 1, seed: int = 0, grids: list | None = N
         number = len(variants) + 1
         variants.append(Variant(number, values, solution,
                                 variant_yaml(problem, solution, values, number, seed)))
+        if on_variant is not None:
+            on_variant()
     return variants
 
 

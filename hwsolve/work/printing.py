@@ -17,6 +17,23 @@ from hwsolve.work.symbolic import AbsValue, Literal, MAX_SLOPE_ARGS, _KINKED
 
 # ----------------------------------------------------------------------------- printing
 
+def digits_text(value, digits: int) -> str:
+    """``value`` at ``digits`` significant figures, keeping the digits asked for: a rounded
+    0.29996 is ``0.300``, not ``0.3`` (which claims one digit); a value that is that short
+    decimal exactly stays short (``1.5``, ``2``)."""
+    text = num.fmt_sig(value, digits)
+    if "e" in text or text == "0" or num.fmt_sig(value, 40) == text:
+        return text                       # exactly this decimal (or too small/large to pad)
+    body = text.lstrip("-")
+    if "." in body:
+        significant = len(body.replace(".", "").lstrip("0"))
+    else:
+        significant = len(body)
+    if significant >= digits:
+        return text
+    return text + ("" if "." in text else ".") + "0" * (digits - significant)
+
+
 def text(expr, shown: dict | None = None, digits: int = 3, order: dict | None = None) -> str:
     """One-line Unicode: ``-W2·H2/H1²``; with ``shown``, those subexpressions as numbers."""
     return _TextPrinter(shown, digits, order).doprint(expr)
@@ -72,7 +89,7 @@ class _Layout:
     # -- shared
     def _print(self, expr, **kwargs):
         if isinstance(expr, sp.Basic) and expr in self.shown:
-            return num.fmt_sig(self.shown[expr], self.digits)
+            return digits_text(self.shown[expr], self.digits)
         return super()._print(expr, **kwargs)
 
     def listed(self, args: tuple, ellipsis: str) -> list:

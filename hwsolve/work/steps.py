@@ -240,12 +240,30 @@ def _objective_note(solution: Solution, node) -> str:
 
 
 def _shortcut(solution: Solution, view: View, node, step: BackwardStep) -> None:
-    """Softmax with cross-entropy: the sum over every Ŷ collapses to dL/dzⱼ = Ŷⱼ − Yⱼ."""
+    """Softmax with cross-entropy: the sum over every Ŷ collapses to dL/dzⱼ = Ŷⱼ − Yⱼ; sigmoid
+    with binary cross-entropy likewise to dL/dz = Ŷ − Y (σ' = Ŷ(1 − Ŷ) cancels the BCE
+    denominator)."""
     setup = solution.setup
-    if setup.activation != "softmax" or setup.loss != "cross_entropy" or \
+    pair = (setup.activation, setup.loss)
+    if pair not in (("softmax", "cross_entropy"), ("sigmoid", "bce")) or \
             node.name != solution.problem.output or not step.terms:
         return
+    note = "softmax with cross-entropy: the sum over every Ŷ simplifies to Ŷ − Y" \
+        if pair[0] == "softmax" else \
+        "sigmoid with binary cross-entropy: σ'(z) = Ŷ(1 - Ŷ) cancels the denominator of " \
+        "dL/dŶ, so dL/dz = Ŷ - Y"
     slots = solution.head_slots
+    in_view = slots is not None and node.slot in slots.z and slots.label and \
+        max(slots.yhat + slots.label) < len(view.graph.slots)
+    if not in_view:   # the scalar head of a v1 problem, laid out as the seed does (Ŷ, Y)
+        if setup.label is None or isinstance(setup.label, tuple):
+            return
+        with sp.evaluate(False):
+            form = symbolic.YHAT - symbolic.LABEL
+        step.shortcut = Equation(LOSS_SYMBOL, [form], step.total, wrt=step.symbol,
+                                 shown={symbolic.YHAT: solution.head.yhat,
+                                        symbolic.LABEL: setup.label}, notes=[note])
+        return
     j = slots.z.index(node.slot)
     yhat, label = leaf(view.graph.slots[slots.yhat[j]].label), \
         leaf(view.graph.slots[slots.label[j]].label)
@@ -254,8 +272,7 @@ def _shortcut(solution: Solution, view: View, node, step: BackwardStep) -> None:
     step.shortcut = Equation(LOSS_SYMBOL, [form], step.total, wrt=step.symbol,
                              shown={yhat: view.values[slots.yhat[j]],
                                     label: view.values[slots.label[j]]},
-                             notes=["softmax with cross-entropy: the sum over every Ŷ "
-                                    "simplifies to Ŷ − Y"])
+                             notes=[note])
 
 
 LOSS_SYMBOL = symbolic.LOSS
