@@ -22,6 +22,7 @@ from hwsolve.errors import HwsolveError
 from hwsolve.num import ZERO
 from hwsolve.spec.shapes import flatten, nest
 from hwsolve.spec.load import Problem
+from hwsolve.spec.trainspec import Example  # noqa: F401  (spec data; re-exported)
 
 
 @dataclass
@@ -83,13 +84,6 @@ class Runner:
         _run(evaluation, graph.programs, self.problem)
         grads = _backpropagate(evaluation, self.head.seeds)  # at num's own precision
         return Run(self, values, evaluation.local, evaluation.kinks, grads)
-
-
-@dataclass
-class Example:
-    inputs: dict          # name -> value, every input of the problem
-    label: object         # the label of this example (None: the problem's)
-    line: int = 0
 
 
 @dataclass
