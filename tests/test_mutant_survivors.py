@@ -46,3 +46,68 @@ def test_matrix_at_matrix_non_square_by_hand():
     assert s.grad["B"] == [[13, 18], [17, 24], [21, 30]]
     assert s.grad["C"] == [[5, 8], [14, 14]]
     assert all(isinstance(x, F) for row in s.grad["B"] for x in row)
+
+
+CONSTANT = """
+title: "a constant has no gradient"
+inputs:
+  x: 2
+params:
+  w: 3
+constants:
+  c: 5
+nodes:
+  z: w * x * c
+activation: identity
+loss: none
+"""
+
+
+def test_constants_receive_no_gradient():
+    """Kills: the reverse pass accumulating into constants (engine/solve.py), and constants
+    listed among the gradients.  z = w·x·c with w = 3, x = 2, c = 5: dz/dw = x·c = 10,
+    dz/dx = w·c = 15, and c is a constant: no gradient at all (its slot stays 0)."""
+    s = api.solve_text(CONSTANT)
+    assert s.values["z"] == 30 and s.values["c"] == 5
+    assert s.grad["w"] == 10 and s.grad["x"] == 15
+    assert "c" not in s.grad
+    slots = s.full.graph.slots
+    (c_slot,) = [i for i, slot in enumerate(slots) if slot.name == "c"]
+    assert s.grads[c_slot] == 0
+
+
+TINY = """
+title: "a tiny difference of irrational values"
+inputs:
+  x: 2
+  e: 1e-58
+nodes:
+  a: exp(x)
+  d: a + e - a
+  z: d * 3
+activation: identity
+loss: none
+"""
+
+
+def test_a_tiny_true_difference_is_found_by_the_precision_ladder_not_zeroed():
+    """Kills: a precision ladder that stops at the working precision (engine/precision.py
+    next_bits) and then takes the cancelling difference as 0 with a note.  exp(2) + 1e-58 -
+    exp(2) is exactly 1e-58 (it cancels below 203 bits, not at 406): d = 1e-58, z = 3e-58,
+    and no note, because nothing was decided without proof."""
+    s = api.solve_text(TINY)
+    assert float(s.values["d"]) == 1e-58
+    assert float(s.values["z"]) == 3e-58
+    assert s.warnings == []
+    assert s.grad["e"] == 3
+
+
+def test_scientific_notation_starts_at_1e7_and_below_1e_minus_5():
+    """Kills: scientific notation from 1e6 (numtext.fmt_sig's ``-5 <= adjusted < 7``)."""
+    from hwsolve.numtext import fmt_sig
+    assert fmt_sig(F(1234567), 3) == "1230000"          # 1.23e6: still plain
+    assert fmt_sig(F(-9999994), 7) == "-9999994"        # the largest plain magnitude
+    assert fmt_sig(F(12345678), 3) == "1.23e7"
+    assert fmt_sig(F(9999996), 6) == "1e7"              # rounds up into scientific
+    assert fmt_sig(F(1234, 10 ** 8), 3) == "0.0000123"  # 1.23e-5: plain
+    assert fmt_sig(F(1234, 10 ** 9), 3) == "1.23e-6"

@@ -7,16 +7,18 @@ hand rather than drifting silently.  ``tests`` names a test group of ``GROUPS``.
 """
 
 GROUPS = {
-    # fast files that hold independent keys (hand, PyTorch-keyed goldens, SymPy's derivatives)
-    "ops": ["tests/test_solve.py", "tests/test_registry.py", "tests/test_mutant_survivors.py",
+    # fast files that hold independent keys (hand, PyTorch-keyed goldens, SymPy's derivatives),
+    # the quickest and sharpest first: pytest -x stops at the first failure
+    "ops": ["tests/test_mutant_survivors.py", "tests/test_solve.py", "tests/test_v2_engine.py",
             "tests/test_symbolic_derivative.py"],
-    "head": ["tests/test_solve.py", "tests/test_registry.py", "tests/test_mutant_survivors.py"],
+    "head": ["tests/test_mutant_survivors.py", "tests/test_solve.py", "tests/test_v2_engine.py"],
     "train": ["tests/test_train.py"],
     "tolerance": ["tests/test_tolerance.py", "tests/test_grade.py",
                   "tests/test_mutant_survivors.py"],
-    "grid": ["tests/test_render_grid.py", "tests/test_mutant_survivors.py"],
-    "lower": ["tests/test_solve.py", "tests/test_spec.py", "tests/test_mutant_survivors.py",
-              "tests/test_registry.py"],
+    "grid": ["tests/test_mutant_survivors.py", "tests/test_render_grid.py"],
+    "numbers": ["tests/test_mutant_survivors.py", "tests/test_num.py",
+                "tests/test_num_precision.py"],
+    "lower": ["tests/test_mutant_survivors.py", "tests/test_solve.py", "tests/test_v2_engine.py"],
 }
 
 R = "hwsolve/ops/rules.py"
@@ -26,6 +28,9 @@ T = "hwsolve/engine/train.py"
 TOL = "hwsolve/teach/tolerance.py"
 G = "hwsolve/render/grid.py"
 LOW = "hwsolve/spec/lower.py"
+SOLVE = "hwsolve/engine/solve.py"
+PREC = "hwsolve/engine/precision.py"
+NT = "hwsolve/numtext.py"
 
 MUTANTS = [
     # --- derivative rules (ops/rules.py)
@@ -133,4 +138,9 @@ MUTANTS = [
      "return [Apply(kind, (vector,), 1) for i in range(1, t.shape[0] + 1)]", "lower"),
     (LOW, "return [a[i * n + j] for j in range(n) for i in range(m)]",
      "return [a[i * n + j] for i in range(m) for j in range(n)]", "lower"),
+    # --- survivors of the first hand-made run (issue 21), now with tests
+    (SOLVE, '_GRAD_KINDS = frozenset(("input", "param", "node", "yhat"))',
+     '_GRAD_KINDS = frozenset(("input", "param", "constant", "node", "yhat"))', "head"),
+    (PREC, "return bits * 2 if bits < TOP_BITS else None", "return None", "numbers"),
+    (NT, "if -5 <= adjusted < 7:", "if -5 <= adjusted < 6:", "numbers"),
 ]

@@ -73,6 +73,8 @@ def run_one(number: int, mutant: tuple, timeout: int, base: Path) -> tuple:
             code, tail = -1, "timeout"
         seconds = time.monotonic() - start
     verdict = {1: "killed", 0: "SURVIVED"}.get(code, f"error({code})")
+    if code == 2 and " error" in tail:  # the mutant broke a test's collection or setup
+        verdict = "killed"
     return number, verdict, seconds, f"{path}:{i + 1}", original, replacement, tail
 
 
@@ -81,9 +83,17 @@ def main(argv=None) -> int:
     parser.add_argument("--only", help="run only this group (" + ", ".join(GROUPS) + ")")
     parser.add_argument("--list", action="store_true", help="check and list the mutants")
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--numbers", help="run only these mutants, e.g. 3,17,40")
     parser.add_argument("--timeout", type=int, default=600)
     args = parser.parse_args(argv)
     chosen = [(n, m) for n, m in enumerate(MUTANTS, 1) if not args.only or m[3] == args.only]
+    if args.numbers:
+        wanted = {int(x) for x in args.numbers.split(",")}
+        chosen = [(n, m) for n, m in chosen if n in wanted]
+    for group in {m[3] for _, m in chosen}:
+        for test in GROUPS[group]:
+            if not (ROOT / test).exists():
+                raise SystemExit(f"group {group}: no test file {test}")
     for n, (path, original, _, group) in chosen:  # every mutant must still apply
         locate(ROOT, path, original)
         if group not in GROUPS:
