@@ -111,3 +111,66 @@ def test_scientific_notation_starts_at_1e7_and_below_1e_minus_5():
     assert fmt_sig(F(9999996), 6) == "1e7"              # rounds up into scientific
     assert fmt_sig(F(1234, 10 ** 8), 3) == "0.0000123"  # 1.23e-5: plain
     assert fmt_sig(F(1234, 10 ** 9), 3) == "1.23e-6"
+
+
+FOLD = """
+title: "fold"
+inputs:
+  x: [1, 2, 3, 4, 5, 6, 7, 8]
+params:
+  w: [-0.468, 0.125, -12.5, 3.25, -0.468, 0.001, -7.75, 100.5]
+nodes:
+  z: sum(w * x)
+activation: identity
+loss: none
+"""
+
+
+def _printed(renderable, width: int) -> str:
+    import io
+
+    from rich.console import Console
+    out = io.StringIO()
+    Console(file=out, width=width, no_color=True, highlight=False).print(renderable)
+    return out.getvalue()
+
+
+def test_the_answer_table_folds_a_vector_between_numbers_never_inside_one():
+    """Kills: a fold of the answer table's cells that cuts a number (``-0.468`` → ``-0.46`` and
+    ``8``).  ∇x = w = [-0.468, 0.125, -12.5, 3.25, -0.468, 0.001, -7.75, 100.5], shown at 3
+    digits (100.5 → 101); at every width from 24 to 80 each of those numbers is printed whole,
+    and no line is wider than the console."""
+    import re
+
+    from hwsolve.render.table import answer_table
+    s = api.solve_text(FOLD)
+    wanted = ["-0.468", "0.125", "-12.5", "3.25", "-0.468", "0.001", "-7.75", "101"]
+    for width in range(24, 81):
+        text = _printed(answer_table(s, width=width), width)
+        numbers = re.findall(r"-?\d+(?:\.\d+)?", text)
+        for n in set(wanted):
+            assert numbers.count(n) >= wanted.count(n), (width, n, text)
+        assert "-0.46\n" not in text and "-0.46 " not in text
+        assert max(len(line) for line in text.splitlines()) <= width
+
+
+def test_a_folded_grid_column_fills_the_width_exactly_and_keeps_every_character():
+    """Kills: a ``--values`` fold one column too wide (or narrow), and a fold that drops a
+    character (render/grid.py).  A name column and a foldable exact column, drawn at widths
+    from 16 to 60 in the answer table's box: each line is exactly ``width`` cells wide once the
+    exact column must fold (unfolded it is 3 borders + 2·2 padding + 4 + 50 = 61 wide), and the folded pieces read back the
+    fraction."""
+    from rich.cells import cell_len
+
+    from hwsolve.render import grid
+    exact = "-12345678901234567890123456789012345678901234567/3"   # 50 characters
+    columns = [grid.Column("name", "left"), grid.Column("exact", "left", fold=True)]
+    for width in range(16, 61):  # 60 and less: folded
+        lines = grid.draw(columns, [["w[1]", exact]], grid.SQUARE, width).lines
+        texts = ["".join(text for text, _ in line) for line in lines]
+        assert all(cell_len(t) == width for t in texts), (width, texts)
+        body = [t.split("│")[2].strip() for t in texts[3:-1]]
+        assert "".join(body) == exact, (width, body)
+    unfolded = grid.draw(columns, [["w[1]", exact]], grid.SQUARE, 61).lines
+    assert all(cell_len("".join(t for t, _ in line)) == 61 for line in unfolded)
+    assert len(unfolded) == 5   # top, header, rule, one row, bottom: nothing folded at 61

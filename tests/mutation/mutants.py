@@ -31,6 +31,7 @@ LOW = "hwsolve/spec/lower.py"
 SOLVE = "hwsolve/engine/solve.py"
 PREC = "hwsolve/engine/precision.py"
 NT = "hwsolve/numtext.py"
+TAB = "hwsolve/render/table.py"
 
 MUTANTS = [
     # --- derivative rules (ops/rules.py)
@@ -143,4 +144,8 @@ MUTANTS = [
      '_GRAD_KINDS = frozenset(("input", "param", "constant", "node", "yhat"))', "head"),
     (PREC, "return bits * 2 if bits < TOP_BITS else None", "return None", "numbers"),
     (NT, "if -5 <= adjusted < 7:", "if -5 <= adjusted < 6:", "numbers"),
+    (TAB, "if lines[-1] and len(candidate) > limit:", "if lines[-1] and len(candidate) > limit + 8:",
+     "grid"),
+    (TAB, "_fold(fmt(column_value(solution, c), digits), width - 4))",
+     "_wrap_header(fmt(column_value(solution, c), digits), width - 4))", "grid"),
 ]
