@@ -174,3 +174,22 @@ def test_a_folded_grid_column_fills_the_width_exactly_and_keeps_every_character(
     unfolded = grid.draw(columns, [["w[1]", exact]], grid.SQUARE, 61).lines
     assert all(cell_len("".join(t for t, _ in line)) == 61 for line in unfolded)
     assert len(unfolded) == 5   # top, header, rule, one row, bottom: nothing folded at 61
+
+
+def test_overfitting_needs_the_best_epoch_exactly_patience_points_before_the_end():
+    """Kills: the overfitting patience boundary (teach/curves.py ``after >= patience``).
+    Unsmoothed (window 1), the validation loss 1.0, 0.8, 0.6, 0.5, 0.4, 0.6, 0.7, 0.8 is best
+    at epoch 5 (index 4), 3 points before the last (index 7); it ends 0.4 worse, far above its
+    tolerance (1% of its range 0.6), while the training loss falls from 0.6 to 0.3.  With
+    patience 3 that is overfitting after epoch 5; with patience 4 the rise is too short."""
+    from hwsolve.teach.curves import diagnose, parse_csv
+    train = [1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3]
+    val = [1.0, 0.8, 0.6, 0.5, 0.4, 0.6, 0.7, 0.8]
+    text = "epoch,train_loss,val_loss\n" + "".join(
+        f"{e},{t},{v}\n" for e, t, v in zip(range(1, 9), train, val))
+    curves = parse_csv(text, "history.csv")
+    at_three = diagnose(curves, window=1, patience=3)
+    assert (at_three.diagnosis, at_three.epoch) == ("overfitting", 5)
+    assert at_three.evidence["worsening_after_best"] == F(2, 5)
+    assert diagnose(curves, window=1, patience=4).diagnosis != "overfitting"
+    assert diagnose(curves, window=1, patience=2).diagnosis == "overfitting"

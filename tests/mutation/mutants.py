@@ -32,6 +32,7 @@ SOLVE = "hwsolve/engine/solve.py"
 PREC = "hwsolve/engine/precision.py"
 NT = "hwsolve/numtext.py"
 TAB = "hwsolve/render/table.py"
+CUR = "hwsolve/teach/curves.py"
 
 MUTANTS = [
     # --- derivative rules (ops/rules.py)
@@ -148,4 +149,6 @@ MUTANTS = [
      "grid"),
     (TAB, "_fold(fmt(column_value(solution, c), digits), width - 4))",
      "_wrap_header(fmt(column_value(solution, c), digits), width - 4))", "grid"),
+    (CUR, "if after >= patience and worse > m_tol and train_falls:",
+     "if after > patience and worse > m_tol and train_falls:", "tolerance"),
 ]
