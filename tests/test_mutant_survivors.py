@@ -193,3 +193,63 @@ def test_overfitting_needs_the_best_epoch_exactly_patience_points_before_the_end
     assert at_three.evidence["worsening_after_best"] == F(2, 5)
     assert diagnose(curves, window=1, patience=4).diagnosis != "overfitting"
     assert diagnose(curves, window=1, patience=2).diagnosis == "overfitting"
+
+
+def _grade_q3b(tmp_path, text: str) -> dict:
+    import json
+
+    from conftest import PROBLEMS, run_cli
+    path = tmp_path / "answers.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("grade", str(PROBLEMS / "q3b.yaml"), str(path), "--format", "json")
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.output)
+    document["by_entry"] = {e["entry"]: e for e in document["entries"]}
+    return document
+
+
+def test_a_carried_error_allows_for_the_rounding_of_the_students_own_upstream_number(tmp_path):
+    """Kills: the grader ignoring the rounding of the student's own (wrong) upstream number
+    when it judges a carried error (teach/entrydiag.py, the slack of the inputs).
+
+    Q3b: H4 = W2·H2/H1 = -3·H2/1.5 = -2·H2 (so ∂H4/∂H2 = -2).  A student whose wrong H2 was
+    -2.3749… writes H2 = -2.37 and H4 = 4.75 (= -2 · -2.3749…, rounded).  From the written
+    -2.37 one gets 4.74: 0.01 away, more than 4.75's own rounding (±0.005 at 3 significant
+    figures) but within it plus the rounding of -2.37 carried through ∂H4/∂H2 (2 · 0.005):
+    0.015.  So H4 follows from H2.  4.76 is 0.02 away: beyond both, it is not carried.
+    The same for gradients: ∇H2 = ∇H4·∂H4/∂H2 = -2·∇H4; with ∇H4 = 1.37 (wrong; it is
+    0.622), ∇H2 = -2.75 is 0.01 from -2.74, within 2·0.005 + 0.005."""
+    document = _grade_q3b(tmp_path, "values: {H2: -2.37, H4: 4.75}\n")
+    h4 = document["by_entry"]["value H4"]
+    assert (h4["status"], h4["diagnosis"]["kind"]) == ("follows", "carried")
+    assert document["by_entry"]["value H2"]["status"] == "wrong"
+    document = _grade_q3b(tmp_path, "values: {H2: -2.37, H4: 4.76}\n")
+    assert document["by_entry"]["value H4"]["status"] == "wrong"
+    document = _grade_q3b(tmp_path, "grad: {H4: 1.37, H2: -2.75}\n")
+    h2 = document["by_entry"]["∇H2"]
+    assert (h2["status"], h2["diagnosis"]["kind"]) == ("follows", "carried")
+
+
+def test_a_sign_error_in_one_term_of_a_sum_is_diagnosed_on_that_term(tmp_path):
+    """Kills: the per-term sign diagnosis (a sign flipped on one edge, teach/worlds.py and
+    teach/entrydiag.py).  Q3b: ∇H1 = ∇H3·∂H3/∂H1 + ∇H4·∂H4/∂H1 = -0.622459 + 0.622459·
+    (-W2·H2/H1²) where -W2·H2/H1² = -(-3)(-1)/2.25 = -4/3: -0.622459 - 0.829946 = -1.452405.
+    With ∂H4/∂H1 taken as +4/3 the second term flips: -0.622459 + 0.829946 = 0.207487, written
+    0.207.  That is the sign of ∂H4/∂H1, not of the whole entry (which would be 1.45), not a
+    missed term (-0.622) and not a doubled one (-2.28)."""
+    document = _grade_q3b(tmp_path, "grad: {H1: 0.207}\n")
+    h1 = document["by_entry"]["∇H1"]
+    assert h1["status"] == "wrong"
+    (root,) = document["roots"]
+    assert (root["kind"], root["where"], root["entries"]) == ("sign", "∂H4/∂H1", ["∇H1"])
+    assert "-1.333" in root["explanation"]
+    # When ∇W1 (= ∇H1 · 1) is written right, no single mistake explains both entries: no root,
+    # and the entry's own diagnosis names the term
+    document = _grade_q3b(tmp_path, "grad: {H1: 0.207, W1: -1.45}\n")
+    assert document["roots"] == [] and document["by_entry"]["∇W1"]["status"] == "right"
+    h1 = document["by_entry"]["∇H1"]
+    assert h1["diagnosis"]["kind"] == "sign"
+    assert h1["diagnosis"]["text"] == ("a sign error in the term through H4: ∂H4/∂H1 is "
+                                       "-1.333")
+    whole = _grade_q3b(tmp_path, "grad: {H1: 1.45}\n")["by_entry"]["∇H1"]
+    assert whole["diagnosis"]["kind"] == "sign"

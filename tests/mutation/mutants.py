@@ -16,6 +16,7 @@ GROUPS = {
     "tolerance": ["tests/test_tolerance.py", "tests/test_grade.py",
                   "tests/test_mutant_survivors.py"],
     "grid": ["tests/test_mutant_survivors.py", "tests/test_render_grid.py"],
+    "grading": ["tests/test_mutant_survivors.py", "tests/test_grade.py"],
     "numbers": ["tests/test_mutant_survivors.py", "tests/test_num.py",
                 "tests/test_num_precision.py"],
     "lower": ["tests/test_mutant_survivors.py", "tests/test_solve.py", "tests/test_v2_engine.py"],
@@ -33,6 +34,8 @@ PREC = "hwsolve/engine/precision.py"
 NT = "hwsolve/numtext.py"
 TAB = "hwsolve/render/table.py"
 CUR = "hwsolve/teach/curves.py"
+ED = "hwsolve/teach/entrydiag.py"
+WO = "hwsolve/teach/worlds.py"
 
 MUTANTS = [
     # --- derivative rules (ops/rules.py)
@@ -151,4 +154,10 @@ MUTANTS = [
      "_wrap_header(fmt(column_value(solution, c), digits), width - 4))", "grid"),
     (CUR, "if after >= patience and worse > m_tol and train_falls:",
      "if after > patience and worse > m_tol and train_falls:", "tolerance"),
+    (ED, "slack += abs(num.to_decimal(partial)) * self.slack(w_in)", "slack += 0", "grading"),
+    (ED, "if abs(num.to_decimal(w.value) - recomputed) > slack + self.slack(w):",
+     "if abs(num.to_decimal(w.value) - recomputed) > self.slack(w):", "grading"),
+    (ED, "if term and self.matches(w, num.sub(correct, num.mul(Fraction(2), term))):",
+     "if term and self.matches(w, num.sub(correct, term)):", "grading"),
+    (WO, '("sign", Fraction(-1),', '("sign", Fraction(1),', "grading"),
 ]
