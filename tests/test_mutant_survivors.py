@@ -253,3 +253,52 @@ def test_a_sign_error_in_one_term_of_a_sum_is_diagnosed_on_that_term(tmp_path):
                                        "-1.333")
     whole = _grade_q3b(tmp_path, "grad: {H1: 1.45}\n")["by_entry"]["∇H1"]
     assert whole["diagnosis"]["kind"] == "sign"
+
+
+def _product(a, b):
+    return [[sum(float(a[i][k]) * float(b[k][j]) for k in range(len(b)))
+             for j in range(len(b[0]))] for i in range(len(a))]
+
+
+def _transposed(a):
+    return [list(col) for col in zip(*a)]
+
+
+def _near(a, b):
+    return all(abs(float(x) - y) <= 1e-12 * max(1.0, abs(y))
+               for row_a, row_b in zip(a, b) for x, y in zip(row_a, row_b)) and \
+        [len(r) for r in a] == [len(r) for r in b]
+
+
+def test_the_tensor_generator_writes_matrix_at_matrix_and_it_solves_right():
+    """The generator (hwsolve generate --tensor) writes ``W @ M`` and ``M @ W`` for a matrix
+    node M and a new non-square param W, so that generated problems (and the PyTorch
+    cross-check over them) exercise matrix @ matrix.  Each one found is checked here against a
+    plain product of the operands' values, and the new param's gradient against the rule
+    dL/dW = G·Mᵀ (W on the left) or Mᵀ·G (W on the right), G the gradient of the product."""
+    import re
+
+    import yaml
+
+    from hwsolve.tools.generate import generate_problem
+    checked = 0
+    for seed in range(40):
+        text = generate_problem(1 + seed % 9 + 20 * (seed % 2), seed, tensor=True)
+        nodes = yaml.safe_load(text)["nodes"]
+        pairs = [(name, *m.groups()) for name, node in nodes.items()
+                 if (m := re.fullmatch(r"(\w+) @ (\w+)", str(node)))]
+        s = None
+        for name, left, right in pairs:
+            s = s or api.solve_text(text)
+            a, b = s.values[left], s.values[right]
+            if not (isinstance(a[0], list) and isinstance(b[0], list)):
+                continue
+            assert len(a) != len(a[0]) or len(b) != len(b[0])   # not both square
+            assert _near(s.values[name], _product(a, b)), (seed, name)
+            g = s.grad[name]
+            if left.startswith("W") and left not in nodes:
+                assert _near(s.grad[left], _product(g, _transposed(b))), (seed, name)
+            if right.startswith("W") and right not in nodes:
+                assert _near(s.grad[right], _product(_transposed(a), g)), (seed, name)
+            checked += 1
+    assert checked >= 2, checked
