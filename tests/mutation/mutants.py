@@ -9,7 +9,7 @@ hand rather than drifting silently.  ``tests`` names a test group of ``GROUPS``.
 GROUPS = {
     # fast files that hold independent keys (hand, PyTorch-keyed goldens, SymPy's derivatives),
     # the quickest and sharpest first: pytest -x stops at the first failure
-    "ops": ["tests/test_mutant_survivors.py", "tests/test_solve.py",
+    "ops": ["tests/test_mutant_survivors.py", "tests/test_solve.py", "tests/test_registry.py",
             "tests/test_symbolic_derivative.py"],
     "head": ["tests/test_mutant_survivors.py", "tests/test_solve.py", "tests/test_v2_engine.py"],
     "train": ["tests/test_train.py"],
