@@ -302,3 +302,35 @@ def test_the_tensor_generator_writes_matrix_at_matrix_and_it_solves_right():
                 assert _near(s.grad[right], _product(_transposed(a), g)), (seed, name)
             checked += 1
     assert checked >= 2, checked
+
+
+def test_the_kinked_ops_forward_values_by_hand():
+    """Kills: a kinked op's value changed (relu passing negatives, abs, leaky_relu's slope, the
+    pick of max/min, step at 0).  The registry's SymPy check covers only the smooth ops' local
+    derivatives, and the PyTorch check only derivatives: these values are by definition.
+    relu(-3/2) = 0, relu(0) = 0, relu(5/2) = 5/2; leaky_relu(-2, 1/10) = -1/5; abs(-7/4) = 7/4;
+    max(1, 3, -2) = 3, min(1, 3, -2) = -2; step(0) = 0, step(1/3) = 1; and the derivatives
+    there: relu' = 0, 0 (PyTorch's convention at 0), 1; leaky_relu' = 1/10 (and -2 for the
+    slope); abs' = -1; max gives 1 to the winner; min too."""
+    from hwsolve.ops.rules import RULES
+
+    def value(op, *args):
+        return RULES[op].forward(list(map(F, args)))
+
+    def slope(op, *args):
+        args = list(map(F, args))
+        out = RULES[op].forward(args)
+        return RULES[op].backward(args, out, [True] * len(args))[0]
+
+    assert value("relu", F(-3, 2)) == 0 and value("relu", 0) == 0
+    assert value("relu", F(5, 2)) == F(5, 2)
+    assert value("leaky_relu", -2, F(1, 10)) == F(-1, 5)
+    assert value("leaky_relu", 3, F(1, 10)) == 3
+    assert value("abs", F(-7, 4)) == F(7, 4) and value("abs", F(7, 4)) == F(7, 4)
+    assert value("max", 1, 3, -2) == 3 and value("min", 1, 3, -2) == -2
+    assert value("step", 0) == 0 and value("step", F(1, 3)) == 1 and value("step", -1) == 0
+    assert slope("relu", F(-3, 2)) == [0] and slope("relu", 0) == [0]
+    assert slope("relu", F(5, 2)) == [1]
+    assert slope("leaky_relu", -2, F(1, 10)) == [F(1, 10), -2]
+    assert slope("abs", F(-7, 4)) == [-1]
+    assert slope("max", 1, 3, -2) == [0, 1, 0] and slope("min", 1, 3, -2) == [0, 0, 1]
