@@ -334,3 +334,28 @@ def test_the_kinked_ops_forward_values_by_hand():
     assert slope("leaky_relu", -2, F(1, 10)) == [F(1, 10), -2]
     assert slope("abs", F(-7, 4)) == [-1]
     assert slope("max", 1, 3, -2) == [0, 1, 0] and slope("min", 1, 3, -2) == [0, 0, 1]
+
+
+def test_tolerance_boundaries_slack_and_precedence():
+    """Kills three tolerance survivors (teach/tolerance.py):
+    - 3 significant figures accept an error of exactly half a unit of the third figure: 1.235
+      (exact) may be written 1.24 or 1.23 (|1.23 - 1.235| = 0.005 = ½·10⁻²), not 1.22;
+    - the slack of a number written to its own decimal places is half its last place:
+      "0.62" → 0.005, "1.5" → 0.05, "2" → 0.5, "120" → 0.5;
+    - the problem's own tolerance beats the course's and the default; --tolerance beats it."""
+    from decimal import Decimal
+
+    from hwsolve.teach.tolerance import DEFAULT, GRADING_DEFAULT, Rule, for_grading, parse_option
+    three = Rule("sigfigs", sigfigs=3)
+    x = F(1235, 1000)
+    assert three.matches("1.24", x) and three.matches("1.23", x)
+    assert not three.matches("1.22", x) and not three.matches("1.2451", x)
+    assert three.matches("-0.00468", F(-468, 100000)) and three.matches("0.00468", F(4685, 10**6))
+    assert DEFAULT.slack("0.62", F(62, 100)) == Decimal("0.005")
+    assert DEFAULT.slack("1.5", F(3, 2)) == Decimal("0.05")
+    assert DEFAULT.slack("2", F(2)) == Decimal("0.5")
+    assert DEFAULT.slack("120", F(120)) == Decimal("0.5")
+    mine = Rule("sigfigs", sigfigs=2)
+    assert for_grading(None, mine) == (mine, "the problem's tolerance")
+    assert for_grading(None, None) == (GRADING_DEFAULT, "the grading default")
+    assert for_grading("abs:0.01", mine) == (parse_option("abs:0.01"), "--tolerance")
