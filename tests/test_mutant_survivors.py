@@ -171,6 +171,16 @@ def test_a_folded_grid_column_fills_the_width_exactly_and_keeps_every_character(
         assert all(cell_len(t) == width for t in texts), (width, texts)
         body = [t.split("│")[2].strip() for t in texts[3:-1]]
         assert "".join(body) == exact, (width, body)
+    # narrower than 16 it cannot fit: the exact column stops at its header's width ("exact",
+    # 5, or 8 for a longer header), so the header is never cut
+    for width in (8, 12, 15):
+        lines = grid.draw(columns, [["w[1]", exact]], grid.SQUARE, width).lines
+        texts = ["".join(text for text, _ in line) for line in lines]
+        assert texts[1] == "│ name │ exact │" and cell_len(texts[0]) == 16
+    long_head = [grid.Column("name", "left"), grid.Column("exact ∂L/∂·", "left", fold=True)]
+    texts = ["".join(t for t, _ in line)
+             for line in grid.draw(long_head, [["w[1]", exact]], grid.SQUARE, 12).lines]
+    assert texts[1] == "│ name │ exact ∂L │" and texts[2] == "│      │ /∂·      │"
     unfolded = grid.draw(columns, [["w[1]", exact]], grid.SQUARE, 61).lines
     assert all(cell_len("".join(t for t, _ in line)) == 61 for line in unfolded)
     assert len(unfolded) == 5   # top, header, rule, one row, bottom: nothing folded at 61
