@@ -369,3 +369,23 @@ def test_tolerance_boundaries_slack_and_precedence():
     assert for_grading(None, mine) == (mine, "the problem's tolerance")
     assert for_grading(None, None) == (GRADING_DEFAULT, "the grading default")
     assert for_grading("abs:0.01", mine) == (parse_option("abs:0.01"), "--tolerance")
+
+
+def test_tanh_output_with_mse_at_labels_plus_and_minus_one():
+    """Kills: the cancellation-free residual of a tanh output (ops/vector.py: Ŷ - 1 is
+    -2σ(-2z), Ŷ + 1 is 2σ(2z)) with a sign slipped.  By hand, with z = w·x = 0.5:
+    Ŷ = tanh(0.5); L = ½(Ŷ - y)²; dL/dw = (Ŷ - y)(1 - Ŷ²)·x, for y = 1 and for y = -1."""
+    import math
+    t = math.tanh(0.5)
+    for y in (1, -1):
+        s = api.solve_text(f"""
+title: "tanh + mse"
+inputs: {{x: 1}}
+params: {{w: 0.5}}
+nodes: {{z: w * x}}
+activation: tanh
+loss: mse
+label: {y}
+""")
+        assert abs(float(s.values["L"]) - 0.5 * (t - y) ** 2) < 1e-15
+        assert abs(float(s.grad["w"]) - (t - y) * (1 - t * t)) < 1e-15
