@@ -30,8 +30,10 @@ def _torch():
     if torch is None:
         import warnings
         warnings.filterwarnings("ignore", message="Failed to initialize NumPy")
-        import torch as _t
-        torch = _t
+        import pytest
+        # the verify extra: a test that needs the independent keys skips here, alone, without
+        # it (issue 21: no module-level skip hiding the tests that never use torch)
+        torch = pytest.importorskip("torch")
     return torch
 
 

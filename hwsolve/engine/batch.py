@@ -23,6 +23,7 @@ from hwsolve.errors import HwsolveError
 from hwsolve.num import ZERO
 from hwsolve.spec.shapes import flatten, nest
 from hwsolve.spec.load import Problem
+from hwsolve.spec.trainspec import Example  # noqa: F401  (spec data; re-exported)
 
 
 @dataclass
@@ -103,13 +104,6 @@ def run_work(examples: int, tape: int, entries: int, steps: int) -> int:
     once and after each of ``steps`` updates of ``entries`` param entries."""
     weight = BATCH_WEIGHT if examples > 1 else 1
     return examples * tape * (steps + 1) * weight + steps * entries * OPTIMIZER_WORK
-
-
-@dataclass
-class Example:
-    inputs: dict          # name -> value, every input of the problem
-    label: object         # the label of this example (None: the problem's)
-    line: int = 0
 
 
 @dataclass

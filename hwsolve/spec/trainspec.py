@@ -5,6 +5,8 @@ the file, the key path and the line like the rest of the spec.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from hwsolve.spec.trainconfig import OPTIMIZERS, TrainConfig, check_config
 from hwsolve.spec.shapes import describe, shape_of
 from hwsolve.spec.yamlread import Sequence
@@ -19,11 +21,17 @@ _EXAMPLE_KEYS = ("inputs", "label")
 from hwsolve.spec.trainkeys import TrainAnswers  # noqa: E402,F401  (moved; re-exported)
 
 
+@dataclass
+class Example:
+    """One example of a mini-batch, as the spec gives it (spec data: the engine reads it)."""
+    inputs: dict          # name -> value, every input of the problem
+    label: object         # the label of this example (None: the problem's)
+    line: int = 0
+
+
 def examples(builder, top: dict, declared: dict) -> tuple:
     """(the inputs of example 1, [Example]) from ``examples:``; every example gives the same
     inputs with the same shapes, and a label when the problem has none of its own."""
-    from hwsolve.engine.batch import Example
-
     node = top["examples"]
     if "inputs" in top:
         raise builder.fail("give the inputs either at the top (one example) or in every "

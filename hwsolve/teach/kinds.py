@@ -230,8 +230,8 @@ def solve(path: str | Path, **options):
 
 
 def check(path: Path):
-    """A tools.check.ProblemCheck for a curves or identity file (errors recorded, not raised)."""
-    from hwsolve.tools.check import ProblemCheck
+    """A ProblemCheck for a curves or identity file (errors recorded, not raised)."""
+    from hwsolve.teach.problemcheck import ProblemCheck
 
     result = ProblemCheck(path.stem, str(path))
     try:

@@ -6,7 +6,7 @@ key, equals it (0.69 matches 0.68997; -0.934 matches -0.93369).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from hwsolve import num
@@ -15,6 +15,7 @@ from hwsolve.engine import precision
 from hwsolve.engine.solve import Solution, evaluate, resolve_setup, solve
 from hwsolve.spec.load import Answers, Key, key_shape_problem, load_problem
 from hwsolve.spec.shapes import entry_name, flatten, indices, label
+from hwsolve.teach.problemcheck import ProblemCheck  # noqa: F401  (data; re-exported)
 
 
 @dataclass
@@ -54,18 +55,6 @@ class Comparison:
 def _accurate(bits: int) -> int:
     """The bits an irrational value computed at ``bits`` is trusted to (13 for rounding)."""
     return bits - 13
-
-
-@dataclass
-class ProblemCheck:
-    name: str
-    file: str
-    comparisons: list = field(default_factory=list)
-    error: HwsolveError | None = None
-
-    @property
-    def failures(self) -> list:
-        return [c for c in self.comparisons if not c.ok]
 
 
 def check_file(path: Path, tolerance=None, default=None) -> ProblemCheck:

@@ -177,6 +177,8 @@ class TensorNodes:
 
     def t_matrix(self):
         """transpose, outer, conv2d and indexing: a matrix node, or a matrix used inline."""
+        if self.matrices and self.r.random() < 0.4:
+            return self._matmul()
         kind = self.r.choice(("transpose", "outer", "conv", "conv_stride", "use"))
         if kind == "use" and self.matrices:
             m, mv = self.r.choice(self.matrices)
@@ -211,6 +213,23 @@ class TensorNodes:
                  for i in range(size)]
         text = f"conv2d({name}, {k}, 2, 1)" if stride == 2 else f"conv2d({name}, {k})"
         return text, self.check(value)
+
+    def _matmul(self):
+        """matrix @ matrix with a matrix node M (p×q) on either side of a new param W, never
+        square where it could be (issue 21: B read transposed went unnoticed)."""
+        m, mv = self.r.choice(self.matrices)
+        p, q = len(mv), len(mv[0])
+        c = self.r.choice([k for k in (2, 3, 4) if k not in (p, q)])
+        zero = Fraction(0)
+        if self.r.random() < 0.5:
+            W = self.matrix(c, p, 0.5)
+            value = [[sum((W[i][k] * mv[k][j] for k in range(p)), zero) for j in range(q)]
+                     for i in range(c)]
+            return f"{self.param('W', W)} @ {m}", self.check(value)
+        W = self.matrix(q, c, 0.5)
+        value = [[sum((mv[i][k] * W[k][j] for k in range(q)), zero) for j in range(c)]
+                 for i in range(p)]
+        return f"{m} @ {self.param('W', W)}", self.check(value)
 
     def t_literal(self):
         h, hv = self.pick_vector()
