@@ -192,7 +192,8 @@ def test_overfitting_needs_the_best_epoch_exactly_patience_points_before_the_end
     at epoch 5 (index 4), 3 points before the last (index 7); it ends 0.4 worse, far above its
     tolerance (1% of its range 0.6), while the training loss falls from 0.6 to 0.3.  With
     patience 3 that is overfitting after epoch 5; with patience 4 the rise is too short."""
-    from hwsolve.teach.curves import diagnose, parse_csv
+    from hwsolve.teach.curves import diagnose
+    from hwsolve.teach.curves_csv import parse_csv
     train = [1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3]
     val = [1.0, 0.8, 0.6, 0.5, 0.4, 0.6, 0.7, 0.8]
     text = "epoch,train_loss,val_loss\n" + "".join(
