@@ -390,10 +390,10 @@ def check(path, spec):
 # --------------------------------------------------------------------------- #
 def _keyed_elsewhere(stem: str) -> str | None:
     """The key script that models this problem by hand, if not this generic v1 one: the names
-    of the MODELS tables of torch_keys_v2.py and torch_keys_train.py (read as text, so that
+    of the MODELS tables of torch_keys_v2.py, torch_keys_train.py and torch_keys_nn.py (read as text, so that
     this script imports neither)."""
     here = Path(__file__).resolve().parent
-    for script in ("torch_keys_v2.py", "torch_keys_train.py"):
+    for script in ("torch_keys_v2.py", "torch_keys_train.py", "torch_keys_nn.py"):
         text = (here / script).read_text()
         table = text[text.index("MODELS = {"):]
         table = table[:table.index("\n}\n")]
