@@ -12,7 +12,7 @@ import re
 
 from hwsolve.render import common
 
-_MATH_BLOCK = re.compile(r"```math\n(.*?)\n```", re.S)
+_MATH_BLOCK = re.compile(r"(?:```math|\$\$)\n(.*?)\n(?:```|\$\$)", re.S)
 _INLINE = re.compile(r"\$([^$]+)\$")
 
 
