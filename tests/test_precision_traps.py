@@ -103,11 +103,26 @@ CASES = {
     "softplus": "softplus({w})",
     "softmax": "softmax([{u}, 1, {w}])",
     "log_softmax": "log_softmax([{u}, 1, {w}])",
+    # issue 18
+    "step": "step({u} - 2)",  # e - 2 > 0: 1 (a constant piece; the trap checks d keeps S)
+    "trace": "trace([[{u}, 1], [2, {w}]])",  # e + 1/e (trace is written through sum)
+    # issue 19
+    "var": "var([{u}, {w}, 1])",
+    "layer_norm": "layer_norm([{u}, {w}, 1], [1, 1, 1], [0, 0, 0])",
+    "batch_norm": "batch_norm([[{u}], [{w}], [1]], 1, 0)",
+    "gelu": "gelu({w})",
+    "gelu_tanh": "gelu_tanh({w})",
+    "dropout": "dropout({u}, 1, 0.5)",
+    "masked_softmax": "softmax([{u}, 1, {w}], [1, 0, 1])",
+    "max_pool": "max_pool2d([[{u}, 1], [{w}, 2]], 2)",  # max(e, 1, 1/e, 2) = e
 }
-VECTOR = {"softmax", "log_softmax"}
+# how the trap reads a vector or matrix op: through its first entry
+FIRST = {"softmax": "[1]", "log_softmax": "[1]", "layer_norm": "[1]",
+         "masked_softmax": "[1]", "batch_norm": "[1, 1]", "max_pool": "[1, 1]"}
 # ops met only as part of something else: identity is the identity activation (the head of
 # every case below), the losses are the head's L (test_a_cancellation_reaches_every_loss)
-THROUGH_THE_HEAD = {"identity", "loss_mse", "loss_bce", "loss_cross_entropy", "loss_hinge"}
+THROUGH_THE_HEAD = {"identity", "loss_mse", "loss_bce", "loss_cross_entropy", "loss_hinge",
+                    "loss_huber", "loss_smooth_l1", "loss_l1", "loss_mse_mean", "loss_sse"}
 
 
 def test_every_op_of_the_registry_has_a_trap():
@@ -116,7 +131,7 @@ def test_every_op_of_the_registry_has_a_trap():
 
 
 def _trap(op: str, scale: str) -> str:
-    first = "[1]" if op in VECTOR else ""
+    first = FIRST.get(op, "")
     a = CASES[op].format(u="u", w="w")
     b = CASES[op].format(u="u2", w="w2")
     return f"""\
@@ -150,15 +165,43 @@ def test_a_cancellation_through_every_op(op, scale):
         assert warning.startswith("the gradient of"), warning
 
 
-@pytest.mark.parametrize("activation, loss, label, expected", [
-    ("identity", "mse", 0, "0.5"),                     # ½(1 - 0)²
-    ("sigmoid", "bce", 1, "0.313261687518222834048995494968"),  # softplus(-1) = ln(1 + 1/e) (mpmath, 40 digits)
+@pytest.mark.parametrize("activation, loss, label, expected, slope", [
+    ("identity", "mse", 0, "0.5", "1"),                # ½(1 - 0)²; slope 1 - 0
+    ("sigmoid", "bce", 1, "0.313261687518222834048995494968", None),  # softplus(-1) = ln(1 + 1/e) (mpmath, 40 digits)
+    # issue 19: Ŷ = e = 1 against 0, so the residual r = 1 sits exactly on the huber and
+    # smooth-l1 boundary at delta = beta = 1 (both pieces give ½ there, both slopes 1)
+    ("identity", "huber", 0, "0.5", "1"),              # ½r² = δ(|r| - ½δ) = ½
+    ("identity", "huber\n        delta: 0.5", 0, "0.375", "0.5"),  # 0.5·(1 - 0.25); slope δ
+    ("identity", "smooth_l1", 0, "0.5", "1"),          # ½r²/β = |r| - ½β = ½
+    ("identity", "smooth_l1\n        beta: 2", 0, "0.25", "0.5"),  # ½·1²/2; slope r/β
+    ("identity", "l1", 0, "1", "1"),                   # |1 - 0|; slope sign(1)
+    ("identity", "l1", 1, "0", "0"),                   # a residual of exactly 0: sign(0) = 0
+    ("identity", "mse\n        conventions: pytorch", 2, "1", "-2"),  # (1 - 2)²; 2(1 - 2)
+    ("identity", "mse\n        conventions: cs231n", 3, "4", "-4"),   # (1 - 3)²; 2(1 - 3)
 ])
-def test_a_cancellation_reaches_every_loss(activation, loss, label, expected):
+def test_a_cancellation_reaches_every_loss(activation, loss, label, expected, slope):
     text = _trap("exp", "1e-80").replace("activation: identity", f"activation: {activation}")
     text = text.replace("loss: none", f"loss: {loss}\n        label: {label}")
     s = solve(text)
     assert num.fmt_sig(s.values["L"], 30) == expected
+    if slope is not None:  # ∂L/∂W = ∂L/∂Ŷ·∂Ŷ/∂W = the loss's slope at Ŷ = 1, times 1
+        assert num.fmt_sig(s.grad["W"], 30) == slope, (loss, s.grad["W"], s.warnings)
+    # a residual on a branch boundary (r = 0 for l1, |r| = δ or β) is proved from the
+    # registry's forms (r = e - y with e = 1 exactly), not left as a note
+    assert not unproved(s), s.warnings
+
+
+def test_an_unproved_huber_boundary_is_noted_with_the_true_value(monkeypatch):
+    """The huber trap above with the proof switched off: |r| = δ = 1 is not decided, and
+    either piece is right there (½r² = δ(|r| - ½δ) = ½, slope 1 both sides): L = 0.5 and
+    ∂L/∂W = 1 are printed, with the note that the branch was not proved."""
+    from hwsolve.engine import precision
+    monkeypatch.setattr(precision, "MAX_PROOF_POSITIONS", 0)
+    text = _trap("exp", "1e-80").replace("loss: none", "loss: huber\n        label: 0")
+    s = solve(text)
+    assert num.fmt_sig(s.values["L"], 30) == "0.5"
+    assert num.fmt_sig(s.grad["W"], 30) == "1"
+    assert any(w.startswith("L: a sign, tie or branch") for w in s.warnings), s.warnings
 
 
 def test_a_zero_hinge_margin_is_decided_or_noted():
@@ -199,6 +242,26 @@ def test_a_kink_at_exactly_zero_through_irrational_arithmetic():
     assert num.fmt_sig(s.values["h"], 30) == "1.4"
     assert s.grad["W"] == num.parse_decimal("0.7")
     assert any(w.startswith("k: relu at 0") for w in s.warnings), s.warnings
+    assert not unproved(s), s.warnings
+
+
+def test_a_step_at_exactly_zero_through_irrational_arithmetic():
+    """As above through step (issue 18): step(0) = 0 (relu's convention, relu' = step), proved
+    from the registry's forms, so h = W·x + 0 = 1.4 and ∂h/∂x = W = 2 (step' = 0)."""
+    s = solve("""\
+        title: kink
+        inputs: {x: 0.7}
+        params: {W: 2}
+        nodes:
+          k: step(tanh(x) - (2*sigmoid(2*x) - 1))
+          h: W * x + k
+        activation: identity
+        loss: none
+        """)
+    assert s.values["k"] == 0 and num.is_exact(s.values["k"])
+    assert num.fmt_sig(s.values["h"], 30) == "1.4"
+    assert s.grad["x"] == 2 and s.grad["W"] == num.parse_decimal("0.7")
+    assert any(w.startswith("k: step at 0") for w in s.warnings), s.warnings
     assert not unproved(s), s.warnings
 
 

@@ -35,7 +35,7 @@ PROOF_SECONDS = 1.0
 GRADIENT_PROOF_SECONDS = 3.0
 """SymPy's time for the proofs of one problem's values, and of its gradients (SymPy's import
 not counted)."""
-KINKED = ("relu", "leaky_relu", "abs", "max", "min")
+KINKED = ("relu", "leaky_relu", "abs", "max", "min", "step")  # each decides the sign of args[0]
 
 
 def next_bits(bits: int) -> int | None:
@@ -172,6 +172,9 @@ def _undecided(node, computed: list, bits: int) -> list:
                 if state.undecided != mark:
                     found.append(("arg", args[0]))
                 continue
+            if op in BOUNDED_LOSSES:
+                found += _loss_boundaries(op, args, payload, computed, state)
+                continue
             arguments = [computed[a] for a in args]
             try:
                 if payload is None:
@@ -185,6 +188,35 @@ def _undecided(node, computed: list, bits: int) -> list:
                 pass
             if state.undecided != mark:
                 found.append(("other",))
+    return found
+
+
+# the losses whose only decision is where each residual r = Ŷ - Y sits: r against 0 (l1) or
+# |r| against delta / beta (huber, smooth l1), so each is proved as an expression in Ŷ and Y
+BOUNDED_LOSSES = ("loss_l1", "loss_huber", "loss_smooth_l1")
+
+
+def _loss_boundaries(op: str, args: list, payload, computed: list, state) -> list:
+    """("boundary", ŷ position, y position, bound) for each residual of a bounded loss that the
+    balls do not place: proved by r = 0 (bound None) or r² - bound² = 0."""
+    from hwsolve.ops.vector import residual
+    activation, k, extra = payload
+    found = []
+    for t in range(k):
+        mark = state.undecided
+        yhat, z, y = (computed[args[t + i * k]] for i in range(3))
+        try:
+            r = residual(activation, yhat, z, y)
+            if op == "loss_l1":
+                num.sign(r)
+            else:
+                num.cmp(num.abs_(r), extra)
+        except num.NumericError:
+            found.append(("other",))
+            continue
+        if state.undecided != mark:
+            found.append(("boundary", args[t], args[t + 2 * k],
+                          None if op == "loss_l1" else extra))
     return found
 
 
@@ -230,6 +262,10 @@ class _Prover:
                     expression = forms[-1]
                 elif item[0] == "arg":
                     expression = forms[item[1]]
+                elif item[0] == "boundary":
+                    expression = forms[item[1]] - forms[item[2]]
+                    if item[3] is not None:
+                        expression = expression ** 2 - _rational(sp, item[3]) ** 2
                 else:
                     expression = forms[item[1]] - forms[item[2]]
                 expression = _elementary(sp, expression)
